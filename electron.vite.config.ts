@@ -1,0 +1,23 @@
+import { resolve } from 'node:path'
+
+import react from '@vitejs/plugin-react'
+import { defineConfig } from 'electron-vite'
+
+// The main build has two entries: the Electron shell (index) and the headless CLI (cli).
+// Both bundle src/main/core; the CLI output runs in plain Node with no Electron at all.
+export default defineConfig({
+  main: {
+    build: {
+      rollupOptions: {
+        input: {
+          index: resolve(__dirname, 'src/main/index.ts'),
+          cli: resolve(__dirname, 'src/main/cli/index.ts')
+        }
+      }
+    }
+  },
+  preload: {},
+  renderer: {
+    plugins: [react()]
+  }
+})

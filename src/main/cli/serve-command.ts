@@ -1,0 +1,171 @@
+import { Command, Option } from 'commander'
+
+import { ConfigError, resolveConfig } from '../core/config'
+import { LookoutConsole } from '../core/console'
+import { defaultDataDir } from '../core/data-dir'
+import { createLogger, type LogLevel } from '../core/logger'
+import {
+  parseNonNegativeInt,
+  parsePort,
+  parsePositiveInt,
+  parsePositiveNumber
+} from './option-parsers'
+import { UsageError } from './usage-error'
+
+interface ServeOptions {
+  host: string
+  ingestPort: number
+  webPort: number
+  dataDir: string
+  key?: string
+  deviceTokens?: string
+  maxLineBytes: number
+  partitionSize: number
+  retentionDays: number
+  retentionReports: number
+  logLevel: LogLevel
+  logFormat: 'pretty' | 'json'
+}
+
+const env = (name: string): string => `LOOKOUT_${name}`
+
+export function serveCommand(): Command {
+  return new Command('serve')
+    .description('run the console headless: ingest on TCP, the HTTP API on the web port')
+    .addOption(
+      new Option('--host <address>', 'address to listen on').default('0.0.0.0').env(env('HOST'))
+    )
+    .addOption(
+      new Option('--ingest-port <port>', 'TCP port devices report to (0: any free port)')
+        .default(9800)
+        .argParser(parsePort)
+        .env(env('INGEST_PORT'))
+    )
+    .addOption(
+      new Option('--web-port <port>', 'HTTP port of the API and UI (0: any free port)')
+        .default(9801)
+        .argParser(parsePort)
+        .env(env('WEB_PORT'))
+    )
+    .addOption(
+      new Option('--data-dir <dir>', 'where reports and keys are kept')
+        .default(defaultDataDir())
+        .env(env('DATA_DIR'))
+    )
+    .addOption(
+      new Option(
+        '--key <key>',
+        'the access key (default: generated on first run, kept in the data dir)'
+      ).env(env('KEY'))
+    )
+    .addOption(
+      new Option(
+        '--device-tokens <file>',
+        'JSON file of device token → identity; reports then need a valid "auth"'
+      ).env(env('DEVICE_TOKENS'))
+    )
+    .addOption(
+      new Option('--max-line-bytes <n>', 'longest report line accepted')
+        .default(64 * 1024)
+        .argParser(parsePositiveInt)
+        .env(env('MAX_LINE_BYTES'))
+    )
+    .addOption(
+      new Option('--partition-size <n>', 'reports per store partition (the most kept in memory)')
+        .default(50_000)
+        .argParser(parsePositiveInt)
+        .env(env('PARTITION_SIZE'))
+    )
+    .addOption(
+      new Option('--retention-days <days>', 'delete reports older than this')
+        .default(30)
+        .argParser(parsePositiveNumber)
+        .env(env('RETENTION_DAYS'))
+    )
+    .addOption(
+      new Option('--retention-reports <n>', 'keep at most this many reports')
+        .default(10_000_000)
+        .argParser(parseNonNegativeInt)
+        .env(env('RETENTION_REPORTS'))
+    )
+    .addOption(
+      new Option('--log-level <level>', 'log level')
+        .choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+        .default('info')
+        .env(env('LOG_LEVEL'))
+    )
+    .addOption(
+      new Option('--log-format <format>', 'log format on stderr')
+        .choices(['pretty', 'json'])
+        .default('pretty')
+        .env(env('LOG_FORMAT'))
+    )
+    .action(async (options: ServeOptions) => runServe(options))
+}
+
+async function runServe(options: ServeOptions): Promise<void> {
+  let config
+  try {
+    config = resolveConfig({
+      host: options.host,
+      ingestPort: options.ingestPort,
+      webPort: options.webPort,
+      dataDir: options.dataDir,
+      accessKey: options.key,
+      deviceTokensFile: options.deviceTokens,
+      maxLineBytes: options.maxLineBytes,
+      partitionMaxReports: options.partitionSize,
+      retentionDays: options.retentionDays,
+      retentionReports: options.retentionReports
+    })
+  } catch (error) {
+    if (error instanceof ConfigError) throw new UsageError(error.message)
+    throw error
+  }
+  const logger = createLogger({ level: options.logLevel, format: options.logFormat })
+  const console_ = new LookoutConsole(config, { logger })
+  let addresses
+  try {
+    addresses = await console_.start()
+  } catch (error) {
+    throw new StartError(describeStartFailure(error, config.ingestPort, config.webPort))
+  }
+  const out = process.stdout
+  out.write(`Lookout console running\n`)
+  out.write(`ingest: ${addresses.ingest.host}:${addresses.ingest.port}\n`)
+  out.write(`web: http://${addresses.web.host}:${addresses.web.port}\n`)
+  out.write(`open: ${addresses.url}\n`)
+  out.write(`data: ${config.dataDir}\n`)
+
+  await new Promise<void>((resolve) => {
+    let stopping = false
+    const stop = (signal: NodeJS.Signals): void => {
+      if (stopping) {
+        logger.warn({ signal }, 'second signal: exiting without waiting')
+        process.exit(1)
+      }
+      stopping = true
+      logger.info({ signal }, 'stopping: flushing the store')
+      void console_.stop().then(resolve)
+    }
+    process.on('SIGINT', stop)
+    process.on('SIGTERM', stop)
+  })
+}
+
+/** A console that could not start; the CLI prints the message as one line and exits 1. */
+export class StartError extends Error {}
+
+function describeStartFailure(error: unknown, ingestPort: number, webPort: number): string {
+  const e = error as NodeJS.ErrnoException & { port?: number }
+  if (e.code === 'EADDRINUSE') {
+    const which =
+      e.port === ingestPort
+        ? `ingest port ${ingestPort} (--ingest-port)`
+        : `web port ${e.port ?? webPort} (--web-port)`
+    return `cannot start: the ${which} is already in use — is another Lookout running? Stop it or choose another port.`
+  }
+  if (e.code === 'EACCES')
+    return `cannot start: ${e.message} (a port below 1024 needs privileges, or the data dir is not writable)`
+  return `cannot start: ${e.message ?? String(error)}`
+}

@@ -1,0 +1,168 @@
+import type { Socket } from 'node:net'
+import { Writable, pipeline } from 'node:stream'
+
+import type { Logger } from '../logger'
+import type { StoredCallback } from '../store/report-store'
+import { LineFramer, OVERSIZE_LINE, type FramedLine } from './line-framer'
+import { ReplyWriter } from './reply-writer'
+import type { ReportParser } from './report-parser'
+import type { StoredReport } from '../../../shared/ingest-protocol'
+
+/** Where accepted reports go: the report store, seen through the little ingest needs of it. */
+export interface ReportSink {
+  submit(report: StoredReport, done: StoredCallback): void
+  readonly saturated: boolean
+  once(event: 'drain', listener: () => void): unknown
+}
+
+export interface IngestConnectionOptions {
+  parser: ReportParser
+  sink: ReportSink
+  maxLineBytes: number
+  logger: Logger
+  now: () => number
+  /** Reply bytes waiting for a peer that does not read, above which reading stops. */
+  replyHighWater?: number
+  /** Reports of this connection submitted but not yet stored, above which reading stops. */
+  maxInFlight?: number
+}
+
+/**
+ * One device connection: socket → LineFramer → a sink that parses, submits and replies.
+ *
+ * Backpressure: the sink's write callback is held back while the peer is not reading its
+ * replies, while this connection has too many reports in flight, or while the store is
+ * saturated. The framer then fills, the socket stops being read, and TCP pushes back on the
+ * sender, so memory stays bounded whatever the peer does.
+ */
+export class IngestConnection {
+  private readonly replies: ReplyWriter
+  private inFlight = 0
+  private resumeSink: (() => void) | null = null
+  private inputDone = false
+  private settled: (() => void) | null = null
+  private readonly replyHighWater: number
+  private readonly maxInFlight: number
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly options: IngestConnectionOptions
+  ) {
+    this.replies = new ReplyWriter(socket)
+    this.replyHighWater = options.replyHighWater ?? 64 * 1024
+    this.maxInFlight = options.maxInFlight ?? 10_000
+  }
+
+  /** Resolves when the peer is done and every reply owed to it has been handed to the socket. */
+  run(): Promise<void> {
+    const { socket } = this
+    socket.setNoDelay(true)
+    socket.on('drain', () => this.maybeResume())
+    const sink = new Writable({
+      objectMode: true,
+      highWaterMark: 4,
+      write: (lines: FramedLine[], _encoding, callback) => this.handle(lines, callback)
+    })
+    const framer = new LineFramer(this.options.maxLineBytes)
+    return new Promise((resolve) => {
+      this.settled = resolve
+      socket.on('error', (error) => {
+        this.options.logger.debug({ err: error, peer: socket.remoteAddress }, 'connection error')
+        framer.destroy()
+      })
+      socket.on('close', () => {
+        framer.destroy()
+        this.endOfInput()
+      })
+      // The socket is allowed to stay half open: a sender that writes, then ends its side, still
+      // gets its acks. pipeline() would end the socket with the input, so the socket is piped
+      // into the framer by hand and only the framer → sink leg uses pipeline().
+      socket.pipe(framer)
+      pipeline(framer, sink, (error) => {
+        if (error && error.code !== 'ERR_STREAM_PREMATURE_CLOSE') socket.destroy()
+        this.endOfInput()
+      })
+    })
+  }
+
+  /** Stops reading from the peer; the replies still owed are sent before the socket is ended. */
+  stop(): void {
+    this.socket.unpipe()
+    this.socket.pause()
+    this.endOfInput()
+  }
+
+  private handle(lines: FramedLine[], callback: () => void): void {
+    const { parser, sink, now } = this.options
+    const receivedAt = now()
+    for (const line of lines) {
+      if (line === OVERSIZE_LINE) {
+        this.replies.send({
+          error: 'too_large',
+          message: `line longer than ${this.options.maxLineBytes} bytes; skipped`
+        })
+        continue
+      }
+      const parsed = parser.parse(line, receivedAt)
+      if (!parsed.ok) {
+        this.replies.send(parsed.reply)
+        continue
+      }
+      const seq = parsed.report.seq
+      this.inFlight += 1
+      sink.submit(parsed.report, (error) => {
+        this.inFlight -= 1
+        if (error !== undefined) {
+          const message = 'the console could not store this report; send it again later'
+          this.replies.send(
+            seq === undefined
+              ? { error: 'unavailable', message }
+              : { error: 'unavailable', message, seq }
+          )
+        } else if (seq !== undefined) {
+          this.replies.send({ ack: seq })
+        }
+        this.maybeResume()
+        this.settleIfDone()
+      })
+    }
+    if (this.blocked()) this.resumeSink = callback
+    else callback()
+  }
+
+  private blocked(): boolean {
+    if (this.replies.buffered > this.replyHighWater || this.inFlight >= this.maxInFlight)
+      return true
+    if (this.options.sink.saturated) {
+      this.options.sink.once('drain', () => this.maybeResume())
+      return true
+    }
+    return false
+  }
+
+  private maybeResume(): void {
+    if (this.resumeSink !== null && !this.blocked()) {
+      const resume = this.resumeSink
+      this.resumeSink = null
+      resume()
+    }
+  }
+
+  private endOfInput(): void {
+    this.inputDone = true
+    this.settleIfDone()
+  }
+
+  private settleIfDone(): void {
+    if (!this.inputDone || this.inFlight > 0 || this.settled === null) return
+    const settled = this.settled
+    this.settled = null
+    this.replies.flush()
+    if (!this.socket.destroyed) {
+      this.socket.end()
+      // A peer that never closes its side must not hold the connection open forever.
+      setTimeout(() => this.socket.destroy(), 2000).unref()
+    }
+    settled()
+  }
+}

@@ -1,0 +1,192 @@
+import { EventEmitter } from 'node:events'
+
+import type { DeviceSummary } from '../../../shared/api-types'
+import type { StoredReport } from '../../../shared/ingest-protocol'
+import type { Logger } from '../logger'
+import { PartitionCatalog, type PartitionInfo, type ReportQuery } from './partition-catalog'
+import { SeqWindow } from './seq-window'
+
+/** Called once a submitted report is durable (written to the OS), or with the error that stopped it. */
+export type StoredCallback = (error?: Error) => void
+
+export interface ReportStoreOptions {
+  dir: string
+  partitionMaxReports: number
+  retentionDays: number
+  retentionReports: number
+  openPartitionCache: number
+  logger: Logger
+  /** Largest group commit; one NeDB insert and one file append each. */
+  maxBatch?: number
+  /** Queued reports above which `saturated` is true and ingest stops reading. */
+  highWater?: number
+  /** Runs of seq values remembered per device for dedup (see SeqWindow). */
+  dedupRuns?: number
+  retentionCheckMs?: number
+  now?: () => number
+}
+
+interface StoreEvents {
+  /** Reports just made durable, in commit order. */
+  stored: [reports: StoredReport[]]
+  /** Partitions deleted by retention. */
+  dropped: [partitions: PartitionInfo[]]
+  /** The queue fell below its high-water mark. */
+  drain: []
+}
+
+interface Pending {
+  report: StoredReport
+  done: StoredCallback
+}
+
+/**
+ * Group commit in front of the partition catalog: reports are queued as they arrive; whenever no
+ * commit is running, everything queued (up to `maxBatch`) is written in one insert, then each
+ * report's callback runs. At a low rate a report is written on the next turn of the event loop
+ * with no added wait; at a high rate batches grow by themselves while the previous one commits.
+ *
+ * Also the dedup point: a report whose (device, seq) was already stored is acknowledged again
+ * without being stored; one that is still queued waits for the first copy's commit.
+ */
+export class ReportStore extends EventEmitter<StoreEvents> {
+  private readonly queue: Pending[] = []
+  private readonly waitingDuplicates = new Map<string, StoredCallback[]>()
+  private committing = false
+  private scheduled = false
+  private idle: Array<() => void> = []
+  private retentionTimer: NodeJS.Timeout | undefined
+  private readonly maxBatch: number
+  private readonly highWater: number
+  private readonly now: () => number
+
+  private constructor(
+    private readonly catalog: PartitionCatalog,
+    private readonly window: SeqWindow,
+    private readonly options: ReportStoreOptions
+  ) {
+    super()
+    this.setMaxListeners(0) // every ingest connection waiting on `drain` adds one
+    this.maxBatch = options.maxBatch ?? 2000
+    this.highWater = options.highWater ?? 20_000
+    this.now = options.now ?? Date.now
+  }
+
+  static async open(options: ReportStoreOptions): Promise<ReportStore> {
+    const window = new SeqWindow(options.dedupRuns ?? 1024)
+    const catalog = await PartitionCatalog.open(options, (report) => {
+      if (report.seq !== undefined) window.add(report.device, report.seq)
+    })
+    const store = new ReportStore(catalog, window, options)
+    await store.enforceRetention()
+    store.retentionTimer = setInterval(
+      () => void store.enforceRetention(),
+      options.retentionCheckMs ?? 3_600_000
+    )
+    store.retentionTimer.unref()
+    return store
+  }
+
+  /** True while the queue is over its high-water mark; wait for `drain` before submitting more. */
+  get saturated(): boolean {
+    return this.queue.length >= this.highWater
+  }
+
+  submit(report: StoredReport, done: StoredCallback): void {
+    if (report.seq !== undefined) {
+      if (this.window.has(report.device, report.seq)) {
+        done()
+        return
+      }
+      const key = dedupKey(report.device, report.seq)
+      const waiting = this.waitingDuplicates.get(key)
+      if (waiting !== undefined) {
+        waiting.push(done)
+        return
+      }
+      this.waitingDuplicates.set(key, [])
+    }
+    this.queue.push({ report, done })
+    if (!this.committing && !this.scheduled) {
+      this.scheduled = true
+      // setImmediate, not a timer: it lets the reports of this I/O turn join the batch, no longer.
+      setImmediate(() => void this.commitAll())
+    }
+  }
+
+  private async commitAll(): Promise<void> {
+    this.scheduled = false
+    this.committing = true
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.maxBatch)
+      let stored: StoredReport[] = []
+      let error: Error | undefined
+      const partitionsBefore = this.catalog.partitionCount()
+      try {
+        stored = await this.catalog.append(batch.map((p) => p.report))
+        // A partition just closed: the count limit of retention may now be exceeded.
+        if (this.catalog.partitionCount() !== partitionsBefore) void this.enforceRetention()
+      } catch (e) {
+        error = e instanceof Error ? e : new Error(String(e))
+        this.options.logger.error({ err: error, reports: batch.length }, 'store write failed')
+      }
+      for (const { report, done } of batch) {
+        let duplicates: StoredCallback[] | undefined
+        if (report.seq !== undefined) {
+          const key = dedupKey(report.device, report.seq)
+          duplicates = this.waitingDuplicates.get(key)
+          this.waitingDuplicates.delete(key)
+          if (error === undefined) this.window.add(report.device, report.seq)
+        }
+        done(error)
+        if (duplicates !== undefined) for (const d of duplicates) d(error)
+      }
+      if (stored.length > 0) this.emit('stored', stored)
+      if (this.queue.length < this.highWater) this.emit('drain')
+    }
+    this.committing = false
+    const idle = this.idle
+    this.idle = []
+    for (const resolve of idle) resolve()
+  }
+
+  /** Resolves once everything submitted so far is written. */
+  flush(): Promise<void> {
+    if (!this.committing && !this.scheduled && this.queue.length === 0) return Promise.resolve()
+    return new Promise((resolve) => this.idle.push(resolve))
+  }
+
+  query(query: ReportQuery): Promise<StoredReport[]> {
+    return this.catalog.find(query)
+  }
+
+  deviceSummaries(): DeviceSummary[] {
+    return this.catalog.deviceSummaries()
+  }
+
+  get reportCount(): number {
+    return this.catalog.reportCount()
+  }
+
+  get partitionCount(): number {
+    return this.catalog.partitionCount()
+  }
+
+  private async enforceRetention(): Promise<void> {
+    try {
+      const dropped = await this.catalog.applyRetention(this.now())
+      if (dropped.length > 0) this.emit('dropped', dropped)
+    } catch (error) {
+      this.options.logger.error({ err: error }, 'retention failed')
+    }
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.retentionTimer)
+    await this.flush()
+  }
+}
+
+function dedupKey(device: string, seq: number): string {
+  return `${seq}\u0000${device}`
+}

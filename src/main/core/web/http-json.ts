@@ -1,0 +1,35 @@
+import type { ServerResponse } from 'node:http'
+
+import type { ApiErrorBody } from '../../../shared/api-types'
+
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body)
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff'
+  })
+  res.end(text)
+}
+
+export function sendError(
+  res: ServerResponse,
+  status: number,
+  error: string,
+  message: string
+): void {
+  const body: ApiErrorBody = { error, message }
+  sendJson(res, status, body)
+}
+
+/** A request the client got wrong; becomes a 4xx JSON error. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string
+  ) {
+    super(message)
+  }
+}

@@ -1,0 +1,7 @@
+import type { ConsoleIpcApi } from '../shared/ipc-contract'
+
+declare global {
+  interface Window {
+    api: ConsoleIpcApi
+  }
+}
