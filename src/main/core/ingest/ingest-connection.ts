@@ -15,6 +15,14 @@ export interface ReportSink {
   once(event: 'drain', listener: () => void): unknown
 }
 
+export interface ConnectionStats {
+  peer: string
+  bytesRead: number
+  /** Reply bytes held in this process for a peer that has not read them yet. */
+  replyBacklog: number
+  inFlight: number
+}
+
 export interface IngestConnectionOptions {
   parser: ReportParser
   sink: ReportSink
@@ -48,7 +56,7 @@ export class IngestConnection {
     private readonly socket: Socket,
     private readonly options: IngestConnectionOptions
   ) {
-    this.replies = new ReplyWriter(socket)
+    this.replies = new ReplyWriter(socket, () => this.maybeResume())
     this.replyHighWater = options.replyHighWater ?? 64 * 1024
     this.maxInFlight = options.maxInFlight ?? 10_000
   }
@@ -83,6 +91,16 @@ export class IngestConnection {
         this.endOfInput()
       })
     })
+  }
+
+  /** What this connection holds: for the console's own monitoring and for tests. */
+  stats(): ConnectionStats {
+    return {
+      peer: `${this.socket.remoteAddress}:${this.socket.remotePort}`,
+      bytesRead: this.socket.bytesRead,
+      replyBacklog: this.replies.buffered,
+      inFlight: this.inFlight
+    }
   }
 
   /** Stops reading from the peer; the replies still owed are sent before the socket is ended. */

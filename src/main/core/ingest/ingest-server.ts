@@ -1,7 +1,7 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net'
 
 import type { Logger } from '../logger'
-import { IngestConnection, type ReportSink } from './ingest-connection'
+import { IngestConnection, type ConnectionStats, type ReportSink } from './ingest-connection'
 import type { ReportParser } from './report-parser'
 
 export interface IngestServerOptions {
@@ -60,6 +60,10 @@ export class IngestServer {
 
   get connectionCount(): number {
     return this.connections.size
+  }
+
+  connectionStats(): ConnectionStats[] {
+    return [...this.live.values()].map((c) => c.stats())
   }
 
   /** Stops accepting, stops reading, and resolves once every connection's owed replies are sent. */

@@ -10,7 +10,11 @@ export class ReplyWriter {
   private pending = ''
   private scheduled = false
 
-  constructor(private readonly socket: Socket) {}
+  /** `onFlushed` runs after each write: a write the kernel takes at once emits no 'drain'. */
+  constructor(
+    private readonly socket: Socket,
+    private readonly onFlushed: () => void
+  ) {}
 
   send(reply: IngestReply): void {
     this.pending += JSON.stringify(reply) + '\n'
@@ -31,5 +35,6 @@ export class ReplyWriter {
     const text = this.pending
     this.pending = ''
     if (this.socket.writable) this.socket.write(text)
+    this.onFlushed()
   }
 }

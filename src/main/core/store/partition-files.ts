@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline'
 
 import type { StoredReport } from '../../../shared/ingest-protocol'
 
-const PARTITION_FILE = /^reports-(\d{13,16})\.db$/
+const PARTITION_FILE = /^reports-(\d+)\.db$/
 
 /** A partition file is named after the receive time it starts at: `reports-<epoch ms>.db`. */
 export function partitionFileName(startMs: number): string {

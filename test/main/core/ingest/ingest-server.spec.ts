@@ -1,0 +1,212 @@
+import { readdir, readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+
+import { afterEach, describe, expect, it } from 'vitest'
+
+import { TokenDeviceAuthenticator } from '../../../../src/main/core/ingest/device-auth'
+import { startIngest, type IngestRig } from '../../../support/ingest'
+import { LineClient } from '../../../support/line-client'
+import { tempDirs } from '../../../support/temp-dir'
+
+const dirs = tempDirs()
+const rigs: IngestRig[] = []
+const clients: LineClient[] = []
+
+async function rig(
+  options: Parameters<typeof startIngest>[1] = {}
+): Promise<IngestRig & { dir: string }> {
+  const dir = await dirs.make()
+  const r = await startIngest(dir, options)
+  rigs.push(r)
+  return { ...r, dir }
+}
+
+async function client(port: number): Promise<LineClient> {
+  const c = await LineClient.connect(port)
+  clients.push(c)
+  return c
+}
+
+afterEach(async () => {
+  for (const c of clients.splice(0)) c.close()
+  await Promise.all(rigs.splice(0).map((r) => r.stop()))
+  await dirs.cleanup()
+})
+
+async function storedOnDisk(dir: string): Promise<Array<Record<string, unknown>>> {
+  const out: Array<Record<string, unknown>> = []
+  for (const f of (await readdir(dir)).filter((n) => n.startsWith('reports-'))) {
+    for (const line of (await readFile(join(dir, f), 'utf8')).split('\n'))
+      if (line) out.push(JSON.parse(line))
+  }
+  return out
+}
+
+const wait = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+describe('IngestServer over TCP', () => {
+  it('acks a report only once it is in the store file', async () => {
+    const { port, dir } = await rig()
+    const c = await client(port)
+    c.send({ device: 'plc-1', seq: 41, temp: 20.5 })
+    expect(await c.waitForReplies(1)).toEqual([{ ack: 41 }])
+    expect(await storedOnDisk(dir)).toEqual([
+      expect.objectContaining({
+        device: 'plc-1',
+        seq: 41,
+        temp: 20.5,
+        identity: 'anonymous',
+        time: expect.any(Number)
+      })
+    ])
+  })
+
+  it('reassembles a report split across packets', async () => {
+    const { port } = await rig()
+    const c = await client(port)
+    const line = JSON.stringify({ device: 'split', seq: 1, text: '温度计' }) + '\n'
+    const bytes = Buffer.from(line)
+    for (let i = 0; i < bytes.length; i += 3) {
+      c.write(bytes.subarray(i, i + 3))
+      await wait(2)
+    }
+    expect(await c.waitForReplies(1)).toEqual([{ ack: 1 }])
+  })
+
+  it('acks every report of a packet holding a thousand, in order', async () => {
+    const { port, store } = await rig()
+    const c = await client(port)
+    c.write(
+      Array.from(
+        { length: 1000 },
+        (_, i) => JSON.stringify({ device: 'burst', seq: i }) + '\r\n'
+      ).join('')
+    )
+    const replies = await c.waitForReplies(1000)
+    expect(replies.map((r) => r.ack)).toEqual(Array.from({ length: 1000 }, (_, i) => i))
+    expect(store.reportCount).toBe(1000)
+  })
+
+  it('answers each bad line with its error code and keeps the connection and the good reports', async () => {
+    const { port, store } = await rig({ maxLineBytes: 1024 })
+    const c = await client(port)
+    c.write('{"device":"ok","seq":1}\n')
+    c.write('{"device":\n')
+    c.write('[1,2,3]\n')
+    c.write('{"device":"ok","seq":-5}\n')
+    c.write(`{"device":"ok","seq":2,"pad":"${'x'.repeat(2000)}"}\n`)
+    c.write(Buffer.concat([Buffer.from([0xff, 0x00, 0xc3, 0x28, 0x80]), Buffer.from('\n')]))
+    c.write('\n\n')
+    c.write('{"device":"ok","seq":3}\n')
+    const replies = await c.waitForReplies(6)
+    expect(replies.filter((r) => 'ack' in r).map((r) => r.ack)).toEqual([1, 3])
+    expect(replies.filter((r) => 'error' in r).map((r) => r.error)).toEqual([
+      'bad_json',
+      'not_object',
+      'invalid_field',
+      'too_large',
+      'bad_json'
+    ])
+    expect(replies.every((r) => !('error' in r) || typeof r.message === 'string')).toBe(true)
+    expect(c.closed).toBe(false)
+    expect(store.reportCount).toBe(2)
+  })
+
+  it('answers unauthorized in token mode and stores nothing for it', async () => {
+    const { port, store } = await rig({
+      auth: new TokenDeviceAuthenticator({ 'tok-12345678': 'line-1' })
+    })
+    const c = await client(port)
+    c.send(
+      { device: 'a', seq: 1 },
+      { device: 'a', seq: 2, auth: 'wrong-token' },
+      { device: 'a', seq: 3, auth: 'tok-12345678' }
+    )
+    const replies = await c.waitForReplies(3)
+    expect(replies).toContainEqual({ error: 'unauthorized', message: expect.any(String), seq: 1 })
+    expect(replies).toContainEqual({ error: 'unauthorized', message: expect.any(String), seq: 2 })
+    expect(replies).toContainEqual({ ack: 3 })
+    expect(await store.query({ limit: 10 })).toEqual([
+      expect.objectContaining({ seq: 3, identity: 'line-1' })
+    ])
+  })
+
+  it('sends nothing back for a report without seq, and stores it', async () => {
+    const { port, store } = await rig()
+    const c = await client(port)
+    c.send({ device: 'ff', v: 1 })
+    c.send({ device: 'ff', seq: 9 })
+    expect(await c.waitForReplies(1)).toEqual([{ ack: 9 }])
+    await wait(50)
+    expect(c.replies).toHaveLength(1)
+    expect(store.reportCount).toBe(2)
+  })
+
+  it('stores a report re-sent after a reconnect once, and acks it again', async () => {
+    const { port, store } = await rig()
+    const first = await client(port)
+    first.send(...Array.from({ length: 50 }, (_, i) => ({ device: 'r', seq: 100 + i })))
+    await first.waitForReplies(50)
+    first.close()
+    const second = await client(port)
+    second.send(...Array.from({ length: 60 }, (_, i) => ({ device: 'r', seq: 100 + i })))
+    const replies = await second.waitForReplies(60)
+    expect(replies.map((r) => r.ack)).toEqual(Array.from({ length: 60 }, (_, i) => 100 + i))
+    expect(store.reportCount).toBe(60)
+  })
+
+  it('still acks a sender that half-closes right after writing', async () => {
+    const { port } = await rig()
+    const c = await client(port)
+    c.send({ device: 'h', seq: 1 }, { device: 'h', seq: 2 })
+    c.socket.end()
+    expect(await c.waitForReplies(2)).toEqual([{ ack: 1 }, { ack: 2 }])
+    await c.waitForClose()
+  })
+
+  it('serves 200 concurrent connections', async () => {
+    const { port, store } = await rig()
+    const many = await Promise.all(Array.from({ length: 200 }, () => client(port)))
+    many.forEach((c, i) =>
+      c.send(...Array.from({ length: 10 }, (_, s) => ({ device: `dev-${i}`, seq: s })))
+    )
+    await Promise.all(many.map((c) => c.waitForReplies(10, 15_000)))
+    expect(store.reportCount).toBe(2000)
+    expect(store.deviceSummaries()).toHaveLength(200)
+  })
+
+  it('stops reading from a peer that never reads its replies, without holding them in memory, and serves others meanwhile', async () => {
+    const { port, server } = await rig()
+    const stalled = await client(port)
+    stalled.socket.pause() // never reads
+    // Every line draws an error reply (~65 bytes), enough to fill both kernel socket buffers.
+    const line = '{"device":""}\n'
+    const lines = 400_000
+    const chunk = line.repeat(10_000)
+    for (let i = 0; i < lines / 10_000; i++) stalled.write(chunk)
+    const sentBytes = line.length * lines
+
+    let lastRead = -1
+    for (let i = 0; i < 100; i++) {
+      await wait(100)
+      const read = server
+        .connectionStats()
+        .find((s) => s.peer.endsWith(`:${stalled.socket.localPort}`))!.bytesRead
+      if (read === lastRead) break
+      lastRead = read
+    }
+    const stats = server
+      .connectionStats()
+      .find((s) => s.peer.endsWith(`:${stalled.socket.localPort}`))!
+    expect(stats.bytesRead).toBeLessThan(sentBytes) // the console stopped reading
+    expect(stats.replyBacklog).toBeLessThan(1024 * 1024) // and holds little for this peer
+
+    const other = await client(port)
+    other.send({ device: 'healthy', seq: 1 })
+    expect(await other.waitForReplies(1, 2000)).toEqual([{ ack: 1 }])
+
+    stalled.socket.resume() // the peer reads again: everything owed arrives
+    await stalled.waitForReplies(lines, 30_000)
+    expect(stalled.replies.every((r) => r.error === 'invalid_field')).toBe(true)
+  })
+})

@@ -1,0 +1,172 @@
+import { readdir, readFile, rm } from 'node:fs/promises'
+import { join } from 'node:path'
+
+import { afterEach, describe, expect, it } from 'vitest'
+
+import type { ReportStore } from '../../../../src/main/core/store/report-store'
+import type { StoredReport } from '../../../../src/shared/ingest-protocol'
+import { openStore, report, store } from '../../../support/store'
+import { tempDirs } from '../../../support/temp-dir'
+
+const dirs = tempDirs()
+const DAY = 86_400_000
+/** Report times in today's UTC day, so neither a day change nor retention by age interferes. */
+const T0 = Math.floor(Date.now() / DAY) * DAY + 1000
+const opened: ReportStore[] = []
+
+async function open(
+  dir: string,
+  overrides: Parameters<typeof openStore>[1] = {}
+): Promise<ReportStore> {
+  const s = await openStore(dir, overrides)
+  opened.push(s)
+  return s
+}
+
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((s) => s.close()))
+  await dirs.cleanup()
+})
+
+async function fileLines(dir: string): Promise<StoredReport[]> {
+  const files = (await readdir(dir)).filter((f) => f.startsWith('reports-'))
+  const lines: StoredReport[] = []
+  for (const f of files) {
+    for (const line of (await readFile(join(dir, f), 'utf8')).split('\n'))
+      if (line) lines.push(JSON.parse(line))
+  }
+  return lines
+}
+
+describe('ReportStore', () => {
+  it('writes a report to disk before calling back', async () => {
+    const dir = await dirs.make()
+    const s = await open(dir)
+    await store(s, report('a', 1000, { seq: 1, v: 42 }))
+    expect(await fileLines(dir)).toEqual([expect.objectContaining({ device: 'a', seq: 1, v: 42 })])
+  })
+
+  it('groups concurrent submissions into few commits', async () => {
+    const dir = await dirs.make()
+    const s = await open(dir)
+    let commits = 0
+    s.on('stored', () => (commits += 1))
+    await Promise.all(
+      Array.from({ length: 5000 }, (_, i) => store(s, report('a', 1000 + i, { seq: i })))
+    )
+    expect((await fileLines(dir)).length).toBe(5000)
+    expect(commits).toBeLessThanOrEqual(5) // 5000 reports, batches of up to 2000
+  })
+
+  it('stores a re-sent (device, seq) once and acknowledges every copy', async () => {
+    const dir = await dirs.make()
+    const s = await open(dir)
+    const first = store(s, report('a', 1, { seq: 7 }))
+    const queuedCopy = store(s, report('a', 2, { seq: 7 })) // still queued: waits for the first
+    await Promise.all([first, queuedCopy])
+    await store(s, report('a', 3, { seq: 7 })) // already stored: acked at once
+    await store(s, report('b', 4, { seq: 7 })) // another device's seq 7 is its own
+    const lines = await fileLines(dir)
+    expect(lines.filter((r) => r.device === 'a')).toHaveLength(1)
+    expect(lines.filter((r) => r.device === 'b')).toHaveLength(1)
+  })
+
+  it('keeps reports and the dedup window across a restart', async () => {
+    const dir = await dirs.make()
+    const s1 = await open(dir)
+    for (let i = 0; i < 10; i++) await store(s1, report('a', T0 + i, { seq: 100 + i }))
+    await s1.close()
+    const s2 = await open(dir)
+    await store(s2, report('a', T0 + 20, { seq: 105 })) // a resend after the restart
+    await store(s2, report('a', T0 + 21, { seq: 110 }))
+    const kept = await s2.query({ limit: 100 })
+    expect(kept.map((r) => r.seq)).toEqual([110, 109, 108, 107, 106, 105, 104, 103, 102, 101, 100])
+  })
+
+  it('rolls over to a new partition at the size limit and queries across partitions newest first', async () => {
+    const dir = await dirs.make()
+    const s = await open(dir, { partitionMaxReports: 100, maxBatch: 50 })
+    for (let i = 0; i < 350; i++)
+      await store(s, report(i % 2 === 0 ? 'even' : 'odd', T0 + i, { seq: i }))
+    expect(s.partitionCount).toBe(4)
+    expect((await readdir(dir)).filter((f) => f.startsWith('reports-'))).toHaveLength(4)
+
+    const newest = await s.query({ limit: 5 })
+    expect(newest.map((r) => r.time - T0)).toEqual([349, 348, 347, 346, 345])
+    const range = await s.query({ since: T0 + 95, until: T0 + 104, limit: 100 })
+    expect(range.map((r) => r.time - T0)).toEqual([104, 103, 102, 101, 100, 99, 98, 97, 96, 95])
+    const oldestOdd = await s.query({ device: 'odd', until: T0 + 5, limit: 100 })
+    expect(oldestOdd.map((r) => r.time - T0)).toEqual([5, 3, 1])
+    const all = await s.query({ limit: 10_000 })
+    expect(all).toHaveLength(350)
+    expect(all.every((r, i) => i === 0 || all[i - 1]!.time >= r.time)).toBe(true)
+  })
+
+  it('starts a new partition when the UTC day changes', async () => {
+    const dir = await dirs.make()
+    const s = await open(dir, { now: () => 20 * DAY })
+    await store(s, report('a', 20 * DAY - 1))
+    await store(s, report('a', 20 * DAY + 1))
+    expect(s.partitionCount).toBe(2)
+  })
+
+  it('deletes the oldest partitions beyond the retention count', async () => {
+    const dir = await dirs.make()
+    const now = Date.now()
+    const s = await open(dir, {
+      partitionMaxReports: 1000,
+      retentionReports: 2500,
+      maxBatch: 500,
+      now: () => now
+    })
+    for (let i = 0; i < 5000; i++) void s.submit(report('a', now + i, { seq: i }), () => undefined)
+    await s.flush()
+    await new Promise((r) => setTimeout(r, 100)) // retention runs right after a partition closes
+    expect(s.reportCount).toBeLessThanOrEqual(3500)
+    expect(s.reportCount).toBeGreaterThanOrEqual(2500)
+    const oldest = (await s.query({ limit: 10_000 })).at(-1)!
+    expect(oldest.seq).toBeGreaterThanOrEqual(1000) // the first partition is gone
+  })
+
+  it('deletes partitions older than the retention time at start', async () => {
+    const dir = await dirs.make()
+    const old = await open(dir, { partitionMaxReports: 100, now: () => 11 * DAY })
+    await store(old, report('a', 10 * DAY))
+    await store(old, report('a', 11 * DAY)) // closes the day-10 partition
+    await old.close()
+    const later = await open(dir, { retentionDays: 30, now: () => 40.5 * DAY })
+    expect((await later.query({ limit: 10 })).map((r) => r.time)).toEqual([11 * DAY])
+    expect(later.deviceSummaries()).toEqual([expect.objectContaining({ id: 'a', reports: 1 })])
+  })
+
+  it('rebuilds its catalog when the catalog file is lost', async () => {
+    const dir = await dirs.make()
+    const s1 = await open(dir, { partitionMaxReports: 10 })
+    for (let i = 0; i < 35; i++) await store(s1, report(`d${i % 3}`, T0 + i, { seq: i }))
+    await s1.close()
+    await rm(join(dir, 'partitions.db'))
+    const s2 = await open(dir, { partitionMaxReports: 10 })
+    expect(s2.reportCount).toBe(35)
+    expect((await s2.query({ device: 'd1', limit: 100 })).length).toBe(12)
+    expect(s2.deviceSummaries().find((d) => d.id === 'd0')).toMatchObject({
+      reports: 12,
+      firstSeen: T0,
+      lastSeen: T0 + 33
+    })
+  })
+
+  it('counts reports per device across closed and active partitions', async () => {
+    const dir = await dirs.make()
+    const s = await open(dir, { partitionMaxReports: 100 })
+    for (let i = 0; i < 250; i++) await store(s, report(i < 200 ? 'a' : 'b', T0 + i))
+    const summaries = Object.fromEntries(s.deviceSummaries().map((d) => [d.id, d]))
+    expect(summaries.a).toEqual({
+      id: 'a',
+      identity: 'anonymous',
+      firstSeen: T0,
+      lastSeen: T0 + 199,
+      reports: 200
+    })
+    expect(summaries.b).toMatchObject({ firstSeen: T0 + 200, lastSeen: T0 + 249, reports: 50 })
+  })
+})

@@ -1,0 +1,42 @@
+import { silentLogger } from '../../src/main/core/logger'
+import {
+  openDeviceAuthenticator,
+  type DeviceAuthenticator
+} from '../../src/main/core/ingest/device-auth'
+import { IngestServer } from '../../src/main/core/ingest/ingest-server'
+import { ReportParser } from '../../src/main/core/ingest/report-parser'
+import type { ReportStore } from '../../src/main/core/store/report-store'
+import { openStore } from './store'
+
+export interface IngestRig {
+  server: IngestServer
+  store: ReportStore
+  port: number
+  stop(): Promise<void>
+}
+
+/** A real ingest server on 127.0.0.1:0 over a real store in `dir`. */
+export async function startIngest(
+  dir: string,
+  options: { maxLineBytes?: number; auth?: DeviceAuthenticator } = {}
+): Promise<IngestRig> {
+  const store = await openStore(dir)
+  const server = new IngestServer({
+    host: '127.0.0.1',
+    port: 0,
+    maxLineBytes: options.maxLineBytes ?? 64 * 1024,
+    parser: new ReportParser(options.auth ?? openDeviceAuthenticator),
+    sink: store,
+    logger: silentLogger()
+  })
+  const { port } = await server.start()
+  return {
+    server,
+    store,
+    port,
+    async stop() {
+      await server.stop()
+      await store.close()
+    }
+  }
+}
