@@ -73,10 +73,15 @@ export class ReportStore extends EventEmitter<StoreEvents> {
   }
 
   static async open(options: ReportStoreOptions): Promise<ReportStore> {
-    const window = new SeqWindow(options.dedupRuns ?? 1024)
+    const recent: Array<[device: string, seq: number]> = []
     const catalog = await PartitionCatalog.open(options, (report) => {
-      if (report.seq !== undefined) window.add(report.device, report.seq)
+      if (report.seq !== undefined) recent.push([report.device, report.seq])
     })
+    // Files come back in NeDB's _id order, not arrival order; fed unsorted, the window would
+    // fragment into many runs and drop genuine recent seqs at its bound.
+    recent.sort((a, b) => a[1] - b[1])
+    const window = new SeqWindow(options.dedupRuns ?? 1024)
+    for (const [device, seq] of recent) window.add(device, seq)
     const store = new ReportStore(catalog, window, options)
     await store.enforceRetention()
     store.retentionTimer = setInterval(

@@ -83,6 +83,19 @@ describe('ReportStore', () => {
     expect(kept.map((r) => r.seq)).toEqual([110, 109, 108, 107, 106, 105, 104, 103, 102, 101, 100])
   })
 
+  it('recognises every re-sent seq after a restart, however the partition file is ordered', async () => {
+    const dir = await dirs.make()
+    const s1 = await open(dir, { dedupRuns: 16 })
+    const seqs = Array.from({ length: 3000 }, (_, i) => 1_000_000 + i)
+    await Promise.all(seqs.map((seq, i) => store(s1, report('a', T0 + i, { seq }))))
+    await s1.close()
+    const s2 = await open(dir, { dedupRuns: 16 }) // loading rewrites the file in NeDB's _id order
+    await s2.close()
+    const s3 = await open(dir, { dedupRuns: 16 })
+    await Promise.all(seqs.map((seq, i) => store(s3, report('a', T0 + 5000 + i, { seq }))))
+    expect(s3.reportCount).toBe(3000)
+  })
+
   it('rolls over to a new partition at the size limit and queries across partitions newest first', async () => {
     const dir = await dirs.make()
     const s = await open(dir, { partitionMaxReports: 100, maxBatch: 50 })

@@ -1,0 +1,501 @@
+/**
+ * `npm run bench`: how fast the built console stores reports, how much memory it takes, and how
+ * quickly it starts on a large store. Drives `node out/main/cli.js serve` on 127.0.0.1 from
+ * separate load processes (bench/load-client.ts). Prints figures beside their targets, never
+ * fails on them; the last line of stdout is a JSON summary. Everything is bounded in count and
+ * time and cleans up after itself (`--keep-data` keeps the data dirs).
+ */
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises'
+import { cpus, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { parseArgs } from 'node:util'
+
+import type { DeviceSummary } from '../src/shared/api-types'
+import type { StoredReport } from '../src/shared/ingest-protocol'
+import { ConsoleProcess, killRunningConsoles } from './console-process'
+import { summariseProfiles } from './cpu-profile'
+import { LoadFleet, type FleetResult } from './load-fleet'
+import type { LoadPlan } from './load-protocol'
+
+const TARGETS = { ackedPerSec: 50_000, largeStoreRssMb: 400, startupMs: 3000 }
+
+interface Settings {
+  reports: number
+  durationMs: number
+  repeats: number
+  /** Load processes × connections each: the console needs a core of its own on a 2-core box. */
+  processes: number
+  connections: number
+  window: number
+  reportBytes: number
+  cpuProf: boolean
+  keepData: boolean
+}
+
+const USAGE = `usage: npm run bench -- [options]
+  --quick          200,000 reports in the large store and 2 s runs
+  --reports <n>    reports ingested into the large store (default 2,000,000)
+  --duration <s>   length of each throughput run (default 5)
+  --repeats <n>    throughput runs per mode; the median is reported (default 3)
+  --cpu-prof       profile the console (node --cpu-prof) and print its hottest functions
+  --keep-data      keep the temporary data dirs
+`
+
+function readSettings(): Settings {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      reports: { type: 'string' },
+      duration: { type: 'string' },
+      repeats: { type: 'string' },
+      'cpu-prof': { type: 'boolean', default: false },
+      'keep-data': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false }
+    }
+  })
+  if (values.help) {
+    process.stdout.write(USAGE)
+    process.exit(0)
+  }
+  const number = (
+    name: string,
+    text: string | undefined,
+    fallback: number,
+    min: number
+  ): number => {
+    if (text === undefined) return fallback
+    const n = Number(text.replaceAll('_', ''))
+    if (!Number.isFinite(n) || n < min) {
+      process.stderr.write(`--${name}: expected a number ≥ ${min}, got ${text}\n${USAGE}`)
+      process.exit(2)
+    }
+    return n
+  }
+  const quick = values.quick
+  return {
+    reports: Math.round(number('reports', values.reports, quick ? 200_000 : 2_000_000, 8)),
+    durationMs: 1000 * number('duration', values.duration, quick ? 2 : 5, 0.5),
+    repeats: Math.round(number('repeats', values.repeats, 3, 1)),
+    processes: 2,
+    connections: 4,
+    window: 2000,
+    reportBytes: 200,
+    cpuProf: values['cpu-prof'],
+    keepData: values['keep-data']
+  }
+}
+
+// ---- output ----
+
+const say = (line = ''): void => void process.stdout.write(line + '\n')
+const int = (n: number): string => Math.round(n).toLocaleString('en-US')
+const mb = (bytes: number): number => Math.round(bytes / (1024 * 1024))
+const secs = (ms: number): string => (ms / 1000).toFixed(2) + ' s'
+const target = (met: boolean, text: string): string =>
+  `[target ${text}: ${met ? 'met' : 'NOT met'}]`
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = sorted.length >> 1
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
+}
+
+function describeProblems(result: FleetResult): string {
+  const problems: string[] = []
+  if (result.errors > 0)
+    problems.push(`${int(result.errors)} error replies, e.g. ${result.firstError}`)
+  if (result.failures.length > 0) problems.push(result.failures.slice(0, 3).join('; '))
+  return problems.length > 0 ? `  !! ${problems.join('; ')}` : ''
+}
+
+// ---- the runs ----
+
+interface Context {
+  settings: Settings
+  dirs: string[]
+}
+
+async function freshDir(ctx: Context, label: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), `lookout-bench-${label}-`))
+  ctx.dirs.push(dir)
+  return dir
+}
+
+function startConsole(dataDir: string, profileDir?: string): Promise<ConsoleProcess> {
+  return ConsoleProcess.start({
+    dataDir,
+    nodeArgs: profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`]
+  })
+}
+
+function planFor(
+  ctx: Context,
+  console_: ConsoleProcess,
+  mode: LoadPlan['mode'],
+  devicePrefix: string,
+  reportsPerConnection: number
+): LoadPlan {
+  const { settings } = ctx
+  const timed = reportsPerConnection === 0
+  const perConnection = timed ? Number.MAX_SAFE_INTEGER : reportsPerConnection
+  const settleMs = 60_000
+  return {
+    host: console_.ingest.host,
+    port: console_.ingest.port,
+    mode,
+    devicePrefix,
+    firstDevice: 0,
+    connections: settings.connections,
+    durationMs: timed ? settings.durationMs : 0,
+    reportsPerConnection: perConnection,
+    window: settings.window,
+    reportBytes: settings.reportBytes,
+    settleMs,
+    // Counted runs are given time for at least 1,000 reports/s per connection.
+    maxMs: (timed ? settings.durationMs : perConnection) + settleMs + 30_000
+  }
+}
+
+async function storedCount(console_: ConsoleProcess): Promise<{ count: number; ms: number }> {
+  const { body, ms } = await console_.get<DeviceSummary[]>('/api/devices')
+  return { count: body.reduce((sum, d) => sum + d.reports, 0), ms }
+}
+
+/** 1. Reports stored and acked per second, every connection keeping a window of unacked ones. */
+async function ackedThroughput(ctx: Context, console_: ConsoleProcess): Promise<number[]> {
+  const { settings } = ctx
+  say(
+    `1. Acked throughput: ${settings.repeats} runs of ${secs(settings.durationMs)}, ` +
+      `window ${int(settings.window)} unacked reports per connection`
+  )
+  const rates: number[] = []
+  for (let run = 1; run <= settings.repeats; run++) {
+    const fleet = await LoadFleet.start({
+      processes: settings.processes,
+      plan: planFor(ctx, console_, 'acked', 'bench-', 0)
+    })
+    const result = await fleet.run()
+    const rate = result.ackedInWindow / (settings.durationMs / 1000)
+    rates.push(rate)
+    say(
+      `   run ${run}   ${int(rate).padStart(9)} reports/s   ` +
+        `(${int(result.ackedInWindow)} acked in ${secs(settings.durationMs)}; ` +
+        `last ack ${secs(result.finishedMs)} after start)${describeProblems(result)}`
+    )
+  }
+  const m = median(rates)
+  say(
+    `   median  ${int(m).padStart(7)} reports/s   ` +
+      target(m >= TARGETS.ackedPerSec, `≥ ${int(TARGETS.ackedPerSec)}/s`)
+  )
+  return rates
+}
+
+/**
+ * 2. Reports without `seq`: nothing comes back, so what was stored is read from the device counts,
+ * and the rate is taken over the time until those counts stop growing.
+ */
+async function fireAndForget(ctx: Context, console_: ConsoleProcess): Promise<number[]> {
+  const { settings } = ctx
+  say(
+    `2. Fire-and-forget (no seq, no acks): ${settings.repeats} runs of ${secs(settings.durationMs)} sending`
+  )
+  const rates: number[] = []
+  for (let run = 1; run <= settings.repeats; run++) {
+    const before = (await storedCount(console_)).count
+    const fleet = await LoadFleet.start({
+      processes: settings.processes,
+      plan: planFor(ctx, console_, 'fire', 'bench-fire-', 0)
+    })
+    const goAt = Date.now()
+    let result: FleetResult | undefined
+    const running = fleet.run().then((r) => (result = r))
+    let count = before
+    let lastGrowthAt = goAt
+    let slowestPoll = 0
+    // Polled every 100 ms; ends once everything sent is counted, or 2 s pass without growth.
+    const pollUntil = goAt + settings.durationMs + 120_000
+    while (Date.now() < pollUntil) {
+      await sleep(100)
+      const poll = await storedCount(console_)
+      slowestPoll = Math.max(slowestPoll, poll.ms)
+      if (poll.count > count) {
+        count = poll.count
+        lastGrowthAt = Date.now()
+      }
+      if (result !== undefined) {
+        if (count - before >= result.sent || Date.now() - lastGrowthAt > 2000) break
+      }
+    }
+    const sent = (await running).sent
+    const stored = count - before
+    const ms = lastGrowthAt - goAt
+    const rate = ms > 0 ? (stored / ms) * 1000 : 0
+    rates.push(rate)
+    say(
+      `   run ${run}   ${int(rate).padStart(9)} reports/s   (sent ${int(sent)}, stored ${int(stored)}` +
+        ` in ${secs(ms)}; slowest GET /api/devices ${Math.round(slowestPoll)} ms)` +
+        (stored < sent ? `  !! ${int(sent - stored)} not stored` : '') +
+        describeProblems(result!)
+    )
+  }
+  say(`   median  ${int(median(rates)).padStart(7)} reports/s`)
+  return rates
+}
+
+interface LargeStoreFigures {
+  reports: number
+  ingestMs: number
+  ingestPerSec: number
+  maxRssMb: number
+  peakRssMb: number
+  stopMs: number
+  diskMb: number
+  partitions: number
+  startupMs: number[]
+  rssAfterStartMb: number[]
+  reportsKept: number
+  latestQueryMs: { cold: number; warm: number; returned: number }
+  oldestQueryMs: { cold: number; warm: number; returned: number; allOld: boolean }
+}
+
+/** 4. Ingest a large store, then restart on it: start-up time, memory, and old data queried. */
+async function largeStore(ctx: Context): Promise<LargeStoreFigures> {
+  const { settings } = ctx
+  const connections = settings.processes * settings.connections
+  const perConnection = Math.ceil(settings.reports / connections)
+  const total = perConnection * connections
+  say(`4. Large store: ${int(total)} reports, acked, into a fresh data dir`)
+  const dataDir = await freshDir(ctx, 'large')
+  const profileDir = settings.cpuProf ? await freshDir(ctx, 'profile-large') : undefined
+  const console_ = await startConsole(dataDir, profileDir)
+
+  const fleet = await LoadFleet.start({
+    processes: settings.processes,
+    plan: planFor(ctx, console_, 'acked', 'bench-large-', perConnection)
+  })
+  // Once a second: the console's RSS, and a progress line each time another ~1/8 is stored.
+  const step = Math.max(1, Math.round(total / 8))
+  let nextMark = step
+  let maxRss = 0
+  const startedAt = performance.now()
+  let lastMark = { at: startedAt, acked: 0 }
+  const sampler = setInterval(() => {
+    const rss = console_.memory()?.rss ?? 0
+    maxRss = Math.max(maxRss, rss)
+    const { acked } = fleet.totals()
+    if (acked < nextMark) return
+    const now = performance.now()
+    const rate = ((acked - lastMark.acked) / (now - lastMark.at)) * 1000
+    say(
+      `   ${int(acked).padStart(10)} stored   ${secs(now - startedAt).padStart(8)}   ` +
+        `${int(rate).padStart(7)} reports/s since the last line   RSS ${mb(rss)} MB`
+    )
+    lastMark = { at: now, acked }
+    while (nextMark <= acked) nextMark += step
+  }, 1000)
+  let result: FleetResult
+  try {
+    result = await fleet.run()
+  } finally {
+    clearInterval(sampler)
+  }
+  maxRss = Math.max(maxRss, console_.memory()?.rss ?? 0)
+  const peakRss = console_.memory()?.peakRss ?? 0
+  const ingestPerSec = (result.acked / result.wallMs) * 1000
+  say(
+    `   ingested ${int(result.acked)} in ${secs(result.wallMs)}: ${int(ingestPerSec)} reports/s` +
+      describeProblems(result)
+  )
+  say(
+    `   console RSS: max ${mb(maxRss)} MB sampled each second, peak (VmHWM) ${mb(peakRss)} MB   ` +
+      target(
+        mb(Math.max(maxRss, peakRss)) < TARGETS.largeStoreRssMb,
+        `< ${TARGETS.largeStoreRssMb} MB`
+      )
+  )
+  const stopped = await console_.stop()
+  say(
+    `   stop (SIGTERM → exit, store flushed): ${secs(stopped.ms)}${stopped.killed ? '  !! had to be killed' : ''}`
+  )
+  if (profileDir !== undefined) await printProfile(profileDir, 'large-store ingest')
+  const disk = await diskUsage(join(dataDir, 'reports'))
+  say(`   on disk: ${mb(disk.bytes)} MB in ${disk.partitions} partition files`)
+
+  const startupMs: number[] = []
+  const rssAfterStartMb: number[] = []
+  let reportsKept = 0
+  let latest = { cold: 0, warm: 0, returned: 0 }
+  let oldest = { cold: 0, warm: 0, returned: 0, allOld: false }
+  for (let run = 1; run <= 3; run++) {
+    const restarted = await startConsole(dataDir)
+    startupMs.push(restarted.startupMs)
+    await sleep(1000) // let start-up garbage be collected before RSS is read
+    const rss = mb(restarted.memory()?.rss ?? 0)
+    rssAfterStartMb.push(rss)
+    say(`   restart ${run}: start-up ${secs(restarted.startupMs)}, RSS 1 s after start ${rss} MB`)
+    if (run === 1) {
+      reportsKept = (await storedCount(restarted)).count
+      latest = await timeQuery(restarted, '/api/reports?limit=100')
+      const oldestPath = `/api/reports?until=${result.firstAckAt ?? result.goAt}&limit=100`
+      const timed = await timeQuery(restarted, oldestPath)
+      oldest = { ...timed, allOld: timed.allBefore(result.firstAckAt ?? result.goAt) }
+      say(`   reports kept after restart: ${int(reportsKept)} (GET /api/devices)`)
+      say(
+        `   GET /api/reports?limit=100                ` +
+          `first ${Math.round(latest.cold)} ms, then ${Math.round(latest.warm)} ms (median of 3); ${latest.returned} reports`
+      )
+      say(
+        `   GET /api/reports?until=<first report>&limit=100   ` +
+          `first ${Math.round(oldest.cold)} ms, then ${Math.round(oldest.warm)} ms; ` +
+          `${oldest.returned} reports, ${oldest.allOld ? 'all from the first moments' : '!! some newer than asked'}`
+      )
+    }
+    const stop = await restarted.stop()
+    if (stop.killed) say(`   !! restart ${run} had to be killed to stop`)
+  }
+  const startup = median(startupMs)
+  say(
+    `   start-up median ${secs(startup)}   ` +
+      target(startup < TARGETS.startupMs, `< ${secs(TARGETS.startupMs)}`)
+  )
+  return {
+    reports: result.acked,
+    ingestMs: result.wallMs,
+    ingestPerSec,
+    maxRssMb: mb(maxRss),
+    peakRssMb: mb(peakRss),
+    stopMs: stopped.ms,
+    diskMb: mb(disk.bytes),
+    partitions: disk.partitions,
+    startupMs,
+    rssAfterStartMb,
+    reportsKept,
+    latestQueryMs: { cold: latest.cold, warm: latest.warm, returned: latest.returned },
+    oldestQueryMs: oldest
+  }
+}
+
+async function timeQuery(console_: ConsoleProcess, path: string) {
+  const first = await console_.get<StoredReport[]>(path)
+  const again: number[] = []
+  for (let i = 0; i < 3; i++) again.push((await console_.get<StoredReport[]>(path)).ms)
+  return {
+    cold: first.ms,
+    warm: median(again),
+    returned: first.body.length,
+    allBefore: (until: number) => first.body.every((r) => r.time <= until)
+  }
+}
+
+async function diskUsage(dir: string): Promise<{ bytes: number; partitions: number }> {
+  let bytes = 0
+  let partitions = 0
+  for (const name of await readdir(dir)) {
+    bytes += (await stat(join(dir, name))).size
+    if (name.startsWith('reports-')) partitions += 1
+  }
+  return { bytes, partitions }
+}
+
+async function printProfile(dir: string, label: string): Promise<void> {
+  const summary = await summariseProfiles(dir, 15)
+  say(
+    `   CPU profile of the console (${label}): busy ${secs(summary.busyMs)} of ${secs(summary.totalMs)}; ` +
+      `self time, top ${summary.top.length}:`
+  )
+  for (const f of summary.top) {
+    say(
+      `     ${f.percent.toFixed(1).padStart(5)}%  ${secs(f.selfMs).padStart(9)}  ${f.name}  ${f.where}`
+    )
+  }
+  say(`   profiles kept in ${dir}`)
+}
+
+async function main(): Promise<void> {
+  const settings = readSettings()
+  const ctx: Context = { settings, dirs: [] }
+  const stopAll = (): void => {
+    killRunningConsoles()
+    process.exit(130)
+  }
+  process.on('SIGINT', stopAll)
+  process.on('SIGTERM', stopAll)
+
+  say(
+    `Lookout benchmark — node ${process.version}, ${cpus().length} CPUs, ` +
+      `${settings.processes} load processes × ${settings.connections} connections, ` +
+      `${settings.reportBytes}-byte reports`
+  )
+  try {
+    const dataDir = await freshDir(ctx, 'throughput')
+    const profileDir = settings.cpuProf ? await freshDir(ctx, 'profile-throughput') : undefined
+    const console_ = await startConsole(dataDir, profileDir)
+    say(
+      `   console pid ${console_.pid}, started in ${secs(console_.startupMs)} on an empty data dir`
+    )
+    const acked = await ackedThroughput(ctx, console_)
+    const fire = await fireAndForget(ctx, console_)
+    const memory = console_.memory()
+    const peakRssMb = mb(memory?.peakRss ?? 0)
+    say(
+      `3. Console peak RSS (VmHWM) over runs 1–2: ${peakRssMb} MB (now ${mb(memory?.rss ?? 0)} MB)`
+    )
+    await console_.stop()
+    if (profileDir !== undefined) await printProfile(profileDir, 'throughput runs')
+
+    const large = await largeStore(ctx)
+    const summary = {
+      node: process.version,
+      cpus: cpus().length,
+      connections: settings.processes * settings.connections,
+      reportBytes: settings.reportBytes,
+      window: settings.window,
+      runSeconds: settings.durationMs / 1000,
+      ackedPerSec: { median: Math.round(median(acked)), runs: acked.map(Math.round) },
+      fireAndForgetPerSec: { median: Math.round(median(fire)), runs: fire.map(Math.round) },
+      peakRssMb,
+      largeStore: {
+        reports: large.reports,
+        ingestSeconds: +(large.ingestMs / 1000).toFixed(1),
+        ingestPerSec: Math.round(large.ingestPerSec),
+        maxRssMb: large.maxRssMb,
+        peakRssMb: large.peakRssMb,
+        diskMb: large.diskMb,
+        partitions: large.partitions,
+        stopMs: Math.round(large.stopMs),
+        startupMs: {
+          median: Math.round(median(large.startupMs)),
+          runs: large.startupMs.map(Math.round)
+        },
+        rssAfterStartMb: large.rssAfterStartMb,
+        reportsKept: large.reportsKept,
+        latestQueryMs: Math.round(large.latestQueryMs.cold),
+        oldestQueryMs: Math.round(large.oldestQueryMs.cold)
+      },
+      targets: TARGETS
+    }
+    say(JSON.stringify(summary))
+  } finally {
+    killRunningConsoles()
+    // stderr: the JSON summary stays the last line of stdout.
+    if (settings.keepData) process.stderr.write(`data kept in: ${ctx.dirs.join(' ')}\n`)
+    else {
+      for (const dir of ctx.dirs) {
+        if (!settings.cpuProf || !dir.includes('profile'))
+          await rm(dir, { recursive: true, force: true })
+      }
+    }
+  }
+}
+
+main().catch((error: unknown) => {
+  killRunningConsoles()
+  const cause = (error as Error).cause
+  process.stderr.write(
+    `bench failed: ${(error as Error).stack ?? String(error)}\n` +
+      (cause === undefined ? '' : `caused by: ${String(cause)}\n`)
+  )
+  process.exit(1)
+})

@@ -1,0 +1,124 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+
+import { DeviceRegistry } from '../../../../src/main/core/devices/device-registry'
+import { silentLogger } from '../../../../src/main/core/logger'
+import type { ReportStore } from '../../../../src/main/core/store/report-store'
+import { WebServer } from '../../../../src/main/core/web/web-server'
+import { openStore, report, store } from '../../../support/store'
+import { tempDirs } from '../../../support/temp-dir'
+
+const KEY = 'test-access-key-0123456789'
+const dirs = tempDirs()
+let reports: ReportStore
+let web: WebServer
+let base: string
+const T0 = Date.now() - 60_000
+
+beforeEach(async () => {
+  reports = await openStore(await dirs.make())
+  web = new WebServer({
+    host: '127.0.0.1',
+    port: 0,
+    accessKey: KEY,
+    version: '9.9.9',
+    store: reports,
+    devices: new DeviceRegistry(reports),
+    logger: silentLogger()
+  })
+  base = `http://127.0.0.1:${(await web.start()).port}`
+  for (let i = 0; i < 30; i++)
+    await store(reports, report(i % 3 === 0 ? 'pump' : 'valve', T0 + i * 1000, { seq: i }))
+})
+
+afterEach(async () => {
+  await web.stop()
+  await reports.close()
+  await dirs.cleanup()
+})
+
+const auth = { authorization: `Bearer ${KEY}` }
+
+async function get(
+  path: string,
+  headers: Record<string, string> = auth
+): Promise<{ status: number; body: any }> {
+  const res = await fetch(base + path, { headers })
+  return { status: res.status, body: await res.json() }
+}
+
+describe('WebServer', () => {
+  it('answers /healthz without a key and reveals no secret', async () => {
+    const { status, body } = await get('/healthz', {})
+    expect(status).toBe(200)
+    expect(body).toMatchObject({ ok: true, version: '9.9.9' })
+    expect(JSON.stringify(body)).not.toContain(KEY)
+  })
+
+  it.each(['/api/reports', '/api/devices'])(
+    'refuses %s without the key, or with a wrong one, with a 401 JSON error',
+    async (path) => {
+      const none = await get(path, {})
+      expect(none.status).toBe(401)
+      expect(none.body).toEqual({
+        error: 'unauthorized',
+        message: expect.stringMatching(/access key/)
+      })
+      expect((await get(path, { authorization: 'Bearer wrong-key-wrong-key' })).status).toBe(401)
+      expect((await get(`${path}?key=wrong`, {})).status).toBe(401)
+    }
+  )
+
+  it('accepts the key as ?key= too', async () => {
+    expect((await get(`/api/devices?key=${KEY}`, {})).status).toBe(200)
+  })
+
+  it('lists devices with first and last seen and their report count', async () => {
+    const { body } = await get('/api/devices')
+    expect(body).toEqual([
+      { id: 'pump', identity: 'anonymous', firstSeen: T0, lastSeen: T0 + 27_000, reports: 10 },
+      {
+        id: 'valve',
+        identity: 'anonymous',
+        firstSeen: T0 + 1000,
+        lastSeen: T0 + 29_000,
+        reports: 20
+      }
+    ])
+  })
+
+  it('returns reports newest first, filtered by device and time, up to the limit', async () => {
+    const all = await get('/api/reports')
+    expect(all.body).toHaveLength(30)
+    expect(all.body[0].seq).toBe(29)
+    const pump = await get(
+      `/api/reports?device=pump&since=${T0 + 3000}&until=${new Date(T0 + 15_000).toISOString()}`
+    )
+    expect(pump.body.map((r: { seq: number }) => r.seq)).toEqual([15, 12, 9, 6, 3])
+    const limited = await get('/api/reports?limit=2')
+    expect(limited.body.map((r: { seq: number }) => r.seq)).toEqual([29, 28])
+  })
+
+  it.each([
+    ['limit=0', /limit/],
+    ['limit=10001', /limit/],
+    ['limit=ten', /limit/],
+    ['since=yesterday', /since/],
+    [`since=${T0 + 10}&until=${T0}`, /since/],
+    [`device=${'d'.repeat(200)}`, /device/]
+  ])('rejects ?%s with a 400 that says what is wrong', async (query, message) => {
+    const { status, body } = await get(`/api/reports?${query}`)
+    expect(status).toBe(400)
+    expect(body.error).toBe('bad_request')
+    expect(body.message).toMatch(message)
+  })
+
+  it('answers unknown paths with 404 and other methods with 405, as JSON', async () => {
+    expect(await get('/api/nothing')).toEqual({
+      status: 404,
+      body: { error: 'not_found', message: expect.any(String) }
+    })
+    const res = await fetch(`${base}/api/devices`, { method: 'DELETE', headers: auth })
+    expect(res.status).toBe(405)
+    expect(((await res.json()) as { error: string }).error).toBe('method_not_allowed')
+  })
+})
