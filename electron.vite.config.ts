@@ -18,6 +18,8 @@ export default defineConfig({
   },
   preload: {},
   renderer: {
-    plugins: [react()]
+    plugins: [react()],
+    // electron-vite leaves the renderer unminified; remote browsers on the LAN load it too.
+    build: { minify: true }
   }
 })
