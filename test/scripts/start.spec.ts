@@ -10,7 +10,7 @@ afterEach(() => dirs.cleanup())
 
 describe('npm start without a usable Electron runtime', () => {
   it('says so in one line, runs the console headless, and stops cleanly', async () => {
-    const env = { ...process.env, ELECTRON_MIRROR: 'http://127.0.0.1:9/' } // any download fails at once
+    const env: NodeJS.ProcessEnv = { ...process.env, ELECTRON_MIRROR: 'http://127.0.0.1:9/' } // any download fails at once
     delete env.DISPLAY
     delete env.WAYLAND_DISPLAY
     const start = join(__dirname, '../../scripts/start.mjs')

@@ -6,9 +6,10 @@ import { EventEmitter } from 'node:events'
  * structured clone, as the real IPC would copy the value.
  */
 export class FakeIpcMain extends EventEmitter {
-  readonly handlers = new Map<string, (event: unknown, ...args: unknown[]) => unknown>()
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Electron types the event per call site
+  readonly handlers = new Map<string, (event: any, ...args: any[]) => unknown>()
 
-  handle(channel: string, handler: (event: unknown, ...args: unknown[]) => unknown): void {
+  handle(channel: string, handler: (event: any, ...args: any[]) => unknown): void {
     if (this.handlers.has(channel))
       throw new Error(`Attempted to register a second handler for '${channel}'`)
     this.handlers.set(channel, handler)
