@@ -6,7 +6,6 @@ import { EventEmitter } from 'node:events'
  * structured clone, as the real IPC would copy the value.
  */
 export class FakeIpcMain extends EventEmitter {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Electron types the event per call site
   readonly handlers = new Map<string, (event: any, ...args: any[]) => unknown>()
 
   handle(channel: string, handler: (event: any, ...args: any[]) => unknown): void {
