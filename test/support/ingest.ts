@@ -5,7 +5,7 @@ import {
 } from '../../src/main/core/ingest/device-auth'
 import { IngestServer } from '../../src/main/core/ingest/ingest-server'
 import { ReportParser } from '../../src/main/core/ingest/report-parser'
-import type { ReportStore } from '../../src/main/core/store/report-store'
+import type { ReportStore, ReportStoreOptions } from '../../src/main/core/store/report-store'
 import { openStore } from './store'
 
 export interface IngestRig {
@@ -18,9 +18,13 @@ export interface IngestRig {
 /** A real ingest server on 127.0.0.1:0 over a real store in `dir`. */
 export async function startIngest(
   dir: string,
-  options: { maxLineBytes?: number; auth?: DeviceAuthenticator } = {}
+  options: {
+    maxLineBytes?: number
+    auth?: DeviceAuthenticator
+    store?: Partial<ReportStoreOptions>
+  } = {}
 ): Promise<IngestRig> {
-  const store = await openStore(dir)
+  const store = await openStore(dir, options.store)
   const server = new IngestServer({
     host: '127.0.0.1',
     port: 0,

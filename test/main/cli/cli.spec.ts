@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { readFile, stat } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
@@ -50,6 +50,16 @@ describe('lookout CLI', () => {
       expect(stdout).toMatch(/Usage: lookout/)
     }
   )
+
+  it('runs as `npx lookout` from the project after the build', () => {
+    const result = spawnSync('npx', ['--no-install', 'lookout', '--version'], {
+      cwd: join(__dirname, '../../..'),
+      encoding: 'utf8',
+      timeout: 60_000
+    })
+    expect(result.status).toBe(0)
+    expect(result.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/)
+  })
 
   it('documents each serve option with its LOOKOUT_ environment variable', () => {
     const { stdout } = runCli(['serve', '--help'])

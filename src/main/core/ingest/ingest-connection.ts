@@ -48,6 +48,7 @@ export class IngestConnection {
   private inFlight = 0
   private resumeSink: (() => void) | null = null
   private inputDone = false
+  private waitingForDrain = false
   private settled: (() => void) | null = null
   private readonly replyHighWater: number
   private readonly maxInFlight: number
@@ -152,7 +153,13 @@ export class IngestConnection {
     if (this.replies.buffered > this.replyHighWater || this.inFlight >= this.maxInFlight)
       return true
     if (this.options.sink.saturated) {
-      this.options.sink.once('drain', () => this.maybeResume())
+      if (!this.waitingForDrain) {
+        this.waitingForDrain = true
+        this.options.sink.once('drain', () => {
+          this.waitingForDrain = false
+          this.maybeResume()
+        })
+      }
       return true
     }
     return false

@@ -164,6 +164,25 @@ describe('IngestServer over TCP', () => {
     await c.waitForClose()
   })
 
+  it('pauses every connection while the store queue is full, and loses nothing', async () => {
+    const { port, store } = await rig({ store: { highWater: 50, maxBatch: 20 } })
+    const senders = await Promise.all([client(port), client(port), client(port)])
+    senders.forEach((c, n) =>
+      c.write(
+        Array.from(
+          { length: 2000 },
+          (_, i) => JSON.stringify({ device: `q${n}`, seq: i }) + '\n'
+        ).join('')
+      )
+    )
+    await Promise.all(senders.map((c) => c.waitForReplies(2000, 20_000)))
+    expect(senders.map((c) => c.replies.map((r) => r.ack))).toEqual(
+      senders.map(() => Array.from({ length: 2000 }, (_, i) => i))
+    )
+    expect(store.reportCount).toBe(6000)
+    expect(store.listenerCount('drain')).toBeLessThanOrEqual(3)
+  })
+
   it('serves 200 concurrent connections', async () => {
     const { port, store } = await rig()
     const many = await Promise.all(Array.from({ length: 200 }, () => client(port)))
