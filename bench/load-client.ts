@@ -242,8 +242,7 @@ function main(): void {
   const go = new Promise<void>((resolve) => (startGo = resolve))
   process.on('message', (message: ToLoadClient) => {
     if (message.type === 'go') startGo()
-    else if (message.type === 'abort') process.exit(0)
-    else if (message.type === 'plan') {
+    else {
       setTimeout(() => {
         void send({ type: 'failed', message: `gave up after ${message.plan.maxMs} ms` }).then(() =>
           process.exit(1)

@@ -45,7 +45,7 @@ export interface LoadResult {
   failures: string[]
 }
 
-export type ToLoadClient = { type: 'plan'; plan: LoadPlan } | { type: 'go' } | { type: 'abort' }
+export type ToLoadClient = { type: 'plan'; plan: LoadPlan } | { type: 'go' }
 
 export type FromLoadClient =
   | { type: 'ready' }

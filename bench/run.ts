@@ -38,22 +38,31 @@ const USAGE = `usage: npm run bench -- [options]
   --reports <n>    reports ingested into the large store (default 2,000,000)
   --duration <s>   length of each throughput run (default 5)
   --repeats <n>    throughput runs per mode; the median is reported (default 3)
+  --window <n>     unacked reports per connection in acked mode (default 2,000)
   --cpu-prof       profile the console (node --cpu-prof) and print its hottest functions
   --keep-data      keep the temporary data dirs
 `
 
+const OPTIONS = {
+  quick: { type: 'boolean', default: false },
+  reports: { type: 'string' },
+  duration: { type: 'string' },
+  repeats: { type: 'string' },
+  window: { type: 'string' },
+  'cpu-prof': { type: 'boolean', default: false },
+  'keep-data': { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false }
+} as const
+
 function readSettings(): Settings {
-  const { values } = parseArgs({
-    options: {
-      quick: { type: 'boolean', default: false },
-      reports: { type: 'string' },
-      duration: { type: 'string' },
-      repeats: { type: 'string' },
-      'cpu-prof': { type: 'boolean', default: false },
-      'keep-data': { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false }
-    }
-  })
+  let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>
+  try {
+    parsed = parseArgs({ options: OPTIONS })
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n${USAGE}`)
+    process.exit(2)
+  }
+  const { values } = parsed
   if (values.help) {
     process.stdout.write(USAGE)
     process.exit(0)
@@ -79,7 +88,7 @@ function readSettings(): Settings {
     repeats: Math.round(number('repeats', values.repeats, 3, 1)),
     processes: 2,
     connections: 4,
-    window: 2000,
+    window: Math.round(number('window', values.window, 2000, 1)),
     reportBytes: 200,
     cpuProf: values['cpu-prof'],
     keepData: values['keep-data']
