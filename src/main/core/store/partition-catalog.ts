@@ -7,6 +7,7 @@ import type { DeviceSummary } from '../../../shared/api-types'
 import type { StoredReport } from '../../../shared/ingest-protocol'
 import type { Logger } from '../logger'
 import { DeviceTally } from './device-tally'
+import { ReportIds } from './report-ids'
 import {
   listPartitionFiles,
   partitionFileName,
@@ -64,6 +65,7 @@ export class PartitionCatalog {
   private closed: PartitionInfo[] = []
   private active: ActivePartition | null = null
   private readonly openClosed = new Map<string, Promise<ReportDatastore>>()
+  private readonly ids = new ReportIds()
 
   private constructor(
     private readonly options: PartitionCatalogOptions,
@@ -152,6 +154,7 @@ export class PartitionCatalog {
     }
     this.active ??= await this.createActive(now)
     const target = this.active
+    for (const report of reports) report._id = this.ids.next()
     const stored = await target.ds.insert(reports)
     for (const report of stored) {
       target.tally.add(report)
