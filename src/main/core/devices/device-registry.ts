@@ -16,15 +16,17 @@ export interface DeviceSource {
  * it only ever counts reports that are durable.
  */
 export class DeviceRegistry {
-  private readonly tally: DeviceTally
+  private tally: DeviceTally
 
   constructor(source: DeviceSource) {
     this.tally = DeviceTally.from(source.deviceSummaries())
     source.on('stored', (reports) => {
       for (const report of reports) this.tally.add(report)
     })
-    source.on('dropped', (partitions) => {
-      for (const partition of partitions) for (const d of partition.devices) this.tally.subtract(d)
+    // After retention, counts could be subtracted, but a device's firstSeen can only be found
+    // again from what is kept: recount from the store's catalog (no partition is read).
+    source.on('dropped', () => {
+      this.tally = DeviceTally.from(source.deviceSummaries())
     })
   }
 

@@ -25,6 +25,11 @@ export class LineFramer extends Transform {
     super({ readableObjectMode: true, readableHighWaterMark: 16 })
   }
 
+  /** Bytes held for a line not yet complete; never more than the limit (+1 for a '\r'). */
+  get bufferedBytes(): number {
+    return this.tailBytes
+  }
+
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     const lines: FramedLine[] = []
     let start = 0

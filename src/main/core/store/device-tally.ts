@@ -45,14 +45,6 @@ export class DeviceTally {
     }
   }
 
-  /** Takes away the reports of a deleted partition; a device left with none is forgotten. */
-  subtract(summary: DeviceSummary): void {
-    const known = this.devices.get(summary.id)
-    if (known === undefined) return
-    known.reports -= summary.reports
-    if (known.reports <= 0) this.devices.delete(summary.id)
-  }
-
   get(id: string): DeviceSummary | undefined {
     return this.devices.get(id)
   }

@@ -6,30 +6,19 @@ import Datastore from 'nedb-promises'
 import type { DeviceSummary } from '../../../shared/api-types'
 import type { StoredReport } from '../../../shared/ingest-protocol'
 import type { Logger } from '../logger'
+import { ActivePartition } from './active-partition'
+import { ClosedPartitionReader } from './closed-partition-reader'
 import { DeviceTally } from './device-tally'
-import { ReportIds } from './report-ids'
 import {
   listPartitionFiles,
   partitionFileName,
   partitionStart,
   scanPartitionFile
 } from './partition-files'
+import type { PartitionInfo, ReportQuery } from './partition-info'
+import { ReportIds } from './report-ids'
 
-/** What the catalog remembers of a closed partition, so it need not be opened to be skipped. */
-export interface PartitionInfo {
-  file: string
-  from: number
-  to: number
-  count: number
-  devices: DeviceSummary[]
-}
-
-export interface ReportQuery {
-  device?: string
-  since?: number
-  until?: number
-  limit: number
-}
+export type { PartitionInfo, ReportQuery } from './partition-info'
 
 export interface PartitionCatalogOptions {
   dir: string
@@ -40,37 +29,33 @@ export interface PartitionCatalogOptions {
   logger: Logger
 }
 
-type ReportDatastore = Datastore<StoredReport>
-
-interface ActivePartition {
-  file: string
-  ds: ReportDatastore
-  from: number
-  to: number
-  count: number
-  tally: DeviceTally
-}
-
 const DAY_MS = 86_400_000
 const CATALOG_FILE = 'partitions.db'
 
 /**
- * The report store on disk: one NeDB datastore per partition. Only the active partition (the one
+ * The report store on disk: one NeDB datafile per partition. Only the active partition (the one
  * being written) lives in memory; it is closed when it holds `partitionMaxReports` reports or the
  * UTC day changes, which bounds both RSS and start-up time however much is stored. Closed
- * partitions are listed in a small catalog datastore with their time range and per-device
- * counts, and opened on demand (an LRU of `openPartitionCache`) for history queries.
+ * partitions are listed in a small catalog datastore with their time range and per-device counts,
+ * and read on demand for history queries.
+ *
+ * Not safe for concurrent mutation: the ReportStore runs append() and applyRetention() one at a
+ * time. find() may run alongside either; it works on a snapshot of the partition list.
  */
 export class PartitionCatalog {
   private closed: PartitionInfo[] = []
   private active: ActivePartition | null = null
-  private readonly openClosed = new Map<string, Promise<ReportDatastore>>()
+  /** The active partition's file after a failed write: reloaded from disk before the next one. */
+  private reloadFile: string | null = null
   private readonly ids = new ReportIds()
+  private readonly reader: ClosedPartitionReader
 
   private constructor(
     private readonly options: PartitionCatalogOptions,
     private readonly catalog: Datastore<PartitionInfo>
-  ) {}
+  ) {
+    this.reader = new ClosedPartitionReader(options.dir, options.openPartitionCache)
+  }
 
   /**
    * Opens the store in `options.dir`. `onRecent` sees every report of the active partition and
@@ -96,7 +81,7 @@ export class PartitionCatalog {
     const present = new Set(files)
     const entries = new Map<string, PartitionInfo>()
     for (const entry of await this.catalog.find({})) {
-      if (present.has(entry.file)) entries.set(entry.file, stripId(entry))
+      if (present.has(entry.file)) entries.set(entry.file, withoutId(entry))
       else await this.catalog.remove({ file: entry.file }, { multi: true })
     }
     const newest = files.at(-1)
@@ -118,71 +103,47 @@ export class PartitionCatalog {
       for await (const report of scanPartitionFile(dir, previous.file)) onRecent(report)
     }
     if (newest !== undefined && !entries.has(newest)) {
-      this.active = await this.openActive(newest, onRecent)
+      this.active = await ActivePartition.open(dir, newest, onRecent)
     }
-  }
-
-  private async openActive(
-    file: string,
-    onRecent: (report: StoredReport) => void
-  ): Promise<ActivePartition> {
-    const ds = Datastore.create({ filename: join(this.options.dir, file) }) as ReportDatastore
-    await ds.load()
-    const tally = new DeviceTally()
-    let from = Infinity
-    let to = -Infinity
-    const docs = await ds.find({})
-    for (const doc of docs) {
-      tally.add(doc)
-      onRecent(doc)
-      if (doc.time < from) from = doc.time
-      if (doc.time > to) to = doc.time
-    }
-    if (docs.length === 0) from = to = partitionStart(file)
-    return { file, ds, from, to, count: docs.length, tally }
   }
 
   /** Writes a batch to the active partition (one file append) and returns the stored copies. */
   async append(reports: StoredReport[]): Promise<StoredReport[]> {
-    const now = reports[0]?.time ?? Date.now()
-    const active = this.active
+    const now = reports[0]?.time ?? 0
+    if (this.reloadFile !== null) {
+      this.active = await ActivePartition.open(this.options.dir, this.reloadFile)
+      this.reloadFile = null
+    }
+    const current = this.active
     if (
-      active !== null &&
-      (active.count >= this.options.partitionMaxReports || utcDay(active.from) !== utcDay(now))
+      current !== null &&
+      (current.count >= this.options.partitionMaxReports ||
+        utcDay(current.firstTime) !== utcDay(now))
     ) {
       await this.closeActive()
     }
-    this.active ??= await this.createActive(now)
-    const target = this.active
+    const active = (this.active ??= await this.createActive(now))
     for (const report of reports) report._id = this.ids.next()
-    const stored = await target.ds.insert(reports)
-    for (const report of stored) {
-      target.tally.add(report)
-      if (report.time > target.to) target.to = report.time
-      if (report.time < target.from) target.from = report.time
+    try {
+      return await active.append(reports)
+    } catch (error) {
+      // NeDB has put the batch in memory although the file append failed: forget the in-memory
+      // state and reload what really is on disk before the next write.
+      this.active = null
+      this.reloadFile = active.file
+      throw error
     }
-    target.count += stored.length
-    return stored
   }
 
   private async createActive(now: number): Promise<ActivePartition> {
     const lastStart = this.closed.length > 0 ? partitionStart(this.closed.at(-1)!.file) : 0
-    const file = partitionFileName(Math.max(now, lastStart + 1))
-    const ds = Datastore.create({ filename: join(this.options.dir, file) }) as ReportDatastore
-    await ds.load()
-    return { file, ds, from: now, to: now, count: 0, tally: new DeviceTally() }
+    return ActivePartition.open(this.options.dir, partitionFileName(Math.max(now, lastStart + 1)))
   }
 
   private async closeActive(): Promise<void> {
     const active = this.active
     if (active === null) return
-    const info: PartitionInfo = {
-      file: active.file,
-      from: active.from,
-      to: active.to,
-      count: active.count,
-      devices: active.tally.list()
-    }
+    const info = active.info()
     await this.catalog.insert(info)
     this.closed.push(info)
     this.active = null
@@ -191,74 +152,42 @@ export class PartitionCatalog {
 
   /** Reports matching the query, newest first, across partitions, stopping at `limit`. */
   async find(query: ReportQuery): Promise<StoredReport[]> {
-    const selector: Record<string, unknown> = {}
-    if (query.device !== undefined) selector.device = query.device
-    if (query.since !== undefined || query.until !== undefined) {
-      const time: Record<string, number> = {}
-      if (query.since !== undefined) time.$gte = query.since
-      if (query.until !== undefined) time.$lte = query.until
-      selector.time = time
-    }
-    const results: StoredReport[] = []
-    const overlaps = (from: number, to: number): boolean =>
-      (query.since === undefined || to >= query.since) &&
-      (query.until === undefined || from <= query.until)
-
+    // Snapshot first: a rollover or retention during the awaits below must not make this read a
+    // partition twice or skip one.
     const active = this.active
-    if (active !== null && active.count > 0 && overlaps(active.from, active.to)) {
-      results.push(...(await active.ds.find(selector).sort({ time: -1 }).limit(query.limit)))
+    const closed = this.closed.slice()
+    const results: StoredReport[] = []
+    if (active !== null && active.overlaps(query.since, query.until)) {
+      results.push(...(await active.find(selectorOf(query), query.limit)))
     }
-    for (let i = this.closed.length - 1; i >= 0 && results.length < query.limit; i--) {
-      const info = this.closed[i]!
-      if (!overlaps(info.from, info.to)) continue
-      if (query.device !== undefined && !info.devices.some((d) => d.id === query.device)) continue
-      const ds = await this.openForQuery(info.file)
-      results.push(
-        ...(await ds
-          .find(selector)
-          .sort({ time: -1 })
-          .limit(query.limit - results.length))
-      )
+    for (let i = closed.length - 1; i >= 0 && results.length < query.limit; i--) {
+      results.push(...(await this.reader.find(closed[i]!, query, query.limit - results.length)))
     }
-    return results.map(stripInternalId)
-  }
-
-  private openForQuery(file: string): Promise<ReportDatastore> {
-    const cached = this.openClosed.get(file)
-    if (cached !== undefined) {
-      this.openClosed.delete(file)
-      this.openClosed.set(file, cached)
-      return cached
-    }
-    const opening = (async () => {
-      const ds = Datastore.create({ filename: join(this.options.dir, file) }) as ReportDatastore
-      await ds.load()
-      return ds
-    })()
-    if (this.options.openPartitionCache > 0) {
-      this.openClosed.set(file, opening)
-      opening.catch(() => this.openClosed.delete(file))
-      while (this.openClosed.size > this.options.openPartitionCache) {
-        this.openClosed.delete(this.openClosed.keys().next().value!)
-      }
-    }
-    return opening
+    return results.map(withoutId)
   }
 
   /**
    * Deletes the oldest closed partitions while they are older than the retention time or more
-   * reports than the retention count are kept. The file goes first: a crash in between leaves a
-   * catalog entry without a file, which the next start drops, never a file without an entry.
+   * reports than the retention count are kept. An active partition from an earlier UTC day is
+   * closed first, so a quiet console ages out its old reports too. The file goes before its
+   * catalog entry: a crash in between leaves an entry without a file, which the next start drops.
    */
   async applyRetention(now: number): Promise<PartitionInfo[]> {
+    if (
+      this.active !== null &&
+      this.active.count > 0 &&
+      utcDay(this.active.info().to) < utcDay(now)
+    ) {
+      await this.closeActive()
+    }
     const dropped: PartitionInfo[] = []
     let total = this.reportCount()
     while (this.closed.length > 0) {
       const oldest = this.closed[0]!
       const expired = oldest.to < now - this.options.retentionDays * DAY_MS
       if (!expired && total <= this.options.retentionReports) break
-      this.closed.shift()
-      this.openClosed.delete(oldest.file)
+      this.closed = this.closed.slice(1)
+      this.reader.forget(oldest.file)
       total -= oldest.count
       await rm(join(this.options.dir, oldest.file), { force: true })
       await this.catalog.remove({ file: oldest.file }, { multi: true })
@@ -274,7 +203,7 @@ export class PartitionCatalog {
   /** Per-device counts over everything kept. */
   deviceSummaries(): DeviceSummary[] {
     const tally = DeviceTally.from(this.closed.flatMap((p) => p.devices))
-    for (const d of this.active?.tally.list() ?? []) tally.merge(d)
+    for (const d of this.active?.info().devices ?? []) tally.merge(d)
     return tally.list()
   }
 
@@ -291,14 +220,22 @@ function utcDay(ms: number): number {
   return Math.floor(ms / DAY_MS)
 }
 
-function stripId(entry: PartitionInfo & { _id?: string }): PartitionInfo {
-  const { _id: _ignored, ...info } = entry
-  return info
+function selectorOf(query: ReportQuery): Record<string, unknown> {
+  const selector: Record<string, unknown> = {}
+  if (query.device !== undefined) selector.device = query.device
+  if (query.since !== undefined || query.until !== undefined) {
+    const time: Record<string, number> = {}
+    if (query.since !== undefined) time.$gte = query.since
+    if (query.until !== undefined) time.$lte = query.until
+    selector.time = time
+  }
+  return selector
 }
 
-function stripInternalId(report: StoredReport): StoredReport {
-  const { _id: _ignored, ...rest } = report
-  return rest as StoredReport
+/** A copy without NeDB's `_id`, which is internal to the store. */
+function withoutId<T extends object>(doc: T): T {
+  const { _id: _ignored, ...rest } = doc as T & { _id?: unknown }
+  return rest as T
 }
 
 async function summarise(dir: string, file: string): Promise<PartitionInfo> {

@@ -16,7 +16,7 @@ export interface ReportStoreOptions {
   retentionReports: number
   openPartitionCache: number
   logger: Logger
-  /** Largest group commit; one NeDB insert and one file append each. */
+  /** Largest group commit: one NeDB insert and one file append. */
   maxBatch?: number
   /** Queued reports above which `saturated` is true and ingest stops reading. */
   highWater?: number
@@ -52,8 +52,9 @@ interface Pending {
 export class ReportStore extends EventEmitter<StoreEvents> {
   private readonly queue: Pending[] = []
   private readonly waitingDuplicates = new Map<string, StoredCallback[]>()
-  private committing = false
+  private running = false
   private scheduled = false
+  private retentionDue = false
   private idle: Array<() => void> = []
   private retentionTimer: NodeJS.Timeout | undefined
   private readonly maxBatch: number
@@ -77,15 +78,16 @@ export class ReportStore extends EventEmitter<StoreEvents> {
     const catalog = await PartitionCatalog.open(options, (report) => {
       if (report.seq !== undefined) recent.push([report.device, report.seq])
     })
-    // Files come back in NeDB's _id order, not arrival order; fed unsorted, the window would
-    // fragment into many runs and drop genuine recent seqs at its bound.
+    // Files need not be in seq order (NeDB rewrites them in _id order, and a device's resends
+    // arrive late); fed unsorted, the window would fragment into many runs and drop genuine
+    // recent seqs at its bound.
     recent.sort((a, b) => a[1] - b[1])
     const window = new SeqWindow(options.dedupRuns ?? 1024)
     for (const [device, seq] of recent) window.add(device, seq)
     const store = new ReportStore(catalog, window, options)
-    await store.enforceRetention()
+    await store.runRetention()
     store.retentionTimer = setInterval(
-      () => void store.enforceRetention(),
+      () => store.scheduleRetention(),
       options.retentionCheckMs ?? 3_600_000
     )
     store.retentionTimer.unref()
@@ -112,52 +114,83 @@ export class ReportStore extends EventEmitter<StoreEvents> {
       this.waitingDuplicates.set(key, [])
     }
     this.queue.push({ report, done })
-    if (!this.committing && !this.scheduled) {
-      this.scheduled = true
-      // setImmediate, not a timer: it lets the reports of this I/O turn join the batch, no longer.
-      setImmediate(() => void this.commitAll())
+    this.kick()
+  }
+
+  private kick(): void {
+    if (this.running || this.scheduled) return
+    this.scheduled = true
+    // setImmediate, not a timer: it lets the reports of this I/O turn join the batch, no longer.
+    setImmediate(() => void this.run())
+  }
+
+  /**
+   * The one loop that touches the catalog: batches and retention take turns, never overlap, so
+   * a partition cannot close or be deleted under a write.
+   */
+  private async run(): Promise<void> {
+    this.scheduled = false
+    this.running = true
+    try {
+      while (this.queue.length > 0 || this.retentionDue) {
+        if (this.retentionDue) {
+          this.retentionDue = false
+          await this.runRetention()
+        }
+        if (this.queue.length > 0) await this.commitBatch()
+      }
+    } finally {
+      this.running = false
+      const idle = this.idle
+      this.idle = []
+      for (const resolve of idle) resolve()
     }
   }
 
-  private async commitAll(): Promise<void> {
-    this.scheduled = false
-    this.committing = true
-    while (this.queue.length > 0) {
-      const batch = this.queue.splice(0, this.maxBatch)
-      let stored: StoredReport[] = []
-      let error: Error | undefined
-      const partitionsBefore = this.catalog.partitionCount()
-      try {
-        stored = await this.catalog.append(batch.map((p) => p.report))
-        // A partition just closed: the count limit of retention may now be exceeded.
-        if (this.catalog.partitionCount() !== partitionsBefore) void this.enforceRetention()
-      } catch (e) {
-        error = e instanceof Error ? e : new Error(String(e))
-        this.options.logger.error({ err: error, reports: batch.length }, 'store write failed')
-      }
-      for (const { report, done } of batch) {
-        let duplicates: StoredCallback[] | undefined
-        if (report.seq !== undefined) {
-          const key = dedupKey(report.device, report.seq)
-          duplicates = this.waitingDuplicates.get(key)
-          this.waitingDuplicates.delete(key)
-          if (error === undefined) this.window.add(report.device, report.seq)
-        }
-        done(error)
-        if (duplicates !== undefined) for (const d of duplicates) d(error)
-      }
-      if (stored.length > 0) this.emit('stored', stored)
-      if (this.queue.length < this.highWater) this.emit('drain')
+  private async commitBatch(): Promise<void> {
+    const batch = this.queue.splice(0, this.maxBatch)
+    let stored: StoredReport[] = []
+    let error: Error | undefined
+    const partitionsBefore = this.catalog.partitionCount()
+    try {
+      stored = await this.catalog.append(batch.map((p) => p.report))
+      // A partition just closed: the count limit of retention may now be exceeded.
+      if (this.catalog.partitionCount() !== partitionsBefore) this.retentionDue = true
+    } catch (e) {
+      error = e instanceof Error ? e : new Error(String(e))
+      this.options.logger.error({ err: error, reports: batch.length }, 'store write failed')
     }
-    this.committing = false
-    const idle = this.idle
-    this.idle = []
-    for (const resolve of idle) resolve()
+    for (const { report, done } of batch) {
+      let duplicates: StoredCallback[] | undefined
+      if (report.seq !== undefined) {
+        const key = dedupKey(report.device, report.seq)
+        duplicates = this.waitingDuplicates.get(key)
+        this.waitingDuplicates.delete(key)
+        if (error === undefined) this.window.add(report.device, report.seq)
+      }
+      this.notify(done, error)
+      if (duplicates !== undefined) for (const d of duplicates) this.notify(d, error)
+    }
+    if (stored.length > 0) this.guard('stored listener', () => this.emit('stored', stored))
+    if (this.queue.length < this.highWater) this.guard('drain listener', () => this.emit('drain'))
+  }
+
+  private notify(done: StoredCallback, error: Error | undefined): void {
+    this.guard('store callback', () => done(error))
+  }
+
+  /** A throwing callback or listener is logged; it must never stop the commit loop. */
+  private guard(what: string, fn: () => void): void {
+    try {
+      fn()
+    } catch (error) {
+      this.options.logger.error({ err: error }, `${what} threw`)
+    }
   }
 
   /** Resolves once everything submitted so far is written. */
   flush(): Promise<void> {
-    if (!this.committing && !this.scheduled && this.queue.length === 0) return Promise.resolve()
+    if (!this.running && !this.scheduled && this.queue.length === 0) return Promise.resolve()
     return new Promise((resolve) => this.idle.push(resolve))
   }
 
@@ -177,10 +210,16 @@ export class ReportStore extends EventEmitter<StoreEvents> {
     return this.catalog.partitionCount()
   }
 
-  private async enforceRetention(): Promise<void> {
+  /** Asks the commit loop to apply retention at its next turn. */
+  private scheduleRetention(): void {
+    this.retentionDue = true
+    this.kick()
+  }
+
+  private async runRetention(): Promise<void> {
     try {
       const dropped = await this.catalog.applyRetention(this.now())
-      if (dropped.length > 0) this.emit('dropped', dropped)
+      if (dropped.length > 0) this.guard('dropped listener', () => this.emit('dropped', dropped))
     } catch (error) {
       this.options.logger.error({ err: error }, 'retention failed')
     }

@@ -1,4 +1,5 @@
-import { readdir, readFile } from 'node:fs/promises'
+import { readdirSync, readFileSync } from 'node:fs'
+import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
 
 import { afterEach, describe, expect, it } from 'vitest'
@@ -33,24 +34,32 @@ afterEach(async () => {
   await dirs.cleanup()
 })
 
-async function storedOnDisk(dir: string): Promise<Array<Record<string, unknown>>> {
-  const out: Array<Record<string, unknown>> = []
-  for (const f of (await readdir(dir)).filter((n) => n.startsWith('reports-'))) {
-    for (const line of (await readFile(join(dir, f), 'utf8')).split('\n'))
-      if (line) out.push(JSON.parse(line))
-  }
-  return out
+/** Read synchronously, at the very moment a reply arrives. */
+function storedOnDiskNow(dir: string): Array<Record<string, unknown>> {
+  return readdirSync(dir)
+    .filter((n) => n.startsWith('reports-'))
+    .flatMap((f) =>
+      readFileSync(join(dir, f), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+    )
 }
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 describe('IngestServer over TCP', () => {
   it('acks a report only once it is in the store file', async () => {
-    const { port, dir } = await rig()
+    const { port, dir, store } = await rig()
+    // Hold every write back for a while, so an ack sent before the write would show.
+    const submit = store.submit.bind(store)
+    store.submit = (report, done) => void setTimeout(() => submit(report, done), 150)
     const c = await client(port)
+    let onDiskAtAck: unknown[] | null = null
+    c.socket.once('data', () => (onDiskAtAck = storedOnDiskNow(dir)))
     c.send({ device: 'plc-1', seq: 41, temp: 20.5 })
     expect(await c.waitForReplies(1)).toEqual([{ ack: 41 }])
-    expect(await storedOnDisk(dir)).toEqual([
+    expect(onDiskAtAck).toEqual([
       expect.objectContaining({
         device: 'plc-1',
         seq: 41,
@@ -129,6 +138,22 @@ describe('IngestServer over TCP', () => {
     expect(await store.query({ limit: 10 })).toEqual([
       expect.objectContaining({ seq: 3, identity: 'line-1' })
     ])
+  })
+
+  it('answers unavailable when the store cannot write, and keeps the connection', async () => {
+    const { port, dir } = await rig()
+    const c = await client(port)
+    c.send({ device: 'disk', seq: 1 })
+    await c.waitForReplies(1)
+    await rm(dir, { recursive: true, force: true }) // the store's files vanish under it
+    c.send({ device: 'disk', seq: 2 })
+    const [, reply] = await c.waitForReplies(2)
+    expect(reply).toEqual({
+      error: 'unavailable',
+      message: expect.stringMatching(/could not store/),
+      seq: 2
+    })
+    expect(c.closed).toBe(false)
   })
 
   it('sends nothing back for a report without seq, and stores it', async () => {

@@ -51,6 +51,19 @@ describe('LineFramer', () => {
     expect(await frame(chunks, 64)).toEqual([OVERSIZE_LINE, 'next'])
   })
 
+  it('holds no more than the limit of an oversize line, however long it grows', () => {
+    const framer = new LineFramer(1024)
+    framer.on('data', () => undefined)
+    let most = 0
+    for (let i = 0; i < 1000; i++) {
+      framer.write(Buffer.from('x'.repeat(700)))
+      most = Math.max(most, framer.bufferedBytes)
+    }
+    expect(most).toBeLessThanOrEqual(1025)
+    framer.write(Buffer.from('\n{"ok":1}\n'))
+    expect(framer.bufferedBytes).toBe(0)
+  })
+
   it('accepts a line of exactly the limit, even with a CR after it', async () => {
     const line = 'z'.repeat(64)
     expect(await frame([line + '\r\n'])).toEqual([line])

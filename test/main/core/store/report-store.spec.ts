@@ -1,4 +1,4 @@
-import { readdir, readFile, rm } from 'node:fs/promises'
+import { readdir, readFile, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 
 import { afterEach, describe, expect, it } from 'vitest'
@@ -42,7 +42,7 @@ describe('ReportStore', () => {
   it('writes a report to disk before calling back', async () => {
     const dir = await dirs.make()
     const s = await open(dir)
-    await store(s, report('a', 1000, { seq: 1, v: 42 }))
+    await store(s, report('a', T0, { seq: 1, v: 42 }))
     expect(await fileLines(dir)).toEqual([expect.objectContaining({ device: 'a', seq: 1, v: 42 })])
   })
 
@@ -52,7 +52,7 @@ describe('ReportStore', () => {
     let commits = 0
     s.on('stored', () => (commits += 1))
     await Promise.all(
-      Array.from({ length: 5000 }, (_, i) => store(s, report('a', 1000 + i, { seq: i })))
+      Array.from({ length: 5000 }, (_, i) => store(s, report('a', T0 + i, { seq: i })))
     )
     expect((await fileLines(dir)).length).toBe(5000)
     expect(commits).toBeLessThanOrEqual(5) // 5000 reports, batches of up to 2000
@@ -61,11 +61,11 @@ describe('ReportStore', () => {
   it('stores a re-sent (device, seq) once and acknowledges every copy', async () => {
     const dir = await dirs.make()
     const s = await open(dir)
-    const first = store(s, report('a', 1, { seq: 7 }))
-    const queuedCopy = store(s, report('a', 2, { seq: 7 })) // still queued: waits for the first
+    const first = store(s, report('a', T0 + 1, { seq: 7 }))
+    const queuedCopy = store(s, report('a', T0 + 2, { seq: 7 })) // still queued: waits for the first
     await Promise.all([first, queuedCopy])
-    await store(s, report('a', 3, { seq: 7 })) // already stored: acked at once
-    await store(s, report('b', 4, { seq: 7 })) // another device's seq 7 is its own
+    await store(s, report('a', T0 + 3, { seq: 7 })) // already stored: acked at once
+    await store(s, report('b', T0 + 4, { seq: 7 })) // another device's seq 7 is its own
     const lines = await fileLines(dir)
     expect(lines.filter((r) => r.device === 'a')).toHaveLength(1)
     expect(lines.filter((r) => r.device === 'b')).toHaveLength(1)
@@ -86,7 +86,8 @@ describe('ReportStore', () => {
   it('recognises every re-sent seq after a restart, however the partition file is ordered', async () => {
     const dir = await dirs.make()
     const s1 = await open(dir, { dedupRuns: 16 })
-    const seqs = Array.from({ length: 3000 }, (_, i) => 1_000_000 + i)
+    // Arrival order is not seq order (resends, several connections): shuffle deterministically.
+    const seqs = Array.from({ length: 3000 }, (_, i) => 1_000_000 + ((i * 7919) % 3000))
     await Promise.all(seqs.map((seq, i) => store(s1, report('a', T0 + i, { seq }))))
     await s1.close()
     const s2 = await open(dir, { dedupRuns: 16 }) // loading rewrites the file in NeDB's _id order
@@ -94,6 +95,80 @@ describe('ReportStore', () => {
     const s3 = await open(dir, { dedupRuns: 16 })
     await Promise.all(seqs.map((seq, i) => store(s3, report('a', T0 + 5000 + i, { seq }))))
     expect(s3.reportCount).toBe(3000)
+  })
+
+  it('recognises re-sent seqs of the newest closed partition after a restart', async () => {
+    const dir = await dirs.make()
+    const s1 = await open(dir, { partitionMaxReports: 100 })
+    for (let i = 0; i < 150; i++) await store(s1, report('a', T0 + i, { seq: 500 + i }))
+    await s1.close()
+    const s2 = await open(dir, { partitionMaxReports: 100 })
+    for (let i = 0; i < 150; i++) await store(s2, report('a', T0 + 1000 + i, { seq: 500 + i }))
+    expect(s2.reportCount).toBe(150)
+  })
+
+  it('drops what a failed write left in memory, and stores again once the disk is back', async () => {
+    const dir = await dirs.make()
+    const s = await open(dir)
+    await store(s, report('a', T0, { seq: 1 }))
+    await rm(dir, { recursive: true, force: true }) // the disk loses everything under the store
+    await expect(store(s, report('a', T0 + 1, { seq: 2 }))).rejects.toThrow()
+    await store(s, report('a', T0 + 2, { seq: 3 }))
+    expect((await s.query({ limit: 10 })).map((r) => r.seq)).toEqual([3])
+    expect((await fileLines(dir)).map((r) => r.seq)).toEqual([3])
+  })
+
+  it('keeps working when a callback throws', async () => {
+    const dir = await dirs.make()
+    const s = await open(dir)
+    s.submit(report('a', T0, { seq: 1 }), () => {
+      throw new Error('a careless caller')
+    })
+    await store(s, report('a', T0 + 1, { seq: 2 }))
+    await store(s, report('a', T0 + 2, { seq: 3 }))
+    expect(s.reportCount).toBe(3)
+  })
+
+  it('keeps query results whole and in order while writes roll partitions over', async () => {
+    const dir = await dirs.make()
+    const s = await open(dir, { partitionMaxReports: 100, maxBatch: 25 })
+    const writes = Promise.all(
+      Array.from({ length: 2000 }, (_, i) => store(s, report('a', T0 + i, { seq: i })))
+    )
+    let queries = 0
+    while (s.reportCount < 2000 && queries < 500) {
+      const got = await s.query({ limit: 10_000 })
+      expect(new Set(got.map((r) => r.seq)).size).toBe(got.length)
+      const seqs = got.map((r) => r.seq!)
+      // Newest first and no gap: what a query sees is always a prefix of the arrival order.
+      expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => (seqs[0] ?? 0) - i))
+      queries += 1
+    }
+    await writes
+    expect(queries).toBeGreaterThan(1)
+  })
+
+  it('does not rewrite a closed partition when a query reads it', async () => {
+    const dir = await dirs.make()
+    const s = await open(dir, { partitionMaxReports: 100 })
+    for (let i = 0; i < 150; i++) await store(s, report('a', T0 + i, { seq: i }))
+    const [oldest] = (await readdir(dir)).filter((f) => f.startsWith('reports-')).sort()
+    const before = await stat(join(dir, oldest!))
+    await new Promise((r) => setTimeout(r, 20))
+    expect((await s.query({ until: T0 + 10, limit: 100 })).map((r) => r.seq)).toHaveLength(11)
+    const after = await stat(join(dir, oldest!))
+    expect(after.mtimeMs).toBe(before.mtimeMs)
+    expect(after.ino).toBe(before.ino)
+  })
+
+  it('ages out the reports of a quiet console, whose partition never closed by itself', async () => {
+    const dir = await dirs.make()
+    const first = await open(dir, { now: () => 10 * DAY })
+    await store(first, report('a', 10 * DAY, { seq: 1 }))
+    await first.close()
+    const later = await open(dir, { retentionDays: 30, now: () => 45 * DAY })
+    expect(later.reportCount).toBe(0)
+    expect(await later.query({ limit: 10 })).toEqual([])
   })
 
   it('rolls over to a new partition at the size limit and queries across partitions newest first', async () => {

@@ -1,0 +1,68 @@
+import type { StoredReport } from '../../../shared/ingest-protocol'
+import { scanPartitionFile } from './partition-files'
+import { overlaps, type PartitionInfo, type ReportQuery } from './partition-info'
+
+/**
+ * Reads closed partitions for history queries. They are read straight from their NeDB datafiles
+ * (insert-only: one report per line) rather than loaded into NeDB, because NeDB's load rewrites
+ * the whole file: every query would write megabytes, and a load racing retention would bring a
+ * just-deleted partition back. The newest-read partitions stay parsed in an LRU.
+ */
+export class ClosedPartitionReader {
+  private readonly cache = new Map<string, Promise<StoredReport[] | null>>()
+
+  constructor(
+    private readonly dir: string,
+    private readonly cacheSize: number
+  ) {}
+
+  /** Matching reports of one partition, newest first, at most `limit`. */
+  async find(info: PartitionInfo, query: ReportQuery, limit: number): Promise<StoredReport[]> {
+    if (!overlaps(info, query)) return []
+    if (query.device !== undefined && !info.devices.some((d) => d.id === query.device)) return []
+    const reports = await this.read(info.file)
+    const matches: StoredReport[] = []
+    if (reports === null) return matches
+    for (const r of reports) {
+      if (query.device !== undefined && r.device !== query.device) continue
+      if (query.since !== undefined && r.time < query.since) continue
+      if (query.until !== undefined && r.time > query.until) continue
+      matches.push(r)
+      if (matches.length === limit) break
+    }
+    return matches
+  }
+
+  /** Drops a partition from the cache (retention deleted it). */
+  forget(file: string): void {
+    this.cache.delete(file)
+  }
+
+  private read(file: string): Promise<StoredReport[] | null> {
+    const cached = this.cache.get(file)
+    if (cached !== undefined) {
+      this.cache.delete(file)
+      this.cache.set(file, cached)
+      return cached
+    }
+    const reading = this.load(file)
+    if (this.cacheSize > 0) {
+      this.cache.set(file, reading)
+      while (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value!)
+    }
+    return reading
+  }
+
+  /** All reports of the file, newest first; null when retention deleted it meanwhile. */
+  private async load(file: string): Promise<StoredReport[] | null> {
+    const reports: StoredReport[] = []
+    try {
+      for await (const report of scanPartitionFile(this.dir, file)) reports.push(report)
+    } catch (error) {
+      this.cache.delete(file)
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null
+      throw error
+    }
+    return reports.sort((a, b) => b.time - a.time)
+  }
+}
