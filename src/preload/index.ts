@@ -1,10 +1,17 @@
 import { contextBridge, ipcRenderer } from 'electron'
 
-import { IPC_CHANNELS, type ConsoleIpcApi } from '../shared/ipc-contract'
+import { IPC_CHANNELS, type ConsoleIpcApi, type IpcResult } from '../shared/ipc-contract'
+
+/** Invokes a contract channel and turns the envelope back into a value or a thrown Error. */
+async function call<T>(channel: string): Promise<T> {
+  const result = (await ipcRenderer.invoke(channel)) as IpcResult<T>
+  if (result.ok) return result.data
+  throw Object.assign(new Error(result.error.message), { code: result.error.code })
+}
 
 // Named functions only: the renderer never gets ipcRenderer itself.
 const api: ConsoleIpcApi = {
-  getStatus: () => ipcRenderer.invoke(IPC_CHANNELS.getStatus)
+  getStatus: () => call(IPC_CHANNELS.getStatus)
 }
 
 contextBridge.exposeInMainWorld('api', api)

@@ -123,10 +123,10 @@ async function runServe(options: ServeOptions): Promise<void> {
     throw error
   }
   const logger = createLogger({ level: options.logLevel, format: options.logFormat })
-  const console_ = new LookoutConsole(config, { logger })
+  const core = new LookoutConsole(config, { logger })
   let addresses
   try {
-    addresses = await console_.start()
+    addresses = await core.start()
   } catch (error) {
     throw new StartError(describeStartFailure(error, config.ingestPort, config.webPort))
   }
@@ -146,7 +146,7 @@ async function runServe(options: ServeOptions): Promise<void> {
       }
       stopping = true
       logger.info({ signal }, 'stopping: flushing the store')
-      void console_.stop().then(resolve)
+      void core.stop().then(resolve)
     }
     process.on('SIGINT', stop)
     process.on('SIGTERM', stop)

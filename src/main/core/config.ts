@@ -9,33 +9,40 @@ const port = z.number().int().min(0).max(65535)
  * Everything a console needs to start. The CLI and the Electron shell both build one of these;
  * the schema is the single place defaults and bounds live.
  */
-export const consoleConfigSchema = z.object({
-  host: z.string().min(1).default('0.0.0.0'),
-  ingestPort: port.default(9800),
-  webPort: port.default(9801),
-  dataDir: z
-    .string()
-    .min(1)
-    .default(() => defaultDataDir()),
-  /** The access key; generated on first run and kept in the data dir when not given. */
-  accessKey: z.string().min(16, 'the access key must be at least 16 characters').optional(),
-  /** JSON file mapping device token → identity; when set, every report needs a valid `auth`. */
-  deviceTokensFile: z.string().min(1).optional(),
-  maxLineBytes: z
-    .number()
-    .int()
-    .min(256)
-    .max(16 * 1024 * 1024)
-    .default(INGEST_LIMITS.maxLineBytes),
-  /** A partition is closed (and leaves memory) once it holds this many reports. */
-  partitionMaxReports: z.number().int().min(100).max(1_000_000).default(50_000),
-  /** Reports older than this are deleted, a whole partition at a time. */
-  retentionDays: z.number().positive().max(36_500).default(30),
-  /** The oldest partitions are deleted while more reports than this are kept. */
-  retentionReports: z.number().int().min(1000).default(10_000_000),
-  /** Closed partitions kept open in memory for history queries. */
-  openPartitionCache: z.number().int().min(0).max(16).default(1)
-})
+export const consoleConfigSchema = z
+  .object({
+    host: z.string().min(1).default('0.0.0.0'),
+    ingestPort: port.default(9800),
+    webPort: port.default(9801),
+    dataDir: z
+      .string()
+      .min(1)
+      .default(() => defaultDataDir()),
+    /** The access key; generated on first run and kept in the data dir when not given. */
+    accessKey: z.string().min(16, 'the access key must be at least 16 characters').optional(),
+    /** JSON file mapping device token → identity; when set, every report needs a valid `auth`. */
+    deviceTokensFile: z.string().min(1).optional(),
+    maxLineBytes: z
+      .number()
+      .int()
+      .min(256)
+      .max(16 * 1024 * 1024)
+      .default(INGEST_LIMITS.maxLineBytes),
+    /** A partition is closed (and leaves memory) once it holds this many reports. */
+    partitionMaxReports: z.number().int().min(100).max(1_000_000).default(50_000),
+    /** Reports older than this are deleted, a whole partition at a time. */
+    retentionDays: z.number().positive().max(36_500).default(30),
+    /** The oldest partitions are deleted while more reports than this are kept. */
+    retentionReports: z.number().int().min(1000).default(10_000_000),
+    /** Closed partitions kept open in memory for history queries. */
+    openPartitionCache: z.number().int().min(0).max(16).default(1)
+  })
+  .refine((c) => c.retentionReports >= 2 * c.partitionMaxReports, {
+    // Fewer would delete each partition as soon as it closes, and with it the dedup window's
+    // memory across a restart.
+    message: 'the retention count must be at least twice the partition size',
+    path: ['retentionReports']
+  })
 
 export type ConsoleConfig = z.output<typeof consoleConfigSchema>
 export type ConsoleConfigInput = z.input<typeof consoleConfigSchema>

@@ -4,6 +4,7 @@ import { version } from '../../../package.json'
 import { loadOrCreateKey } from './access-key'
 import type { ConsoleConfig } from './config'
 import { DeviceRegistry } from './devices/device-registry'
+import { lockDataDir, type DataDirLock } from './data-dir-lock'
 import { displayHost } from './display-address'
 import {
   openDeviceAuthenticator,
@@ -38,6 +39,7 @@ export class LookoutConsole {
   private registry: DeviceRegistry | null = null
   private ingest: IngestServer | null = null
   private web: WebServer | null = null
+  private lock: DataDirLock | null = null
   private readonly logger: Logger
   private readonly now: () => number
 
@@ -50,6 +52,17 @@ export class LookoutConsole {
   }
 
   async start(): Promise<ConsoleAddresses> {
+    const { config } = this
+    this.lock = await lockDataDir(config.dataDir)
+    try {
+      return await this.startParts()
+    } catch (error) {
+      await this.stop()
+      throw error
+    }
+  }
+
+  private async startParts(): Promise<ConsoleAddresses> {
     const { config, logger } = this
     const accessKey = config.accessKey ?? (await loadOrCreateKey(config.dataDir))
     const authenticator: DeviceAuthenticator =
@@ -78,44 +91,40 @@ export class LookoutConsole {
     )
     this.registry = new DeviceRegistry(store)
 
-    try {
-      this.ingest = new IngestServer({
-        host: config.host,
-        port: config.ingestPort,
-        maxLineBytes: config.maxLineBytes,
-        parser: new ReportParser(authenticator),
-        sink: store,
-        logger: logger.child({ ns: 'ingest' }),
-        now: this.now
-      })
-      const ingestAddress = await this.ingest.start()
-      this.web = new WebServer({
-        host: config.host,
-        port: config.webPort,
-        accessKey,
-        version,
-        store,
-        devices: this.registry,
-        logger: logger.child({ ns: 'web' })
-      })
-      const webAddress = await this.web.start()
-      const shownHost = displayHost(config.host)
-      logger.info(
-        {
-          ingestPort: ingestAddress.port,
-          webPort: webAddress.port,
-          deviceAuth: authenticator.mode
-        },
-        'console started'
-      )
-      return {
-        ingest: { host: config.host, port: ingestAddress.port },
-        web: { host: config.host, port: webAddress.port },
-        url: `http://${shownHost}:${webAddress.port}/?key=${encodeURIComponent(accessKey)}`
-      }
-    } catch (error) {
-      await this.stop()
-      throw error
+    this.ingest = new IngestServer({
+      host: config.host,
+      port: config.ingestPort,
+      maxLineBytes: config.maxLineBytes,
+      parser: new ReportParser(authenticator),
+      sink: store,
+      logger: logger.child({ ns: 'ingest' }),
+      now: this.now
+    })
+    const ingestAddress = await this.ingest.start()
+    this.web = new WebServer({
+      host: config.host,
+      port: config.webPort,
+      accessKey,
+      version,
+      store,
+      devices: this.registry,
+      logger: logger.child({ ns: 'web' }),
+      now: this.now
+    })
+    const webAddress = await this.web.start()
+    const shownHost = displayHost(config.host)
+    logger.info(
+      {
+        ingestPort: ingestAddress.port,
+        webPort: webAddress.port,
+        deviceAuth: authenticator.mode
+      },
+      'console started'
+    )
+    return {
+      ingest: { host: config.host, port: ingestAddress.port },
+      web: { host: config.host, port: webAddress.port },
+      url: `http://${shownHost}:${webAddress.port}/?key=${encodeURIComponent(accessKey)}`
     }
   }
 
@@ -134,6 +143,8 @@ export class LookoutConsole {
     await this.store?.close()
     await this.web?.stop()
     this.web = null
+    await this.lock?.release()
+    this.lock = null
     this.logger.info('console stopped')
   }
 }

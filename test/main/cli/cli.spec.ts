@@ -210,6 +210,33 @@ describe('lookout CLI', () => {
     expect(stderr).toMatch(new RegExp(`ingest port ${port} .*already in use`))
   })
 
+  it('refuses a second console on the same data dir, naming the first, until the first is gone', async () => {
+    const dataDir = await dirs.make()
+    const first = await serve(dataDir)
+    const args = [
+      'serve',
+      '--host',
+      '127.0.0.1',
+      '--ingest-port',
+      '0',
+      '--web-port',
+      '0',
+      '--data-dir',
+      dataDir,
+      '--log-level',
+      'silent'
+    ]
+    const second = runCli(args)
+    expect(second.status).toBe(1)
+    expect(second.stderr.trim().split('\n')).toHaveLength(1)
+    expect(second.stderr).toContain(`in use by another Lookout (pid ${first.proc.pid})`)
+
+    first.proc.kill('SIGKILL') // no clean release: the lock must not outlive its holder
+    await first.exited
+    const third = await serve(dataDir)
+    expect(third.stdout()).toMatch(/^ingest: /m)
+  })
+
   it('simulate drives devices that the console stores, each acked', async () => {
     const dataDir = await dirs.make()
     const s = await serve(dataDir)

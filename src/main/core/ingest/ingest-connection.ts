@@ -49,6 +49,7 @@ export class IngestConnection {
   private resumeSink: (() => void) | null = null
   private inputDone = false
   private waitingForDrain = false
+  private stopping = false
   private settled: (() => void) | null = null
   private readonly replyHighWater: number
   private readonly maxInFlight: number
@@ -106,12 +107,19 @@ export class IngestConnection {
 
   /** Stops reading from the peer; the replies still owed are sent before the socket is ended. */
   stop(): void {
+    this.stopping = true
     this.socket.unpipe()
     this.socket.pause()
     this.endOfInput()
   }
 
   private handle(lines: FramedLine[], callback: () => void): void {
+    // After stop(), lines still in the pipe are dropped unanswered: the store is closing, and a
+    // device resends what it has no ack for.
+    if (this.stopping) {
+      callback()
+      return
+    }
     const { parser, sink, now } = this.options
     const receivedAt = now()
     for (const line of lines) {

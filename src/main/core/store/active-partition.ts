@@ -58,7 +58,8 @@ export class ActivePartition {
   }
 
   find(selector: Record<string, unknown>, limit: number): Promise<StoredReport[]> {
-    return this.ds.find(selector).sort({ time: -1 }).limit(limit)
+    // Reports of one packet share a receive time; _id (issued in arrival order) breaks the tie.
+    return this.ds.find(selector).sort({ time: -1, _id: -1 }).limit(limit)
   }
 
   get count(): number {

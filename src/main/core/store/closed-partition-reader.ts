@@ -63,6 +63,14 @@ export class ClosedPartitionReader {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null
       throw error
     }
-    return reports.sort((a, b) => b.time - a.time)
+    return reports.sort(newestFirst)
   }
+}
+
+/** By receive time, then by _id, which the store issues in arrival order. */
+function newestFirst(a: StoredReport, b: StoredReport): number {
+  if (a.time !== b.time) return b.time - a.time
+  const ida = a._id ?? ''
+  const idb = b._id ?? ''
+  return ida < idb ? 1 : ida > idb ? -1 : 0
 }

@@ -10,7 +10,15 @@ export class SeqWindow {
   /** Per device, a flat ascending array `[lo0, hi0, lo1, hi1, …]` of disjoint runs. */
   private readonly runs = new Map<string, number[]>()
 
-  constructor(private readonly minRuns = 1024) {}
+  /**
+   * @param minRuns runs kept per device at least
+   * @param maxDevices devices remembered; the one that reported least recently is forgotten
+   *   first, so a sender inventing device ids cannot grow memory without bound
+   */
+  constructor(
+    private readonly minRuns = 1024,
+    private readonly maxDevices = 100_000
+  ) {}
 
   has(device: string, seq: number): boolean {
     const r = this.runs.get(device)
@@ -23,8 +31,11 @@ export class SeqWindow {
     let r = this.runs.get(device)
     if (r === undefined) {
       r = []
-      this.runs.set(device, r)
+      if (this.runs.size >= this.maxDevices) this.runs.delete(this.runs.keys().next().value!)
+    } else {
+      this.runs.delete(device) // re-inserted below: Map order is then least recently used first
     }
+    this.runs.set(device, r)
     const n = r.length
     // Fast paths: a device counting up extends or follows its newest run.
     if (n === 0 || seq > r[n - 1]! + 1) {

@@ -13,6 +13,7 @@ export interface WebServerOptions extends ApiDeps {
   accessKey: string
   version: string
   logger: Logger
+  now?: () => number
 }
 
 type Route = (req: IncomingMessage, url: URL) => unknown
@@ -20,10 +21,13 @@ type Route = (req: IncomingMessage, url: URL) => unknown
 /** The HTTP side of the web port: health, and the read API behind the access key. */
 export class WebServer {
   private server: Server | null = null
-  private readonly startedAt = Date.now()
+  private readonly startedAt: number
+  private readonly now: () => number
   private readonly routes: Record<string, Route>
 
   constructor(private readonly options: WebServerOptions) {
+    this.now = options.now ?? Date.now
+    this.startedAt = this.now()
     const guarded =
       (route: (url: URL) => unknown): Route =>
       (req, url) => {
@@ -87,7 +91,7 @@ export class WebServer {
     return {
       ok: true,
       version: this.options.version,
-      uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000)
+      uptimeSeconds: Math.round((this.now() - this.startedAt) / 1000)
     }
   }
 

@@ -171,6 +171,18 @@ describe('ReportStore', () => {
     expect(await later.query({ limit: 10 })).toEqual([])
   })
 
+  it('orders reports received in the same millisecond by arrival, in open and closed partitions', async () => {
+    const dir = await dirs.make()
+    const s = await open(dir, { partitionMaxReports: 100 })
+    await Promise.all(
+      Array.from({ length: 150 }, (_, i) =>
+        store(s, report('a', T0 + Math.floor(i / 50), { seq: i }))
+      )
+    )
+    const seqs = (await s.query({ limit: 1000 })).map((r) => r.seq)
+    expect(seqs).toEqual(Array.from({ length: 150 }, (_, i) => 149 - i))
+  })
+
   it('rolls over to a new partition at the size limit and queries across partitions newest first', async () => {
     const dir = await dirs.make()
     const s = await open(dir, { partitionMaxReports: 100, maxBatch: 50 })

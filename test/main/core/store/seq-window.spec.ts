@@ -37,4 +37,14 @@ describe('SeqWindow', () => {
     expect(w.has('a', 99_010)).toBe(true) // the 99th newest run
     expect(w.has('a', 0)).toBe(false)
   })
+
+  it('forgets the least recently reporting device beyond its device bound', () => {
+    const w = new SeqWindow(16, 3)
+    w.add('a', 1)
+    w.add('b', 1)
+    w.add('c', 1)
+    w.add('a', 2) // a reported again: b is now the oldest
+    w.add('d', 1)
+    expect(['a', 'b', 'c', 'd'].map((id) => w.has(id, 1))).toEqual([true, false, true, true])
+  })
 })
