@@ -3,15 +3,69 @@ import { join } from 'node:path'
 
 export const CLI = join(__dirname, '../../out/main/cli.js')
 
-export interface ServeProcess {
+/** A child process whose output is collected as it comes. */
+export interface CapturedProcess {
   proc: ChildProcess
-  ingestPort: number
-  webPort: number
-  url: string
   stdout: () => string
   stderr: () => string
   /** Resolves with the exit code (or signal name) once the process has exited. */
   exited: Promise<number | string>
+  /** Resolves once stdout matches; throws with all output if the process exits or time runs out. */
+  waitForStdout(pattern: RegExp, timeoutMs?: number): Promise<void>
+}
+
+export function spawnCaptured(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env
+): CapturedProcess {
+  const proc = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] })
+  let out = ''
+  let err = ''
+  proc.stdout!.setEncoding('utf8').on('data', (t: string) => (out += t))
+  proc.stderr!.setEncoding('utf8').on('data', (t: string) => (err += t))
+  const exited = new Promise<number | string>((resolve) =>
+    proc.on('exit', (code, signal) => resolve(code ?? signal ?? -1))
+  )
+  return {
+    proc,
+    stdout: () => out,
+    stderr: () => err,
+    exited,
+    async waitForStdout(pattern, timeoutMs = 15_000) {
+      const deadline = Date.now() + timeoutMs
+      while (!pattern.test(out)) {
+        if (proc.exitCode !== null || proc.signalCode !== null || Date.now() > deadline) {
+          proc.kill('SIGKILL')
+          throw new Error(`no ${pattern} in the output of ${args.join(' ')}:\n${out}\n${err}`)
+        }
+        await new Promise((r) => setTimeout(r, 20))
+      }
+    }
+  }
+}
+
+/** Arguments for `lookout serve` on 127.0.0.1 with free ports and the given data dir. */
+export function serveArgs(dataDir: string, logLevel = 'warn'): string[] {
+  return [
+    'serve',
+    '--host',
+    '127.0.0.1',
+    '--ingest-port',
+    '0',
+    '--web-port',
+    '0',
+    '--data-dir',
+    dataDir,
+    '--log-level',
+    logLevel
+  ]
+}
+
+export interface ServeProcess extends CapturedProcess {
+  ingestPort: number
+  webPort: number
+  url: string
 }
 
 /** Runs the built CLI to completion. */
@@ -27,53 +81,22 @@ export function runCli(
   return { status: result.status, stdout: result.stdout, stderr: result.stderr }
 }
 
-/** Starts `lookout serve` on 127.0.0.1 with free ports and waits for its address lines. */
+/** Starts `lookout serve` and waits for its address lines. */
 export async function startServe(
   dataDir: string,
   extra: string[] = [],
   env: NodeJS.ProcessEnv = {}
 ): Promise<ServeProcess> {
-  const proc = spawn(
-    process.execPath,
-    [
-      CLI,
-      'serve',
-      '--host',
-      '127.0.0.1',
-      '--ingest-port',
-      '0',
-      '--web-port',
-      '0',
-      '--data-dir',
-      dataDir,
-      '--log-level',
-      'warn',
-      ...extra
-    ],
-    { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] }
-  )
-  let out = ''
-  let err = ''
-  proc.stdout!.setEncoding('utf8').on('data', (t: string) => (out += t))
-  proc.stderr!.setEncoding('utf8').on('data', (t: string) => (err += t))
-  const exited = new Promise<number | string>((resolve) =>
-    proc.on('exit', (code, signal) => resolve(code ?? signal ?? -1))
-  )
-  const deadline = Date.now() + 15_000
-  while (!/^open: .*$/m.test(out)) {
-    if (proc.exitCode !== null || Date.now() > deadline) {
-      proc.kill('SIGKILL')
-      throw new Error(`serve did not start: ${out}\n${err}`)
-    }
-    await new Promise((r) => setTimeout(r, 20))
-  }
+  const captured = spawnCaptured(process.execPath, [CLI, ...serveArgs(dataDir), ...extra], {
+    ...process.env,
+    ...env
+  })
+  await captured.waitForStdout(/^open: .*$/m)
+  const out = captured.stdout()
   return {
-    proc,
+    ...captured,
     ingestPort: Number(/^ingest: .*:(\d+)$/m.exec(out)![1]),
     webPort: Number(/^web: http:\/\/.*:(\d+)$/m.exec(out)![1]),
-    url: /^open: (.*)$/m.exec(out)![1]!,
-    stdout: () => out,
-    stderr: () => err,
-    exited
+    url: /^open: (.*)$/m.exec(out)![1]!
   }
 }

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto'
 import { unlink } from 'node:fs/promises'
-import { connect, createServer, type Server } from 'node:net'
+import { connect, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+
+import { listen } from './listen'
 
 /** Another live console holds the data dir. */
 export class DataDirInUseError extends Error {
@@ -51,16 +53,6 @@ function lockPath(dataDir: string): string {
   return process.platform === 'win32'
     ? `\\\\.\\pipe\\lookout-${id}`
     : join(tmpdir(), `lookout-${id}.lock`)
-}
-
-function listen(server: Server, path: string): Promise<void> {
-  return new Promise((done, fail) => {
-    server.once('error', fail)
-    server.listen(path, () => {
-      server.off('error', fail)
-      done()
-    })
-  })
 }
 
 /** The pid of the live holder (null if it answered without one), or undefined when none is alive. */

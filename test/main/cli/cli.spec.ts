@@ -1,11 +1,18 @@
-import { spawn, spawnSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { readFile, stat } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
 
 import { afterEach, describe, expect, it } from 'vitest'
 
-import { CLI, runCli, startServe, type ServeProcess } from '../../support/cli-process'
+import {
+  CLI,
+  runCli,
+  serveArgs,
+  spawnCaptured,
+  startServe,
+  type ServeProcess
+} from '../../support/cli-process'
 import { LineClient } from '../../support/line-client'
 import { tempDirs } from '../../support/temp-dir'
 
@@ -192,17 +199,9 @@ describe('lookout CLI', () => {
     const port = (blocker.address() as { port: number }).port
     const dataDir = await dirs.make()
     const { status, stderr } = runCli([
-      'serve',
-      '--host',
-      '127.0.0.1',
+      ...serveArgs(dataDir, 'silent'),
       '--ingest-port',
-      String(port),
-      '--web-port',
-      '0',
-      '--data-dir',
-      dataDir,
-      '--log-level',
-      'silent'
+      String(port)
     ])
     blocker.close()
     expect(status).toBe(1)
@@ -213,20 +212,7 @@ describe('lookout CLI', () => {
   it('refuses a second console on the same data dir, naming the first, until the first is gone', async () => {
     const dataDir = await dirs.make()
     const first = await serve(dataDir)
-    const args = [
-      'serve',
-      '--host',
-      '127.0.0.1',
-      '--ingest-port',
-      '0',
-      '--web-port',
-      '0',
-      '--data-dir',
-      dataDir,
-      '--log-level',
-      'silent'
-    ]
-    const second = runCli(args)
+    const second = runCli(serveArgs(dataDir, 'silent'))
     expect(second.status).toBe(1)
     expect(second.stderr.trim().split('\n')).toHaveLength(1)
     expect(second.stderr).toContain(`in use by another Lookout (pid ${first.proc.pid})`)
@@ -240,28 +226,20 @@ describe('lookout CLI', () => {
   it('simulate drives devices that the console stores, each acked', async () => {
     const dataDir = await dirs.make()
     const s = await serve(dataDir)
-    const sim = spawn(
-      process.execPath,
-      [
-        CLI,
-        'simulate',
-        '--port',
-        String(s.ingestPort),
-        '--devices',
-        '3',
-        '--rate',
-        '20',
-        '--duration',
-        '2'
-      ],
-      {
-        stdio: ['ignore', 'pipe', 'pipe']
-      }
-    )
-    let out = ''
-    sim.stdout.setEncoding('utf8').on('data', (t: string) => (out += t))
-    const code = await new Promise((resolve) => sim.on('exit', resolve))
-    expect(code).toBe(0)
+    const sim = spawnCaptured(process.execPath, [
+      CLI,
+      'simulate',
+      '--port',
+      String(s.ingestPort),
+      '--devices',
+      '3',
+      '--rate',
+      '20',
+      '--duration',
+      '2'
+    ])
+    expect(await sim.exited).toBe(0)
+    const out = sim.stdout()
     const [, sent, acked] = /sent (\d+), acked (\d+), rejected 0, unacked 0/.exec(out) ?? []
     expect(Number(sent)).toBeGreaterThanOrEqual(90)
     expect(acked).toBe(sent)

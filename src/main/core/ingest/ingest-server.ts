@@ -1,5 +1,6 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net'
 
+import { listen } from '../listen'
 import type { Logger } from '../logger'
 import { IngestConnection, type ConnectionStats, type ReportSink } from './ingest-connection'
 import type { ReportParser } from './report-parser'
@@ -25,17 +26,11 @@ export class IngestServer {
   async start(): Promise<AddressInfo> {
     const server = createServer({ allowHalfOpen: true }, (socket) => this.accept(socket))
     this.server = server
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject)
-      server.listen(this.options.port, this.options.host, () => {
-        server.off('error', reject)
-        resolve()
-      })
-    })
+    const address = (await listen(server, this.options.port, this.options.host)) as AddressInfo
     server.on('error', (error) =>
       this.options.logger.error({ err: error }, 'ingest listener error')
     )
-    return server.address() as AddressInfo
+    return address
   }
 
   private accept(socket: Socket): void {

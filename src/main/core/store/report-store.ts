@@ -2,20 +2,18 @@ import { EventEmitter } from 'node:events'
 
 import type { DeviceSummary } from '../../../shared/api-types'
 import type { StoredReport } from '../../../shared/ingest-protocol'
-import type { Logger } from '../logger'
-import { PartitionCatalog, type PartitionInfo, type ReportQuery } from './partition-catalog'
+import {
+  PartitionCatalog,
+  type PartitionCatalogOptions,
+  type PartitionInfo,
+  type ReportQuery
+} from './partition-catalog'
 import { SeqWindow } from './seq-window'
 
 /** Called once a submitted report is durable (written to the OS), or with the error that stopped it. */
 export type StoredCallback = (error?: Error) => void
 
-export interface ReportStoreOptions {
-  dir: string
-  partitionMaxReports: number
-  retentionDays: number
-  retentionReports: number
-  openPartitionCache: number
-  logger: Logger
+export interface ReportStoreOptions extends PartitionCatalogOptions {
   /** Largest group commit: one NeDB insert and one file append. */
   maxBatch?: number
   /** Queued reports above which `saturated` is true and ingest stops reading. */

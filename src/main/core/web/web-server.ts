@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 
 import type { HealthBody } from '../../../shared/api-types'
+import { listen } from '../listen'
 import type { Logger } from '../logger'
 import { getDevices, getReports, type ApiDeps } from './api-routes'
 import { HttpError, sendError, sendJson } from './http-json'
@@ -44,14 +45,7 @@ export class WebServer {
   async start(): Promise<AddressInfo> {
     const server = createServer((req, res) => void this.handle(req, res))
     this.server = server
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject)
-      server.listen(this.options.port, this.options.host, () => {
-        server.off('error', reject)
-        resolve()
-      })
-    })
-    return server.address() as AddressInfo
+    return (await listen(server, this.options.port, this.options.host)) as AddressInfo
   }
 
   /** The HTTP server, for Socket.IO to attach to. */
