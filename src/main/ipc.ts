@@ -1,6 +1,7 @@
 import type { IpcMain } from 'electron'
 
-import { IPC_CHANNELS, type ConsoleIpcApi, type IpcResult } from '../shared/ipc-contract'
+import { IPC_CHANNELS, type ConsoleIpcApi } from '../shared/ipc-contract'
+import { toEnvelope } from './core/to-envelope'
 
 /**
  * Registers a handler for every channel of the contract; `handlers` must implement all of them.
@@ -12,19 +13,6 @@ export function registerIpcHandlers(
   handlers: ConsoleIpcApi
 ): void {
   for (const method of Object.keys(IPC_CHANNELS) as Array<keyof ConsoleIpcApi>) {
-    ipcMain.handle(IPC_CHANNELS[method], async (): Promise<IpcResult<unknown>> => {
-      try {
-        return { ok: true, data: await handlers[method]() }
-      } catch (error) {
-        const e = error as { code?: unknown; message?: unknown }
-        return {
-          ok: false,
-          error: {
-            code: typeof e.code === 'string' ? e.code : 'internal',
-            message: String(e.message ?? error)
-          }
-        }
-      }
-    })
+    ipcMain.handle(IPC_CHANNELS[method], () => toEnvelope(() => handlers[method]()))
   }
 }

@@ -10,6 +10,20 @@ export interface DeviceSummary {
   reports: number
 }
 
+/** GET /api/devices: a device with its live state. */
+export interface DeviceState extends DeviceSummary {
+  online: boolean
+  /** Reports received in the last 60 seconds. */
+  reportsPerMinute: number
+}
+
+/** A device's online/offline transition, as GET /api/devices/:id/events lists them. */
+export interface DeviceEvent {
+  device: string
+  online: boolean
+  time: number
+}
+
 export interface ApiErrorBody {
   error: string
   message: string
@@ -19,4 +33,33 @@ export interface HealthBody {
   ok: true
   version: string
   uptimeSeconds: number
+}
+
+/** Where a message stands for one recipient. */
+export type DeliveryState = 'queued' | 'sent' | 'delivered' | 'expired' | 'dropped'
+
+export interface RecipientDelivery {
+  uid: string
+  state: DeliveryState
+  sentAt: number | null
+  /** When the client acknowledged the `message` event. */
+  deliveredAt: number | null
+  /** The client's own report on the message (`report` event), if any. */
+  receipt: { status: string; time: number } | null
+}
+
+/** GET /api/messages/:id */
+export interface MessageStatus {
+  id: string
+  broadcast: boolean
+  time: number
+  /** Until when a queued copy waits for an offline client. */
+  expiresAt: number
+  recipients: RecipientDelivery[]
+}
+
+/** POST /api/messages answers 202 with this. */
+export interface MessageAccepted {
+  id: string
+  recipients: string[]
 }

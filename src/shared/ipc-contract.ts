@@ -22,7 +22,3 @@ export interface ConsoleIpcApi {
 export const IPC_CHANNELS = {
   getStatus: 'console:get-status'
 } as const satisfies Record<keyof ConsoleIpcApi, string>
-
-/** Every IPC answer: one envelope, produced by the main side's wrapper, unwrapped by the preload. */
-export type IpcResult<T> =
-  { ok: true; data: T } | { ok: false; error: { code: string; message: string } }

@@ -18,6 +18,10 @@ interface ServeOptions {
   webPort: number
   dataDir: string
   key?: string
+  viewKey?: string
+  pushKey?: string
+  offlineAfter?: number
+  pushTtl: number
   deviceTokens?: string
   maxLineBytes: number
   partitionSize: number
@@ -57,6 +61,32 @@ export function serveCommand(): Command {
         '--key <key>',
         'the access key (default: generated on first run, kept in the data dir)'
       ).env(env('KEY'))
+    )
+    .addOption(
+      new Option(
+        '--view-key <key>',
+        'the read-only key of remote viewers (default: generated, kept in the data dir)'
+      ).env(env('VIEW_KEY'))
+    )
+    .addOption(
+      new Option(
+        '--push-key <key>',
+        'a key push clients must present to connect (default: none)'
+      ).env(env('PUSH_KEY'))
+    )
+    .addOption(
+      new Option(
+        '--offline-after <seconds>',
+        'a device is offline after this long without reports (default: 3× its interval, at least 10)'
+      )
+        .argParser(parsePositiveInt)
+        .env(env('OFFLINE_AFTER'))
+    )
+    .addOption(
+      new Option('--push-ttl <seconds>', 'how long a message waits for an offline push client')
+        .default(86_400)
+        .argParser(parsePositiveInt)
+        .env(env('PUSH_TTL'))
     )
     .addOption(
       new Option(
@@ -112,6 +142,10 @@ async function runServe(options: ServeOptions): Promise<void> {
       webPort: options.webPort,
       dataDir: options.dataDir,
       accessKey: options.key,
+      viewKey: options.viewKey,
+      pushKey: options.pushKey,
+      offlineAfterMs: options.offlineAfter === undefined ? undefined : options.offlineAfter * 1000,
+      pushTtlMs: options.pushTtl * 1000,
       deviceTokensFile: options.deviceTokens,
       maxLineBytes: options.maxLineBytes,
       partitionMaxReports: options.partitionSize,
@@ -135,6 +169,7 @@ async function runServe(options: ServeOptions): Promise<void> {
   out.write(`ingest: ${addresses.ingest.host}:${addresses.ingest.port}\n`)
   out.write(`web: http://${addresses.web.host}:${addresses.web.port}\n`)
   out.write(`open: ${addresses.url}\n`)
+  out.write(`view: ${addresses.viewUrl}\n`)
   out.write(`data: ${config.dataDir}\n`)
 
   await new Promise<void>((resolve) => {

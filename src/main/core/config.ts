@@ -20,6 +20,18 @@ export const consoleConfigSchema = z
       .default(() => defaultDataDir()),
     /** The access key; generated on first run and kept in the data dir when not given. */
     accessKey: z.string().min(16, 'the access key must be at least 16 characters').optional(),
+    /** The read-only key of remote viewers; generated on first run and kept in the data dir. */
+    viewKey: z.string().min(16, 'the view key must be at least 16 characters').optional(),
+    /** When set, push clients must present it to connect to /push. */
+    pushKey: z.string().min(8, 'the push key must be at least 8 characters').optional(),
+    /** Fixed time without reports after which a device is offline; default: 3× its interval, ≥ 10 s. */
+    offlineAfterMs: z.number().int().min(1000).optional(),
+    /** How long a message waits for an offline push client. */
+    pushTtlMs: z
+      .number()
+      .int()
+      .min(1000)
+      .default(24 * 3_600_000),
     /** JSON file mapping device token → identity; when set, every report needs a valid `auth`. */
     deviceTokensFile: z.string().min(1).optional(),
     maxLineBytes: z
@@ -36,6 +48,10 @@ export const consoleConfigSchema = z
     retentionReports: z.number().int().min(1000).default(10_000_000),
     /** Closed partitions kept open in memory for history queries. */
     openPartitionCache: z.number().int().min(0).max(16).default(1)
+  })
+  .refine((c) => c.accessKey === undefined || c.accessKey !== c.viewKey, {
+    message: 'the view key must differ from the access key',
+    path: ['viewKey']
   })
   .refine((c) => c.retentionReports >= 2 * c.partitionMaxReports, {
     // Fewer would delete each partition as soon as it closes, and with it the dedup window's

@@ -1,10 +1,13 @@
 import { join } from 'node:path'
 
+import { Server as SocketServer } from 'socket.io'
+
 import { version } from '../../../package.json'
-import { loadOrCreateKey } from './access-key'
-import type { ConsoleConfig } from './config'
-import { DeviceRegistry } from './devices/device-registry'
+import { LIVE_NAMESPACE, PUSH_NAMESPACE } from '../../shared/live-events'
+import { ConfigError, type ConsoleConfig } from './config'
 import { lockDataDir, type DataDirLock } from './data-dir-lock'
+import { DeviceEventLog } from './devices/device-event-log'
+import { DeviceRegistry } from './devices/device-registry'
 import { displayHost } from './display-address'
 import {
   openDeviceAuthenticator,
@@ -13,47 +16,65 @@ import {
 } from './ingest/device-auth'
 import { IngestServer } from './ingest/ingest-server'
 import { ReportParser } from './ingest/report-parser'
+import { ACCESS_KEY_FILE, loadOrCreateKey, VIEW_KEY_FILE, type ConsoleKeys } from './keys'
 import { silentLogger, type Logger } from './logger'
+import { HostSampler, type MetricsSource } from './metrics/host-sampler'
+import { MessageService } from './push/message-service'
+import { PushClientRegistry } from './push/push-client-registry'
 import { ReportStore } from './store/report-store'
+import { reportRoutes } from './web/api-routes'
+import { LiveBroadcaster, type LiveBroadcasterOptions, type LiveNamespace } from './web/live-broadcaster'
+import { registerLiveHandlers } from './web/live-handlers'
+import { messageRoutes } from './web/message-routes'
+import { registerPushHandlers, type PushNamespace } from './web/push-handlers'
 import { WebServer } from './web/web-server'
 
 export interface ConsoleAddresses {
   /** Where devices connect, as host:port. */
   ingest: { host: string; port: number }
   web: { host: string; port: number }
-  /** The console's address for a browser, with the access key. */
+  /** The console's address for a browser, with the access key: the operator's. */
   url: string
+  /** The same with the read-only view key: the one to hand out. */
+  viewUrl: string
 }
 
 export interface ConsoleDeps {
   logger?: Logger
   now?: () => number
+  /** Host metrics; systeminformation by default. */
+  metrics?: MetricsSource
+  /** Tuning of the live view's batching (tests widen its interval to observe it). */
+  live?: LiveBroadcasterOptions
 }
 
 /**
- * The console core: store, device registry, ingest listener and web server, composed. Runs in
- * plain Node; the Electron shell and `lookout serve` both drive exactly this.
+ * The console core: store, device registry, host sampler, push clients and messages, the ingest
+ * listener, the web server and its Socket.IO namespaces, composed. Runs in plain Node; the
+ * Electron shell and `lookout serve` both drive exactly this.
  */
 export class LookoutConsole {
   private store: ReportStore | null = null
   private registry: DeviceRegistry | null = null
+  private sampler: HostSampler | null = null
+  private broadcaster: LiveBroadcaster | null = null
   private ingest: IngestServer | null = null
   private web: WebServer | null = null
+  private io: SocketServer | null = null
   private lock: DataDirLock | null = null
   private readonly logger: Logger
   private readonly now: () => number
 
   constructor(
     readonly config: ConsoleConfig,
-    deps: ConsoleDeps = {}
+    private readonly deps: ConsoleDeps = {}
   ) {
     this.logger = deps.logger ?? silentLogger()
     this.now = deps.now ?? Date.now
   }
 
   async start(): Promise<ConsoleAddresses> {
-    const { config } = this
-    this.lock = await lockDataDir(config.dataDir)
+    this.lock = await lockDataDir(this.config.dataDir)
     try {
       return await this.startParts()
     } catch (error) {
@@ -63,8 +84,13 @@ export class LookoutConsole {
   }
 
   private async startParts(): Promise<ConsoleAddresses> {
-    const { config, logger } = this
-    const accessKey = config.accessKey ?? (await loadOrCreateKey(config.dataDir))
+    const { config, logger, now } = this
+    const keys: ConsoleKeys = {
+      access: config.accessKey ?? (await loadOrCreateKey(config.dataDir, ACCESS_KEY_FILE)),
+      view: config.viewKey ?? (await loadOrCreateKey(config.dataDir, VIEW_KEY_FILE))
+    }
+    if (keys.access === keys.view)
+      throw new ConfigError('the view key must differ from the access key')
     const authenticator: DeviceAuthenticator =
       config.deviceTokensFile === undefined
         ? openDeviceAuthenticator
@@ -78,7 +104,7 @@ export class LookoutConsole {
       retentionReports: config.retentionReports,
       openPartitionCache: config.openPartitionCache,
       logger: logger.child({ ns: 'store' }),
-      now: this.now
+      now
     })
     this.store = store
     logger.info(
@@ -89,7 +115,30 @@ export class LookoutConsole {
       },
       'store opened'
     )
-    this.registry = new DeviceRegistry(store)
+
+    const registry = new DeviceRegistry({
+      source: store,
+      events: await DeviceEventLog.open(config.dataDir, config.retentionDays, now()),
+      logger: logger.child({ ns: 'devices' }),
+      offlineAfterMs: config.offlineAfterMs,
+      now
+    })
+    this.registry = registry
+    const sampler = new HostSampler({
+      source: this.deps.metrics,
+      logger: logger.child({ ns: 'metrics' }),
+      now
+    })
+    this.sampler = sampler
+    sampler.start()
+    const clients = await PushClientRegistry.open(config.dataDir, now)
+    const messages = await MessageService.open({
+      dir: config.dataDir,
+      clients,
+      logger: logger.child({ ns: 'push' }),
+      ttlMs: config.pushTtlMs,
+      now
+    })
 
     this.ingest = new IngestServer({
       host: config.host,
@@ -98,33 +147,54 @@ export class LookoutConsole {
       parser: new ReportParser(authenticator),
       sink: store,
       logger: logger.child({ ns: 'ingest' }),
-      now: this.now
+      now
     })
     const ingestAddress = await this.ingest.start()
-    this.web = new WebServer({
+
+    const web = new WebServer({
       host: config.host,
       port: config.webPort,
-      accessKey,
+      keys,
       version,
-      store,
-      devices: this.registry,
+      routes: [
+        ...reportRoutes({ store, devices: registry }),
+        ...messageRoutes({ messages, clients })
+      ],
       logger: logger.child({ ns: 'web' }),
-      now: this.now
+      now
     })
-    const webAddress = await this.web.start()
+    this.web = web
+    const webAddress = await web.start()
+    // No CORS headers: a page from another origin cannot poll the API; the key guards the rest.
+    const io = new SocketServer(web.httpServer!, { serveClient: false })
+    this.io = io
+    const live = io.of(LIVE_NAMESPACE) as LiveNamespace
+    const seed = (await store.query({ limit: 200 })).reverse()
+    this.broadcaster = new LiveBroadcaster(
+      live,
+      { reports: store, devices: registry, metrics: sampler, clients },
+      seed,
+      { now }
+    )
+    registerLiveHandlers(live, { keys, version, broadcaster: this.broadcaster })
+    registerPushHandlers(io.of(PUSH_NAMESPACE) as PushNamespace, {
+      clients,
+      messages,
+      logger: logger.child({ ns: 'push' }),
+      pushKey: config.pushKey
+    })
+
     const shownHost = displayHost(config.host)
     logger.info(
-      {
-        ingestPort: ingestAddress.port,
-        webPort: webAddress.port,
-        deviceAuth: authenticator.mode
-      },
+      { ingestPort: ingestAddress.port, webPort: webAddress.port, deviceAuth: authenticator.mode },
       'console started'
     )
+    const base = `http://${shownHost}:${webAddress.port}/?key=`
     return {
       ingest: { host: config.host, port: ingestAddress.port },
       web: { host: config.host, port: webAddress.port },
-      url: `http://${shownHost}:${webAddress.port}/?key=${encodeURIComponent(accessKey)}`
+      url: base + encodeURIComponent(keys.access),
+      viewUrl: base + encodeURIComponent(keys.view)
     }
   }
 
@@ -141,6 +211,13 @@ export class LookoutConsole {
     await this.ingest?.stop()
     this.ingest = null
     await this.store?.close()
+    this.broadcaster?.stop()
+    this.sampler?.stop()
+    this.registry?.stop()
+    // Closing Socket.IO closes the HTTP server it is attached to, so it goes before the web server.
+    this.web?.httpServer?.closeAllConnections()
+    if (this.io !== null) await new Promise<void>((resolve) => this.io!.close(() => resolve()))
+    this.io = null
     await this.web?.stop()
     this.web = null
     await this.lock?.release()

@@ -4,6 +4,7 @@ import { INGEST_LIMITS } from '../../../shared/ingest-protocol'
 import type { DeviceRegistry } from '../devices/device-registry'
 import type { ReportStore } from '../store/report-store'
 import { HttpError } from './http-json'
+import type { Route } from './route'
 
 export const REPORTS_DEFAULT_LIMIT = 100
 export const REPORTS_MAX_LIMIT = 10_000
@@ -41,8 +42,27 @@ export interface ApiDeps {
   devices: DeviceRegistry
 }
 
+/** The read API over reports and devices: any key. */
+export function reportRoutes(deps: ApiDeps): Route[] {
+  return [
+    {
+      method: 'GET',
+      path: '/api/reports',
+      role: 'viewer',
+      handle: ({ url }) => getReports(url, deps)
+    },
+    { method: 'GET', path: '/api/devices', role: 'viewer', handle: () => deps.devices.list() },
+    {
+      method: 'GET',
+      path: /^\/api\/devices\/(?<id>[^/]+)\/events$/,
+      role: 'viewer',
+      handle: ({ params }) => deps.devices.recentEvents(decodeURIComponent(params.id!), 1000)
+    }
+  ]
+}
+
 /** GET /api/reports?device=&since=&until=&limit= — newest first, across partitions. */
-export async function getReports(url: URL, deps: ApiDeps): Promise<unknown> {
+async function getReports(url: URL, deps: ApiDeps): Promise<unknown> {
   const raw: Record<string, string> = {}
   for (const name of ['device', 'since', 'until', 'limit']) {
     const value = url.searchParams.get(name)
@@ -58,9 +78,4 @@ export async function getReports(url: URL, deps: ApiDeps): Promise<unknown> {
     throw new HttpError(400, 'bad_request', 'since: must not be after until')
   }
   return deps.store.query(query)
-}
-
-/** GET /api/devices — every device with stored reports. */
-export function getDevices(deps: ApiDeps): unknown {
-  return deps.devices.list()
 }

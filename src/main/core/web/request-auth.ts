@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http'
 
-import { keyMatches } from '../access-key'
+import type { Role } from '../../../shared/live-events'
+import { roleOf, type ConsoleKeys } from '../keys'
 import { HttpError } from './http-json'
 
 /** The key a request presents: `Authorization: Bearer <key>` first, else `?key=<key>`. */
@@ -13,15 +14,22 @@ export function presentedKey(req: IncomingMessage, url: URL): string | undefined
   return url.searchParams.get('key') ?? undefined
 }
 
-/** Throws a 401 unless the request carries the access key. */
-export function requireAccessKey(req: IncomingMessage, url: URL, accessKey: string): void {
+/**
+ * Throws a 401 unless the request carries a key, and a 403 when it carries the view key where
+ * the access key is needed.
+ */
+export function requireRole(req: IncomingMessage, url: URL, keys: ConsoleKeys, needed: Role): void {
   const key = presentedKey(req, url)
   if (key === undefined) {
     throw new HttpError(
       401,
       'unauthorized',
-      'this endpoint needs the access key: send "Authorization: Bearer <key>" or ?key=<key>'
+      'this endpoint needs a key: send "Authorization: Bearer <key>" or ?key=<key>'
     )
   }
-  if (!keyMatches(key, accessKey)) throw new HttpError(401, 'unauthorized', 'wrong key')
+  const role = roleOf(key, keys)
+  if (role === null) throw new HttpError(401, 'unauthorized', 'wrong key')
+  if (needed === 'operator' && role !== 'operator') {
+    throw new HttpError(403, 'forbidden', 'the view key is read-only: this needs the access key')
+  }
 }

@@ -2,44 +2,40 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 
 import type { HealthBody } from '../../../shared/api-types'
+import type { ConsoleKeys } from '../keys'
 import { listen } from '../listen'
 import type { Logger } from '../logger'
-import { getDevices, getReports, type ApiDeps } from './api-routes'
 import { HttpError, sendError, sendJson } from './http-json'
-import { requireAccessKey } from './request-auth'
+import { readJsonBody } from './json-body'
+import { requireRole } from './request-auth'
+import type { Route } from './route'
 
-export interface WebServerOptions extends ApiDeps {
+export interface WebServerOptions {
   host: string
   port: number
-  accessKey: string
+  keys: ConsoleKeys
   version: string
+  routes: Route[]
   logger: Logger
+  /** Largest request body accepted. */
+  maxBodyBytes?: number
   now?: () => number
 }
 
-type Route = (req: IncomingMessage, url: URL) => unknown
-
-/** The HTTP side of the web port: health, and the read API behind the access key. */
+/** The HTTP side of the web port: `/healthz` and the routes it is given, each behind its key. */
 export class WebServer {
   private server: Server | null = null
   private readonly startedAt: number
   private readonly now: () => number
-  private readonly routes: Record<string, Route>
+  private readonly routes: Route[]
 
   constructor(private readonly options: WebServerOptions) {
     this.now = options.now ?? Date.now
     this.startedAt = this.now()
-    const guarded =
-      (route: (url: URL) => unknown): Route =>
-      (req, url) => {
-        requireAccessKey(req, url, options.accessKey)
-        return route(url)
-      }
-    this.routes = {
-      '/healthz': () => this.health(),
-      '/api/reports': guarded((url) => getReports(url, options)),
-      '/api/devices': guarded(() => getDevices(options))
-    }
+    this.routes = [
+      { method: 'GET', path: '/healthz', role: null, handle: () => this.health() },
+      ...options.routes
+    ]
   }
 
   async start(): Promise<AddressInfo> {
@@ -54,6 +50,8 @@ export class WebServer {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // Socket.IO answers its own path on this server.
+    if (req.url?.startsWith('/socket.io/')) return
     let url: URL
     try {
       url = new URL(req.url ?? '/', 'http://localhost')
@@ -62,16 +60,16 @@ export class WebServer {
       return
     }
     try {
-      const route = this.routes[url.pathname]
-      if (route === undefined)
-        throw new HttpError(404, 'not_found', `no such endpoint: ${url.pathname}`)
-      if (req.method !== 'GET' && req.method !== 'HEAD') {
-        res.setHeader('allow', 'GET, HEAD')
-        throw new HttpError(405, 'method_not_allowed', `${url.pathname} answers GET only`)
-      }
-      sendJson(res, 200, await route(req, url))
+      const { route, params } = this.match(req.method ?? 'GET', url.pathname)
+      if (route.role !== null) requireRole(req, url, this.options.keys, route.role)
+      const body =
+        route.method === 'POST'
+          ? await readJsonBody(req, this.options.maxBodyBytes ?? 64 * 1024)
+          : undefined
+      sendJson(res, route.status ?? 200, await route.handle({ req, url, params, body }))
     } catch (error) {
       if (error instanceof HttpError) {
+        for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value)
         sendError(res, error.status, error.code, error.message)
       } else {
         // The path only: a query string may hold the key.
@@ -79,6 +77,29 @@ export class WebServer {
         sendError(res, 500, 'internal', 'the console could not answer this request')
       }
     }
+  }
+
+  private match(
+    method: string,
+    pathname: string
+  ): { route: Route; params: Record<string, string> } {
+    const allowed: string[] = []
+    for (const route of this.routes) {
+      let params: Record<string, string> | undefined
+      if (typeof route.path === 'string') {
+        if (route.path === pathname) params = {}
+      } else {
+        const m = route.path.exec(pathname)
+        if (m !== null) params = { ...m.groups }
+      }
+      if (params === undefined) continue
+      if (route.method === method || (route.method === 'GET' && method === 'HEAD'))
+        return { route, params }
+      allowed.push(route.method)
+    }
+    if (allowed.length > 0)
+      throw new HttpError(405, 'method_not_allowed', `${pathname} answers ${allowed.join(', ')}`)
+    throw new HttpError(404, 'not_found', `no such endpoint: ${pathname}`)
   }
 
   private health(): HealthBody {
@@ -93,7 +114,7 @@ export class WebServer {
     const server = this.server
     if (server === null) return
     this.server = null
-    server.closeIdleConnections()
+    server.closeAllConnections()
     await new Promise<void>((resolve) => server.close(() => resolve()))
   }
 }

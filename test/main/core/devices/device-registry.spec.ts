@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest'
 
+import { DeviceEventLog } from '../../../../src/main/core/devices/device-event-log'
 import { DeviceRegistry } from '../../../../src/main/core/devices/device-registry'
+import { silentLogger } from '../../../../src/main/core/logger'
 import { openStore, report, store } from '../../../support/store'
 import { tempDirs } from '../../../support/temp-dir'
 
@@ -14,7 +16,12 @@ describe('DeviceRegistry', () => {
     const dir = await dirs.make()
     let now = 12 * DAY
     const s = await openStore(dir, { retentionDays: 5, now: () => now, retentionCheckMs: 20 })
-    const registry = new DeviceRegistry(s)
+    const registry = new DeviceRegistry({
+      source: s,
+      events: await DeviceEventLog.open(dir, 30, now),
+      logger: silentLogger(),
+      now: () => now
+    })
     await store(s, report('pump', 10 * DAY))
     await store(s, report('pump', 11 * DAY)) // day 10 closes
     await store(s, report('pump', 12 * DAY)) // day 11 closes
@@ -33,6 +40,7 @@ describe('DeviceRegistry', () => {
       reports: 2
     })
     expect(registry.list().map((d) => d.id)).toEqual(['pump', 'valve'])
+    registry.stop()
     await s.close()
   })
 })

@@ -1,28 +1,37 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 
+import { DeviceEventLog } from '../../../../src/main/core/devices/device-event-log'
 import { DeviceRegistry } from '../../../../src/main/core/devices/device-registry'
 import { silentLogger } from '../../../../src/main/core/logger'
 import type { ReportStore } from '../../../../src/main/core/store/report-store'
+import { reportRoutes } from '../../../../src/main/core/web/api-routes'
 import { WebServer } from '../../../../src/main/core/web/web-server'
 import { openStore, report, store } from '../../../support/store'
 import { tempDirs } from '../../../support/temp-dir'
 
 const KEY = 'test-access-key-0123456789'
+const VIEW_KEY = 'test-view-key-0123456789'
+let registry: DeviceRegistry
 const dirs = tempDirs()
 let reports: ReportStore
 let web: WebServer
 let base: string
-const T0 = Date.now() - 60_000
+const T0 = Date.now() - 35_000 // all within the last minute
 
 beforeEach(async () => {
   reports = await openStore(await dirs.make())
+  const dir = await dirs.make()
+  registry = new DeviceRegistry({
+    source: reports,
+    events: await DeviceEventLog.open(dir, 30, Date.now()),
+    logger: silentLogger()
+  })
   web = new WebServer({
     host: '127.0.0.1',
     port: 0,
-    accessKey: KEY,
+    keys: { access: KEY, view: VIEW_KEY },
     version: '9.9.9',
-    store: reports,
-    devices: new DeviceRegistry(reports),
+    routes: reportRoutes({ store: reports, devices: registry }),
     logger: silentLogger()
   })
   base = `http://127.0.0.1:${(await web.start()).port}`
@@ -31,6 +40,7 @@ beforeEach(async () => {
 })
 
 afterEach(async () => {
+  registry.stop()
   await web.stop()
   await reports.close()
   await dirs.cleanup()
@@ -61,7 +71,7 @@ describe('WebServer', () => {
       expect(none.status).toBe(401)
       expect(none.body).toEqual({
         error: 'unauthorized',
-        message: expect.stringMatching(/access key/)
+        message: expect.stringMatching(/needs a key/)
       })
       expect((await get(path, { authorization: 'Bearer wrong-key-wrong-key' })).status).toBe(401)
       expect((await get(`${path}?key=wrong`, {})).status).toBe(401)
@@ -72,16 +82,31 @@ describe('WebServer', () => {
     expect((await get(`/api/devices?key=${KEY}`, {})).status).toBe(200)
   })
 
+  it('lets the view key read', async () => {
+    expect((await get('/api/reports', { authorization: `Bearer ${VIEW_KEY}` })).status).toBe(200)
+    expect((await get(`/api/devices?key=${VIEW_KEY}`, {})).status).toBe(200)
+  })
+
   it('lists devices with first and last seen and their report count', async () => {
     const { body } = await get('/api/devices')
     expect(body).toEqual([
-      { id: 'pump', identity: 'anonymous', firstSeen: T0, lastSeen: T0 + 27_000, reports: 10 },
+      {
+        id: 'pump',
+        identity: 'anonymous',
+        firstSeen: T0,
+        lastSeen: T0 + 27_000,
+        reports: 10,
+        online: true,
+        reportsPerMinute: 10
+      },
       {
         id: 'valve',
         identity: 'anonymous',
         firstSeen: T0 + 1000,
         lastSeen: T0 + 29_000,
-        reports: 20
+        reports: 20,
+        online: true,
+        reportsPerMinute: 20
       }
     ])
   })

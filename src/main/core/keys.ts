@@ -2,7 +2,19 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 
+import type { Role } from '../../shared/live-events'
+
 export const ACCESS_KEY_FILE = 'access.key'
+export const VIEW_KEY_FILE = 'view.key'
+
+export type { Role }
+
+export interface ConsoleKeys {
+  /** The operator's key: everything. */
+  access: string
+  /** The read-only key a remote-view URL carries. */
+  view: string
+}
 
 /** 24 random bytes: 192 bits, printed as 32 URL-safe characters. */
 export function generateKey(): string {
@@ -42,6 +54,13 @@ export function keyMatches(presented: string | undefined, expected: string): boo
   const a = createHash('sha256').update(presented).digest()
   const b = createHash('sha256').update(expected).digest()
   return timingSafeEqual(a, b)
+}
+
+/** The role a presented key grants, or null. Both keys are compared, whichever matches. */
+export function roleOf(presented: string | undefined, keys: ConsoleKeys): Role | null {
+  const operator = keyMatches(presented, keys.access)
+  const viewer = keyMatches(presented, keys.view)
+  return operator ? 'operator' : viewer ? 'viewer' : null
 }
 
 /** What a key looks like when it must be shown but not given away: its first four characters. */

@@ -1,0 +1,203 @@
+import type { Namespace, Socket } from 'socket.io'
+
+import type { StoredReport } from '../../../shared/ingest-protocol'
+import type {
+  DeviceState,
+  HostMetrics,
+  LiveClientToServerEvents,
+  LiveServerToClientEvents,
+  PushClientState,
+  Role
+} from '../../../shared/live-events'
+
+export type LiveNamespace = Namespace<
+  LiveClientToServerEvents,
+  LiveServerToClientEvents,
+  object,
+  LiveSocketData
+>
+export type LiveSocket = Socket<
+  LiveClientToServerEvents,
+  LiveServerToClientEvents,
+  object,
+  LiveSocketData
+>
+
+export interface LiveSocketData {
+  role: Role
+}
+
+/** What the broadcaster shows; each part announces its own changes. */
+export interface LiveSources {
+  reports: { on(event: 'stored', listener: (reports: StoredReport[]) => void): unknown }
+  devices: {
+    list(): DeviceState[]
+    on(event: 'changed', listener: (devices: DeviceState[]) => void): unknown
+  }
+  metrics: {
+    recent(): HostMetrics[]
+    on(event: 'sample', listener: (sample: HostMetrics) => void): unknown
+  }
+  clients: {
+    list(): PushClientState[]
+    on(event: 'changed', listener: (clients: PushClientState[]) => void): unknown
+  }
+}
+
+export interface LiveBroadcasterOptions {
+  /** Reports in a viewer's snapshot. */
+  snapshotReports?: number
+  /** Least time between two `reports` emits under load. */
+  minIntervalMs?: number
+  /** Most reports in one emit; more than that in one interval are dropped, oldest first. */
+  maxBatch?: number
+  /** Packets waiting for a viewer above which it counts as slow and is skipped. */
+  slowPackets?: number
+  now?: () => number
+}
+
+const ROOM = 'live'
+
+/**
+ * Fans the console's events out to every `/live` viewer.
+ *
+ * - `reports` go out as arrays, at most one emit per `minIntervalMs` under load and at once when
+ *   the rate is low (leading edge); each emit is one broadcast, encoded once for all viewers.
+ * - A viewer whose connection has too many packets waiting is skipped for `reports` and
+ *   `devices`, and is sent `missed` once it keeps up again, so a slow viewer costs the others
+ *   nothing and memory stays bounded. Metrics are volatile: a viewer not ready for one loses it.
+ * - The snapshot is taken from memory in the same turn the viewer joins, after flushing what was
+ *   pending, so a viewer sees every report exactly once.
+ */
+export class LiveBroadcaster {
+  private readonly recentReports: StoredReport[] = []
+  private pending: StoredReport[] = []
+  private timer: NodeJS.Timeout | null = null
+  private lastEmit = -Infinity
+  private readonly missed = new Map<string, number>()
+  private readonly snapshotReports: number
+  private readonly minIntervalMs: number
+  private readonly maxBatch: number
+  private readonly slowPackets: number
+  private readonly now: () => number
+
+  constructor(
+    private readonly nsp: LiveNamespace,
+    private readonly sources: LiveSources,
+    seedReports: StoredReport[],
+    options: LiveBroadcasterOptions = {}
+  ) {
+    this.snapshotReports = options.snapshotReports ?? 200
+    this.minIntervalMs = options.minIntervalMs ?? 50
+    this.maxBatch = options.maxBatch ?? 1000
+    this.slowPackets = options.slowPackets ?? 16
+    this.now = options.now ?? Date.now
+    this.remember(seedReports)
+    sources.reports.on('stored', (reports) => this.onStored(reports))
+    sources.devices.on('changed', (devices) => this.toKeepingUp('devices', devices))
+    sources.clients.on('changed', (clients) => this.toKeepingUp('clients', clients))
+    sources.metrics.on('sample', (sample) => this.nsp.to(ROOM).volatile.emit('metrics', [sample]))
+    nsp.on('connection', (socket: LiveSocket) => {
+      socket.on('disconnect', () => this.missed.delete(socket.id))
+    })
+  }
+
+  /**
+   * Sends the snapshot to a viewer and makes it live. A viewer already live (a resync) leaves
+   * first, so the batch flushed here goes to the others only: it is in the snapshot.
+   */
+  join(socket: LiveSocket): void {
+    void socket.leave(ROOM)
+    this.flush()
+    socket.emit('devices', this.sources.devices.list())
+    socket.emit('clients', this.sources.clients.list())
+    socket.emit('reports', this.recentReports.slice(-this.snapshotReports))
+    socket.emit('metrics', this.sources.metrics.recent())
+    this.missed.delete(socket.id)
+    void socket.join(ROOM)
+  }
+
+  private onStored(reports: StoredReport[]): void {
+    this.remember(reports)
+    for (const r of reports) this.pending.push(r)
+    if (this.timer !== null) return
+    const wait = this.lastEmit + this.minIntervalMs - this.now()
+    if (wait <= 0) this.flush()
+    else this.timer = setTimeout(() => this.flush(), wait)
+  }
+
+  private remember(reports: StoredReport[]): void {
+    for (const r of reports) this.recentReports.push(r)
+    const excess = this.recentReports.length - this.snapshotReports
+    if (excess > this.snapshotReports) this.recentReports.splice(0, excess) // amortised trimming
+  }
+
+  private flush(): void {
+    if (this.timer !== null) clearTimeout(this.timer)
+    this.timer = null
+    if (this.pending.length === 0) return
+    let batch = this.pending
+    this.pending = []
+    this.lastEmit = this.now()
+    if (batch.length > this.maxBatch) {
+      const dropped = batch.length - this.maxBatch
+      batch = batch.slice(dropped)
+      this.nsp.to(ROOM).emit('missed', { reports: dropped, reason: 'overload' })
+    }
+    this.toKeepingUp('reports', batch, batch.length)
+  }
+
+  /** Emits to every viewer that keeps up; the others are told later what they missed. */
+  private toKeepingUp<E extends 'reports' | 'devices' | 'clients'>(
+    event: E,
+    payload: Parameters<LiveServerToClientEvents[E]>[0],
+    reportCount = 0
+  ): void {
+    const slow: string[] = []
+    for (const socket of this.viewers()) {
+      const id = socket.id
+      if (pendingPackets(socket) > this.slowPackets) {
+        slow.push(id)
+        this.missed.set(id, (this.missed.get(id) ?? 0) + reportCount)
+      } else {
+        const missed = this.missed.get(id)
+        if (missed !== undefined) {
+          this.missed.delete(id)
+          socket.emit('missed', { reports: missed, reason: 'slow' })
+        }
+      }
+    }
+    const target = slow.length > 0 ? this.nsp.to(ROOM).except(slow) : this.nsp.to(ROOM)
+    ;(target.emit as (event: E, payload: unknown) => boolean)(event, payload)
+  }
+
+  private viewers(): LiveSocket[] {
+    const room = this.nsp.adapter.rooms.get(ROOM)
+    if (room === undefined) return []
+    const sockets: LiveSocket[] = []
+    for (const id of room) {
+      const socket = this.nsp.sockets.get(id)
+      if (socket !== undefined) sockets.push(socket)
+    }
+    return sockets
+  }
+
+  stop(): void {
+    if (this.timer !== null) clearTimeout(this.timer)
+    this.timer = null
+  }
+}
+
+/**
+ * Packets engine.io holds for this viewer because its transport is not writable: the measure of
+ * a stalled viewer. `writeBuffer` is engine.io's own queue (not in its typings); when it is not
+ * there, an unwritable transport counts as a full queue.
+ */
+function pendingPackets(socket: LiveSocket): number {
+  const conn = socket.conn as unknown as {
+    writeBuffer?: unknown[]
+    transport?: { writable?: boolean }
+  }
+  if (Array.isArray(conn.writeBuffer)) return conn.writeBuffer.length
+  return conn.transport?.writable === false ? Infinity : 0
+}

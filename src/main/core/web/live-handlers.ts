@@ -1,0 +1,44 @@
+import { roleOf, type ConsoleKeys } from '../keys'
+import { toEnvelope } from '../to-envelope'
+import type { LiveBroadcaster, LiveNamespace, LiveSocket } from './live-broadcaster'
+
+export interface LiveHandlerDeps {
+  keys: ConsoleKeys
+  version: string
+  broadcaster: LiveBroadcaster
+}
+
+/**
+ * `/live`: the handshake must carry the access key or the view key (`auth: { key }`); the
+ * viewer is told its role, gets the snapshot, then the live events. Nothing on `/live` changes
+ * state, so both roles may ask for everything here.
+ */
+export function registerLiveHandlers(nsp: LiveNamespace, deps: LiveHandlerDeps): void {
+  nsp.use((socket, next) => {
+    const key = (socket.handshake.auth as { key?: unknown }).key
+    if (typeof key !== 'string' || key === '') {
+      next(new Error('a key is required: connect with auth: { key: "<access or view key>" }'))
+      return
+    }
+    const role = roleOf(key, deps.keys)
+    if (role === null) {
+      next(new Error('wrong key'))
+      return
+    }
+    socket.data.role = role
+    next()
+  })
+
+  nsp.on('connection', (socket: LiveSocket) => {
+    socket.emit('hello', { role: socket.data.role, version: deps.version })
+    deps.broadcaster.join(socket)
+    socket.on('resync', (ack) => {
+      void toEnvelope(() => {
+        deps.broadcaster.join(socket)
+        return null
+      }).then((result) => {
+        if (typeof ack === 'function') ack(result)
+      })
+    })
+  })
+}
