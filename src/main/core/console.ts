@@ -23,7 +23,11 @@ import { MessageService } from './push/message-service'
 import { PushClientRegistry } from './push/push-client-registry'
 import { ReportStore } from './store/report-store'
 import { reportRoutes } from './web/api-routes'
-import { LiveBroadcaster, type LiveBroadcasterOptions, type LiveNamespace } from './web/live-broadcaster'
+import {
+  LiveBroadcaster,
+  type LiveBroadcasterOptions,
+  type LiveNamespace
+} from './web/live-broadcaster'
 import { registerLiveHandlers } from './web/live-handlers'
 import { messageRoutes } from './web/message-routes'
 import { registerPushHandlers, type PushNamespace } from './web/push-handlers'
