@@ -178,7 +178,7 @@ export class LookoutConsole {
       live,
       { reports: store, devices: registry, metrics: sampler, clients },
       seed,
-      { now }
+      { now, ...this.deps.live }
     )
     registerLiveHandlers(live, { keys, version, broadcaster: this.broadcaster })
     registerPushHandlers(io.of(PUSH_NAMESPACE) as PushNamespace, {

@@ -1,0 +1,273 @@
+import { afterEach, describe, expect, it } from 'vitest'
+
+import type { StoredReport } from '../../../../src/shared/ingest-protocol'
+import type {
+  DeviceState,
+  HostMetrics,
+  LiveHello,
+  MissedNotice
+} from '../../../../src/shared/live-events'
+import {
+  ACCESS_KEY,
+  api,
+  eventually,
+  liveClient,
+  nextEvent,
+  startConsole,
+  VIEW_KEY,
+  type LiveClient,
+  type RunningConsole
+} from '../../../support/console'
+import { LineClient } from '../../../support/line-client'
+import { tempDirs } from '../../../support/temp-dir'
+
+const dirs = tempDirs()
+const consoles: RunningConsole[] = []
+const sockets: Array<{ close(): void }> = []
+
+async function console_(
+  ...args: Parameters<typeof startConsole> extends [string, ...infer R] ? R : never
+): Promise<RunningConsole> {
+  const c = await startConsole(await dirs.make(), ...args)
+  consoles.push(c)
+  return c
+}
+
+function viewer(c: RunningConsole, key: string | null = VIEW_KEY): LiveClient {
+  const s = liveClient(c, key ?? undefined)
+  sockets.push(s)
+  return s
+}
+
+async function device(c: RunningConsole): Promise<LineClient> {
+  const d = await LineClient.connect(c.addresses.ingest.port)
+  sockets.push(d)
+  return d
+}
+
+afterEach(async () => {
+  for (const s of sockets.splice(0)) s.close()
+  await Promise.all(consoles.splice(0).map((c) => c.stop()))
+  await dirs.cleanup()
+})
+
+/** Collects every `reports` event of a viewer with its arrival time. */
+function collectReports(s: LiveClient): Array<{ at: number; reports: StoredReport[] }> {
+  const batches: Array<{ at: number; reports: StoredReport[] }> = []
+  s.on('reports', (reports) => batches.push({ at: Date.now(), reports }))
+  return batches
+}
+
+describe('/live', () => {
+  it.each([
+    [null, /key is required/],
+    ['not-the-key-at-all', /wrong key/]
+  ])('refuses a viewer with key %j with a clear connect_error', async (key, message) => {
+    const c = await console_()
+    const err = await nextEvent<Error>(viewer(c, key), 'connect_error')
+    expect(err.message).toMatch(message)
+  })
+
+  it.each([
+    [ACCESS_KEY, 'operator'],
+    [VIEW_KEY, 'viewer']
+  ])('tells a viewer which role its key grants', async (key, role) => {
+    const c = await console_()
+    const hello = await nextEvent<LiveHello>(viewer(c, key), 'hello')
+    expect(hello).toEqual({ role, version: expect.stringMatching(/^\d+\.\d+\.\d+$/) })
+  })
+
+  it('sends a snapshot on connect: devices, clients, the newest 200 reports in one event, and metrics', async () => {
+    const c = await console_()
+    const d = await device(c)
+    d.write(
+      Array.from(
+        { length: 250 },
+        (_, i) => JSON.stringify({ device: `d${i % 3}`, seq: i }) + '\n'
+      ).join('')
+    )
+    await d.waitForReplies(250)
+    await eventually(() => c.core.devices!.list().length === 3, 'devices registered')
+
+    const s = viewer(c)
+    const devices = nextEvent<DeviceState[]>(s, 'devices')
+    const clients = nextEvent<unknown[]>(s, 'clients')
+    const reports = nextEvent<StoredReport[]>(s, 'reports')
+    const metrics = nextEvent<HostMetrics[]>(s, 'metrics')
+    expect((await devices).map((x) => [x.id, x.online, x.reports])).toEqual([
+      ['d0', true, 84],
+      ['d1', true, 83],
+      ['d2', true, 83]
+    ])
+    expect(await clients).toEqual([])
+    const snapshot = await reports
+    expect(snapshot).toHaveLength(200)
+    expect(snapshot.map((r) => r.seq)).toEqual(Array.from({ length: 200 }, (_, i) => 50 + i)) // oldest first
+    const history = await metrics
+    expect(history.length).toBeGreaterThanOrEqual(1)
+    expect(history[0]).toEqual({
+      time: expect.any(Number),
+      cpus: [12.5, 40],
+      cpu: 26.3,
+      mem: { used: 1_000, total: 4_000 }
+    })
+  })
+
+  it('batches live reports: every report once, few emits, at least the interval apart', async () => {
+    const c = await console_({}, { live: { minIntervalMs: 300, maxBatch: 10_000 } })
+    const s = viewer(c)
+    await nextEvent(s, 'reports') // the (empty) snapshot
+    const batches = collectReports(s)
+    const d = await device(c)
+    for (let i = 0; i < 20; i++) {
+      d.write(
+        Array.from(
+          { length: 250 },
+          (_, j) => JSON.stringify({ device: 'burst', seq: i * 250 + j }) + '\n'
+        ).join('')
+      )
+      await new Promise((r) => setTimeout(r, 25))
+    }
+    await d.waitForReplies(5000)
+    await eventually(
+      () => batches.reduce((n, b) => n + b.reports.length, 0) >= 5000,
+      'all reports on the viewer'
+    )
+    const seqs = batches.flatMap((b) => b.reports.map((r) => r.seq))
+    expect(seqs).toEqual(Array.from({ length: 5000 }, (_, i) => i))
+    expect(batches.length).toBeLessThan(10)
+    for (let i = 1; i < batches.length; i++)
+      expect(batches[i]!.at - batches[i - 1]!.at).toBeGreaterThanOrEqual(200)
+  })
+
+  it('drops the oldest of more reports than a view can take, and says how many', async () => {
+    const c = await console_({}, { live: { minIntervalMs: 300, maxBatch: 100 } })
+    const s = viewer(c)
+    await nextEvent(s, 'reports')
+    const batches = collectReports(s)
+    const missed: MissedNotice[] = []
+    s.on('missed', (m) => missed.push(m))
+    const d = await device(c)
+    d.send({ device: 'o', seq: 0 }) // leading edge: goes out at once
+    await d.waitForReplies(1)
+    d.write(
+      Array.from(
+        { length: 1000 },
+        (_, i) => JSON.stringify({ device: 'o', seq: i + 1 }) + '\n'
+      ).join('')
+    )
+    await d.waitForReplies(1001)
+    await eventually(() => batches.length === 2, 'the second batch')
+    expect(batches[1]!.reports.map((r) => r.seq)).toEqual(
+      Array.from({ length: 100 }, (_, i) => 901 + i)
+    )
+    expect(missed).toEqual([{ reports: 900, reason: 'overload' }])
+  })
+
+  it('adds no wait at a low rate: a lone report goes out at once, not after the interval', async () => {
+    const c = await console_({}, { live: { minIntervalMs: 5000 } })
+    const s = viewer(c)
+    await nextEvent(s, 'reports')
+    const d = await device(c)
+    for (const seq of [1, 2]) {
+      const next = nextEvent<StoredReport[]>(s, 'reports', 2500) // well inside the 5 s interval
+      const sent = Date.now()
+      d.send({ device: 'slow', seq })
+      expect((await next).map((r) => r.seq)).toEqual([seq])
+      expect(Date.now() - sent).toBeLessThan(2500)
+      await new Promise((r) => setTimeout(r, seq === 1 ? 5100 : 0)) // idle for a full interval
+    }
+  }, 20_000)
+
+  it('skips a stalled viewer without slowing the others, and tells it what it missed', async () => {
+    const c = await console_({}, { live: { minIntervalMs: 20, slowPackets: 2 } })
+    const healthy = viewer(c)
+    const stalled = viewer(c)
+    await Promise.all([nextEvent(healthy, 'reports'), nextEvent(stalled, 'reports')])
+    const healthyBatches = collectReports(healthy)
+    const stalledBatches = collectReports(stalled)
+    const missed: MissedNotice[] = []
+    stalled.on('missed', (m) => missed.push(m))
+    // Stop reading on the stalled viewer's TCP socket: the console's writes to it back up.
+    const raw = (
+      stalled.io.engine.transport as unknown as {
+        ws: { _socket: { pause(): void; resume(): void } }
+      }
+    ).ws._socket
+    raw.pause()
+
+    const d = await device(c)
+    const pad = 'x'.repeat(2000) // big reports fill the socket buffers quickly
+    for (let i = 0; i < 60; i++) {
+      d.write(
+        Array.from(
+          { length: 50 },
+          (_, j) => JSON.stringify({ device: 'load', seq: i * 50 + j, pad }) + '\n'
+        ).join('')
+      )
+      await d.waitForReplies((i + 1) * 50)
+      await new Promise((r) => setTimeout(r, 25))
+    }
+    await eventually(
+      () => healthyBatches.reduce((n, b) => n + b.reports.length, 0) === 3000,
+      'the healthy viewer to get everything'
+    )
+
+    raw.resume()
+    d.send({ device: 'load', seq: 99_999 }) // a new batch after it caught up
+    await eventually(() => missed.length > 0, 'a missed notice')
+    const received = stalledBatches.reduce((n, b) => n + b.reports.length, 0)
+    expect(missed[0]!.reason).toBe('slow')
+    expect(missed[0]!.reports).toBeGreaterThan(0)
+    expect(received).toBeLessThan(3000)
+  })
+
+  it('announces devices going offline and online, and lists the transitions', async () => {
+    const c = await console_({ offlineAfterMs: 1000 })
+    const s = viewer(c)
+    const changes: DeviceState[] = []
+    s.on('devices', (devices) => changes.push(...devices))
+    await nextEvent(s, 'devices')
+    const d = await device(c)
+    d.send({ device: 'pump-7', seq: 1 })
+    await eventually(() => changes.some((x) => x.id === 'pump-7' && x.online), 'pump-7 online')
+    await eventually(
+      () => changes.some((x) => x.id === 'pump-7' && !x.online),
+      'pump-7 offline',
+      4000
+    )
+    expect((await api(c, '/api/devices')).body).toEqual([
+      expect.objectContaining({
+        id: 'pump-7',
+        online: false,
+        reports: 1,
+        reportsPerMinute: 1,
+        lastSeen: expect.any(Number)
+      })
+    ])
+    d.send({ device: 'pump-7', seq: 2 })
+    await eventually(
+      () => changes.filter((x) => x.id === 'pump-7' && x.online).length >= 2,
+      'pump-7 back online'
+    )
+    const events = (await api(c, '/api/devices/pump-7/events', { key: VIEW_KEY })).body as Array<{
+      online: boolean
+    }>
+    expect(events.map((e) => e.online)).toEqual([true, false, true])
+  })
+
+  it('resyncs a viewer on request with a fresh snapshot', async () => {
+    const c = await console_()
+    const s = viewer(c)
+    await nextEvent(s, 'reports')
+    const d = await device(c)
+    d.send({ device: 'r', seq: 1 }, { device: 'r', seq: 2 })
+    await d.waitForReplies(2)
+    await eventually(async () => (await api(c, '/api/reports')).body.length === 2, 'stored')
+    await new Promise((r) => setTimeout(r, 100))
+    const snapshot = nextEvent<StoredReport[]>(s, 'reports')
+    const answer = await s.timeout(5000).emitWithAck('resync')
+    expect(answer).toEqual({ ok: true, data: null })
+    expect((await snapshot).map((r) => r.seq)).toEqual([1, 2])
+  })
+})
