@@ -1,0 +1,97 @@
+import { spawnSync } from 'node:child_process'
+import { join } from 'node:path'
+
+import { afterEach, describe, expect, it } from 'vitest'
+
+import { api, eventually, startConsole, type RunningConsole } from '../../../support/console'
+import { spawnCaptured } from '../../../support/cli-process'
+import { tempDirs } from '../../../support/temp-dir'
+
+// Debian's python3-socketio lives in /usr/bin/python3's dist-packages, not in a pyenv python.
+const PYTHON = '/usr/bin/python3'
+const INSTALL = 'apt-get install -y python3-socketio python3-requests python3-websocket'
+const available = spawnSync(PYTHON, ['-c', 'import socketio'], { encoding: 'utf8' }).status === 0
+if (!available) {
+  const line = `\n*** SKIPPED: the python3-socketio interop test needs Debian's python3-socketio: ${INSTALL} ***\n`
+  if (process.env.CI) throw new Error(`CI must run every test${line}`)
+  process.stderr.write(line)
+}
+
+const dirs = tempDirs()
+let running: RunningConsole | null = null
+afterEach(async () => {
+  await running?.stop()
+  running = null
+  await dirs.cleanup()
+})
+
+describe('a push client nobody here wrote (python3-socketio)', () => {
+  it.skipIf(!available)(
+    'registers, receives a broadcast and a point-to-point message, and sends receipts',
+    async () => {
+      const c = await startConsole(await dirs.make())
+      running = c
+      const py = spawnCaptured(PYTHON, [
+        join(__dirname, '../../../support/python/push_client.py'),
+        c.base,
+        '2',
+        'py-1'
+      ])
+      await py.waitForStdout(/"event": "registered"/, 15_000)
+      const lines = (): Array<Record<string, any>> =>
+        py
+          .stdout()
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l))
+      const registered = lines().find((l) => l.event === 'registered')!
+      expect(registered.answer).toEqual({ ok: true, data: { token: expect.any(String) } })
+      await eventually(() => lines().some((l) => l.event === '_register'), 'the _register event')
+      expect(lines().find((l) => l.event === '_register')!.token).toBe(registered.answer.data.token)
+
+      const broadcast = await api(c, '/api/messages', {
+        method: 'POST',
+        body: JSON.stringify({ data: { alarm: 'boiler 2 high' } })
+      })
+      const direct = await api(c, '/api/messages', {
+        method: 'POST',
+        body: JSON.stringify({ to: 'py-1', data: 'just you' })
+      })
+      expect(broadcast.body.recipients).toEqual(['py-1'])
+      expect(await py.exited).toBe(0)
+
+      const messages = lines()
+        .filter((l) => l.event === 'message')
+        .map((l) => l.message)
+      expect(messages).toEqual([
+        {
+          id: broadcast.body.id,
+          data: { alarm: 'boiler 2 high' },
+          broadcast: true,
+          time: expect.any(Number)
+        },
+        { id: direct.body.id, data: 'just you', broadcast: false, time: expect.any(Number) }
+      ])
+      expect(
+        lines()
+          .filter((l) => l.event === 'receipt')
+          .map((l) => l.answer)
+      ).toEqual([
+        { ok: true, data: null },
+        { ok: true, data: null }
+      ])
+      for (const id of [broadcast.body.id, direct.body.id]) {
+        const { body } = await api(c, `/api/messages/${id}`)
+        expect(body.recipients).toEqual([
+          {
+            uid: 'py-1',
+            state: 'delivered',
+            sentAt: expect.any(Number),
+            deliveredAt: expect.any(Number),
+            receipt: { status: 'read', time: expect.any(Number) }
+          }
+        ])
+      }
+    }
+  )
+})
