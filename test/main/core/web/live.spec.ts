@@ -113,6 +113,28 @@ describe('/live', () => {
     })
   })
 
+  it('samples the host once a second however many viewers watch', async () => {
+    let samples = 0
+    const c = await console_(
+      {},
+      {
+        metrics: async () => {
+          samples += 1
+          return { cpus: [1], cpu: 1, mem: { used: 1, total: 2 } }
+        }
+      }
+    )
+    const viewers = Array.from({ length: 8 }, () => viewer(c))
+    const live: HostMetrics[][] = []
+    viewers[0]!.on('metrics', (m) => live.push(m))
+    await Promise.all(viewers.map((v) => nextEvent(v, 'hello')))
+    const before = samples
+    await new Promise((r) => setTimeout(r, 2500))
+    expect(samples - before).toBeGreaterThanOrEqual(2)
+    expect(samples - before).toBeLessThanOrEqual(3)
+    expect(live.slice(1).every((m) => m.length === 1)).toBe(true) // after the snapshot, one sample each
+  })
+
   it('batches live reports: every report once, few emits, at least the interval apart', async () => {
     const c = await console_({}, { live: { minIntervalMs: 300, maxBatch: 10_000 } })
     const s = viewer(c)
