@@ -178,6 +178,24 @@ describe('/push and the messages API', () => {
     expect(back.inbox[0]!.data).toBe('while you were away')
   })
 
+  it('keeps a waiting message through a console restart', async () => {
+    const dataDir = await dirs.make()
+    const c = await startOn(dataDir)
+    const away = await registered(c, 'away')
+    away.socket.close()
+    await eventually(async () => (await api(c, '/api/clients')).body[0].online === false, 'offline')
+    const sent = await api(c, '/api/messages', {
+      method: 'POST',
+      body: JSON.stringify({ to: 'away', data: 'after the restart' })
+    })
+    await c.stop()
+    consoles.splice(consoles.indexOf(c), 1)
+    const again = await startOn(dataDir)
+    const back = await registered(again, 'away')
+    await eventually(() => back.inbox.length === 1, 'the waiting message')
+    expect(back.inbox[0]).toMatchObject({ id: sent.body.id, data: 'after the restart' })
+  })
+
   it('lets a message wait no longer than its TTL', async () => {
     const c = await startOn(await dirs.make(), { pushTtlMs: 1000 })
     const gone = await registered(c, 'gone')
