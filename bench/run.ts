@@ -15,6 +15,7 @@ import type { DeviceSummary } from '../src/shared/api-types'
 import type { StoredReport } from '../src/shared/ingest-protocol'
 import { ConsoleProcess, killRunningConsoles } from './console-process'
 import { summariseProfiles } from './cpu-profile'
+import { LiveViewers } from './live-viewers'
 import { LoadFleet, type FleetResult } from './load-fleet'
 import type { LoadPlan } from './load-protocol'
 
@@ -422,6 +423,52 @@ async function printProfile(dir: string, label: string): Promise<void> {
   say(`   profiles kept in ${dir}`)
 }
 
+const VIEWERS = 10
+
+/**
+ * 2b. Acked throughput again, with viewers watching on /live: what the live hub costs ingest, and
+ * what each viewer gets (batches per second, reports received or announced as missed).
+ */
+async function withViewers(
+  ctx: Context,
+  console_: ConsoleProcess,
+  baseline: number[]
+): Promise<number[]> {
+  const { settings } = ctx
+  say(
+    `2b. Acked throughput with ${VIEWERS} /live viewers (socket.io-client, in the benchmark process)`
+  )
+  const viewers = await LiveViewers.connect(console_.webUrl, console_.accessKey, VIEWERS)
+  const rates: number[] = []
+  try {
+    for (let run = 1; run <= settings.repeats; run++) {
+      viewers.take()
+      const fleet = await LoadFleet.start({
+        processes: settings.processes,
+        plan: planFor(ctx, console_, 'acked', `live${run}-`, 0)
+      })
+      const result = await fleet.run()
+      await sleep(500) // the last batch reaches the viewers
+      const seen = viewers.take()
+      const rate = result.ackedInWindow / (settings.durationMs / 1000)
+      rates.push(rate)
+      const perViewer = (n: number): string => int(n / VIEWERS)
+      const seconds = result.finishedMs / 1000
+      say(
+        `   run ${run}   ${int(rate).padStart(9)} reports/s acked; per viewer: ${perViewer(seen.emits / seconds)} batches/s, ` +
+          `${perViewer(seen.reports)} reports received, ${perViewer(seen.missed)} announced missed${describeProblems(result)}`
+      )
+    }
+  } finally {
+    viewers.close()
+  }
+  const m = median(rates)
+  say(
+    `   median  ${int(m).padStart(7)} reports/s, ${(m / median(baseline)).toFixed(2)}× the rate without viewers`
+  )
+  return rates
+}
+
 async function main(): Promise<void> {
   const settings = readSettings()
   const ctx: Context = { settings, dirs: [] }
@@ -446,10 +493,11 @@ async function main(): Promise<void> {
     )
     const acked = await ackedThroughput(ctx, console_)
     const fire = await fireAndForget(ctx, console_)
+    const live = await withViewers(ctx, console_, acked)
     const memory = console_.memory()
     const peakRssMb = mb(memory?.peakRss ?? 0)
     say(
-      `3. Console peak RSS (VmHWM) over runs 1–2: ${peakRssMb} MB (now ${mb(memory?.rss ?? 0)} MB)`
+      `3. Console peak RSS (VmHWM) over runs 1–2b: ${peakRssMb} MB (now ${mb(memory?.rss ?? 0)} MB)`
     )
     await console_.stop()
     if (profileDir !== undefined) await printProfile(profileDir, 'throughput runs')
@@ -464,6 +512,11 @@ async function main(): Promise<void> {
       runSeconds: settings.durationMs / 1000,
       ackedPerSec: { median: Math.round(median(acked)), runs: acked.map(Math.round) },
       fireAndForgetPerSec: { median: Math.round(median(fire)), runs: fire.map(Math.round) },
+      ackedWithViewersPerSec: {
+        viewers: VIEWERS,
+        median: Math.round(median(live)),
+        runs: live.map(Math.round)
+      },
       peakRssMb,
       largeStore: {
         reports: large.reports,
