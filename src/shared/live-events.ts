@@ -1,8 +1,7 @@
 /**
- * The Socket.IO contract of the web port: the `/live` namespace (browsers and the desktop window
- * watching the console) and the `/push` namespace (push clients). The event maps are the
- * generics of the server's namespaces and of socket.io-client, so both sides compile against
- * the same names and payloads. docs/protocol.md is the prose version.
+ * The Socket.IO contract of `/live`: browsers and the desktop window watching the console. The
+ * event maps are the generics of the server's namespace and of socket.io-client, so both sides
+ * compile against the same names and payloads. docs/protocol.md is the prose version.
  */
 import type { DeviceState } from './api-types'
 import type { Envelope } from './envelope'
@@ -12,7 +11,6 @@ import type { StoredReport } from './ingest-protocol'
 export type Role = 'operator' | 'viewer'
 
 export const LIVE_NAMESPACE = '/live'
-export const PUSH_NAMESPACE = '/push'
 
 export type { DeviceState }
 
@@ -65,31 +63,20 @@ export interface LiveServerToClientEvents {
   missed: (notice: MissedNotice) => void
 }
 
+/** Everything a viewer starts from. */
+export interface LiveSnapshot {
+  devices: DeviceState[]
+  clients: PushClientState[]
+  /** The newest reports kept (up to 200), oldest first. */
+  reports: StoredReport[]
+  /** The last 10 minutes of host samples, oldest first. */
+  metrics: HostMetrics[]
+}
+
 export interface LiveClientToServerEvents {
-  /** Asks for the whole snapshot again (after a `missed`); answered once it has been sent. */
-  resync: (ack: (result: Envelope<null>) => void) => void
-}
-
-/** A message as a push client receives it. */
-export interface PushMessage {
-  id: string
-  data: unknown
-  broadcast: boolean
-  time: number
-}
-
-export interface PushServerToClientEvents {
-  /** Also sent after `register`, for clients that do not read the acknowledgement. */
-  _register: (registered: { token: string }) => void
-  /** A message; acknowledging the event marks it delivered. */
-  message: (message: PushMessage, ack: (received?: unknown) => void) => void
-}
-
-export interface PushClientToServerEvents {
-  register: (
-    client: { uid: string; name?: string },
-    ack?: (result: Envelope<{ token: string }>) => void
-  ) => void
-  /** The client's receipt for a message, e.g. `{ id, status: 'read' }`. */
-  report: (receipt: { id: string; status: string }, ack?: (result: Envelope<null>) => void) => void
+  /**
+   * Asks for the snapshot again (after a `missed`): it comes in the acknowledgement. Live events
+   * received before the answer are already in it; those after it follow it.
+   */
+  resync: (ack: (result: Envelope<LiveSnapshot>) => void) => void
 }

@@ -8,10 +8,12 @@ import {
 } from '../../src/main/core/console'
 import type {
   LiveClientToServerEvents,
-  LiveServerToClientEvents,
+  LiveServerToClientEvents
+} from '../../src/shared/live-events'
+import type {
   PushClientToServerEvents,
   PushServerToClientEvents
-} from '../../src/shared/live-events'
+} from '../../src/shared/push-events'
 
 export const ACCESS_KEY = 'operator-key-for-tests-0123'
 export const VIEW_KEY = 'viewer-key-for-tests-0123'

@@ -3,7 +3,8 @@ import { join } from 'node:path'
 import { Server as SocketServer } from 'socket.io'
 
 import { version } from '../../../package.json'
-import { LIVE_NAMESPACE, PUSH_NAMESPACE } from '../../shared/live-events'
+import { LIVE_NAMESPACE } from '../../shared/live-events'
+import { PUSH_NAMESPACE } from '../../shared/push-events'
 import { ConfigError, type ConsoleConfig } from './config'
 import { lockDataDir, type DataDirLock } from './data-dir-lock'
 import { DeviceEventLog } from './devices/device-event-log'
@@ -21,6 +22,7 @@ import { silentLogger, type Logger } from './logger'
 import { HostSampler, type MetricsSource } from './metrics/host-sampler'
 import { MessageService } from './push/message-service'
 import { PushClientRegistry } from './push/push-client-registry'
+import { PushConnections } from './push/push-connections'
 import { ReportStore } from './store/report-store'
 import { reportRoutes } from './web/api-routes'
 import {
@@ -65,6 +67,8 @@ export class LookoutConsole {
   private ingest: IngestServer | null = null
   private web: WebServer | null = null
   private io: SocketServer | null = null
+  private messages: MessageService | null = null
+  private events: DeviceEventLog | null = null
   private lock: DataDirLock | null = null
   private readonly logger: Logger
   private readonly now: () => number
@@ -120,9 +124,13 @@ export class LookoutConsole {
       'store opened'
     )
 
+    // The live view's first snapshot, read before ingest opens so no report falls between.
+    const seed = (await store.query({ limit: 200 })).reverse()
+    const events = await DeviceEventLog.open(config.dataDir, config.retentionDays, now())
+    this.events = events
     const registry = new DeviceRegistry({
       source: store,
-      events: await DeviceEventLog.open(config.dataDir, config.retentionDays, now()),
+      events,
       logger: logger.child({ ns: 'devices' }),
       offlineAfterMs: config.offlineAfterMs,
       now
@@ -136,24 +144,17 @@ export class LookoutConsole {
     this.sampler = sampler
     sampler.start()
     const clients = await PushClientRegistry.open(config.dataDir, now)
+    const connections = new PushConnections()
     const messages = await MessageService.open({
       dir: config.dataDir,
       clients,
+      connections,
       logger: logger.child({ ns: 'push' }),
       ttlMs: config.pushTtlMs,
+      retentionDays: config.retentionDays,
       now
     })
-
-    this.ingest = new IngestServer({
-      host: config.host,
-      port: config.ingestPort,
-      maxLineBytes: config.maxLineBytes,
-      parser: new ReportParser(authenticator),
-      sink: store,
-      logger: logger.child({ ns: 'ingest' }),
-      now
-    })
-    const ingestAddress = await this.ingest.start()
+    this.messages = messages
 
     const web = new WebServer({
       host: config.host,
@@ -168,25 +169,41 @@ export class LookoutConsole {
       now
     })
     this.web = web
-    const webAddress = await web.start()
-    // No CORS headers: a page from another origin cannot poll the API; the key guards the rest.
-    const io = new SocketServer(web.httpServer!, { serveClient: false })
+    // Everything on the web port is wired before the port opens: no connection can arrive
+    // before its namespace and its key check exist. No CORS headers: a page from another origin
+    // cannot poll the API; the keys guard the rest.
+    const io = new SocketServer(web.httpServer, { serveClient: false })
     this.io = io
     const live = io.of(LIVE_NAMESPACE) as LiveNamespace
-    const seed = (await store.query({ limit: 200 })).reverse()
     this.broadcaster = new LiveBroadcaster(
       live,
       { reports: store, devices: registry, metrics: sampler, clients },
       seed,
-      { now, ...this.deps.live }
+      {
+        now,
+        ...this.deps.live
+      }
     )
     registerLiveHandlers(live, { keys, version, broadcaster: this.broadcaster })
     registerPushHandlers(io.of(PUSH_NAMESPACE) as PushNamespace, {
       clients,
+      connections,
       messages,
       logger: logger.child({ ns: 'push' }),
       pushKey: config.pushKey
     })
+    const webAddress = await web.start()
+
+    this.ingest = new IngestServer({
+      host: config.host,
+      port: config.ingestPort,
+      maxLineBytes: config.maxLineBytes,
+      parser: new ReportParser(authenticator),
+      sink: store,
+      logger: logger.child({ ns: 'ingest' }),
+      now
+    })
+    const ingestAddress = await this.ingest.start()
 
     const shownHost = displayHost(config.host)
     logger.info(
@@ -218,12 +235,15 @@ export class LookoutConsole {
     this.broadcaster?.stop()
     this.sampler?.stop()
     this.registry?.stop()
-    // Closing Socket.IO closes the HTTP server it is attached to, so it goes before the web server.
-    this.web?.httpServer?.closeAllConnections()
+    // Closing Socket.IO closes the HTTP server it is attached to; cut the connections first so
+    // no stalled peer holds it open.
+    this.web?.destroyConnections()
     if (this.io !== null) await new Promise<void>((resolve) => this.io!.close(() => resolve()))
     this.io = null
     await this.web?.stop()
     this.web = null
+    await this.messages?.close()
+    await this.events?.close()
     await this.lock?.release()
     this.lock = null
     this.logger.info('console stopped')

@@ -19,12 +19,17 @@ export async function toEnvelope<T>(work: () => T | Promise<T>): Promise<Envelop
   }
 }
 
-/** An error whose code and message are meant for the asking side. */
-export class RequestError extends Error {
-  constructor(
-    readonly code: string,
-    message: string
-  ) {
-    super(message)
+/**
+ * Wraps a Socket.IO handler: its payload is passed on, its result or error goes back through
+ * the acknowledgement in the envelope. Socket.IO passes the acknowledgement as the last argument
+ * (the only one for an event sent without a payload); without one, the answer is dropped.
+ */
+export function withAck<P, T>(
+  handler: (payload: P) => T | Promise<T>
+): (...args: unknown[]) => void {
+  return (...args) => {
+    const ack =
+      typeof args.at(-1) === 'function' ? (args.pop() as (result: Envelope<T>) => void) : undefined
+    void toEnvelope(() => handler(args[0] as P)).then((result) => ack?.(result))
   }
 }

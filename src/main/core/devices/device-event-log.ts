@@ -11,6 +11,8 @@ const DAY_MS = 86_400_000
  * two per outage), trimmed to the retention time at start-up.
  */
 export class DeviceEventLog {
+  private readonly pending = new Set<Promise<unknown>>()
+
   private constructor(private readonly ds: Datastore<DeviceEvent>) {}
 
   static async open(dir: string, retentionDays: number, now: number): Promise<DeviceEventLog> {
@@ -23,7 +25,18 @@ export class DeviceEventLog {
   }
 
   async append(event: DeviceEvent): Promise<void> {
-    await this.ds.insert({ ...event })
+    const write = this.ds.insert({ ...event })
+    this.pending.add(write)
+    try {
+      await write
+    } finally {
+      this.pending.delete(write)
+    }
+  }
+
+  /** Resolves once every event appended so far is written. */
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.pending])
   }
 
   /** The newest events of a device, newest first. */

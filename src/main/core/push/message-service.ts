@@ -4,41 +4,49 @@ import { join } from 'node:path'
 import Datastore from 'nedb-promises'
 
 import type { MessageAccepted, MessageStatus, RecipientDelivery } from '../../../shared/api-types'
-import type { PushMessage } from '../../../shared/live-events'
+import type { PushMessage } from '../../../shared/push-events'
 import type { Logger } from '../logger'
-import { RequestError } from '../to-envelope'
+import { RequestError } from '../request-error'
 import type { PushClientRegistry } from './push-client-registry'
+import type { PushConnections } from './push-connections'
 
 interface MessageRecord extends MessageStatus {
   data: unknown
 }
 
-/** How a message reaches a connected client; resolves true once the client acknowledged it. */
-export type PushDelivery = (uid: string, message: PushMessage) => Promise<boolean>
+const DAY_MS = 86_400_000
 
 export interface MessageServiceOptions {
   dir: string
   clients: PushClientRegistry
+  connections: Pick<PushConnections, 'deliver'>
   logger: Logger
-  /** How long a point-to-point message waits for an offline client. */
+  /** How long a message is kept in memory and a point-to-point one waits for an offline client. */
   ttlMs?: number
   /** Most messages waiting per offline client; the oldest is dropped beyond it. */
   maxQueued?: number
+  /** Messages older than this are deleted from messages.db at start. */
+  retentionDays?: number
+  sweepMs?: number
   now?: () => number
 }
 
 /**
  * Messages from the backend to push clients: broadcast to every connected client, or
- * point-to-point to one, waiting (bounded, with a TTL) while that one is offline. Records per
- * recipient whether it was sent, acknowledged and answered with a receipt, in NeDB
- * (`messages.db`), so a queued message survives a restart.
+ * point-to-point to one, waiting (bounded, with a TTL) while that one is offline. Delivery is
+ * at least once: a message the client does not acknowledge in time is queued again and re-sent
+ * when it next registers. The state per recipient — sent, acknowledged, receipt — is kept in NeDB
+ * (`messages.db`), so a waiting message survives a restart.
  */
 export class MessageService {
-  /** Messages with a recipient still queued or unacknowledged, by id. */
-  private readonly open = new Map<string, MessageRecord>()
-  /** Per offline client, the ids of the messages waiting for it, oldest first. */
+  /** Messages younger than their TTL, by id: receipts and retries change them here first. */
+  private readonly live = new Map<string, MessageRecord>()
+  /** Per client, the ids of the messages waiting for it, oldest first. */
   private readonly queues = new Map<string, string[]>()
-  private deliver: PushDelivery = async () => false
+  /** The last write of each message: its writes go out one after another, never interleaved. */
+  private readonly writes = new Map<string, Promise<void>>()
+  private readonly sweepTimer: NodeJS.Timeout
+  private closed = false
   private readonly ttlMs: number
   private readonly maxQueued: number
   private readonly now: () => number
@@ -47,9 +55,11 @@ export class MessageService {
     private readonly ds: Datastore<MessageRecord>,
     private readonly options: MessageServiceOptions
   ) {
-    this.ttlMs = options.ttlMs ?? 24 * 3_600_000
+    this.ttlMs = options.ttlMs ?? DAY_MS
     this.maxQueued = options.maxQueued ?? 100
     this.now = options.now ?? Date.now
+    this.sweepTimer = setInterval(() => this.sweep(), options.sweepMs ?? 10_000)
+    this.sweepTimer.unref()
   }
 
   static async open(options: MessageServiceOptions): Promise<MessageService> {
@@ -58,18 +68,24 @@ export class MessageService {
     }) as Datastore<MessageRecord>
     await ds.load()
     await ds.ensureIndex({ fieldName: 'id', unique: true })
+    const now = (options.now ?? Date.now)()
+    await ds.remove(
+      { time: { $lt: now - (options.retentionDays ?? 30) * DAY_MS } },
+      { multi: true }
+    )
     const service = new MessageService(ds, options)
-    for (const record of await ds.find({ 'recipients.state': 'queued' })) {
-      const r = withoutId(record)
-      service.open.set(r.id, r)
-      for (const d of r.recipients) if (d.state === 'queued') service.enqueue(d.uid, r.id)
+    for (const stored of await ds.find({ expiresAt: { $gt: now } })) {
+      const record = withoutId(stored)
+      service.live.set(record.id, record)
+      for (const r of record.recipients) {
+        // A message that was out for delivery when the console stopped is sent again.
+        if (r.state === 'queued' || r.state === 'sent') {
+          r.state = 'queued'
+          service.enqueue(r.uid, record.id)
+        }
+      }
     }
     return service
-  }
-
-  /** Set by the `/push` handlers once the namespace exists. */
-  useDelivery(deliver: PushDelivery): void {
-    this.deliver = deliver
   }
 
   /** Sends `data` to `to` (a uid or a token) or, without `to`, to every connected client. */
@@ -99,9 +115,9 @@ export class MessageService {
         receipt: null
       }))
     }
-    this.open.set(record.id, record)
-    for (const uid of uids) this.enqueue(uid, record.id)
     await this.ds.insert(structuredClone(record))
+    if (uids.length > 0) this.live.set(record.id, record)
+    for (const uid of uids) this.enqueue(uid, record.id)
     for (const uid of uids) if (clients.isOnline(uid)) void this.flushQueue(uid)
     return { id: record.id, recipients: uids }
   }
@@ -110,75 +126,114 @@ export class MessageService {
     const queue = this.queues.get(uid) ?? []
     queue.push(id)
     this.queues.set(uid, queue)
-    while (queue.length > this.maxQueued) {
-      const oldest = queue.shift()!
-      void this.setState(oldest, uid, { state: 'dropped' })
-    }
+    while (queue.length > this.maxQueued) this.update(queue.shift()!, uid, { state: 'dropped' })
   }
 
-  /** Delivers what waits for `uid` (it just connected or registered), expiring what is too old. */
+  /** Delivers what waits for `uid` (it just registered), expiring what is too old. */
   async flushQueue(uid: string): Promise<void> {
     const queue = this.queues.get(uid)
     if (queue === undefined) return
     this.queues.delete(uid)
     for (const id of queue) {
-      const record = this.open.get(id)
+      const record = this.live.get(id)
       if (record === undefined) continue
       if (record.expiresAt < this.now()) {
-        await this.setState(id, uid, { state: 'expired' })
+        this.update(id, uid, { state: 'expired' })
         continue
       }
-      await this.setState(id, uid, { state: 'sent', sentAt: this.now() })
+      this.update(id, uid, { state: 'sent', sentAt: this.now() })
       const message: PushMessage = {
         id,
         data: record.data,
         broadcast: record.broadcast,
         time: record.time
       }
-      void this.deliver(uid, message).then((acked) => {
-        if (acked) void this.setState(id, uid, { state: 'delivered', deliveredAt: this.now() })
+      void this.options.connections.deliver(uid, message).then((acknowledged) => {
+        if (this.closed) return
+        if (acknowledged) {
+          this.update(id, uid, { state: 'delivered', deliveredAt: this.now() })
+        } else if (this.recipient(id, uid)?.state === 'sent') {
+          // Not acknowledged in time, or the client went away: it waits for the next registration.
+          this.update(id, uid, { state: 'queued' })
+          this.enqueue(uid, id)
+          this.options.logger.info({ id, uid }, 'message not acknowledged: queued again')
+        }
       })
     }
   }
 
-  /** A client's `report` on a message it received. */
-  async receipt(uid: string, receipt: { id: string; status: string }): Promise<void> {
-    const record = this.open.get(receipt.id) ?? (await this.load(receipt.id))
-    if (record === undefined || !record.recipients.some((r) => r.uid === uid)) {
-      throw new RequestError('not_found', `no message ${receipt.id} was sent to this client`)
+  /** A client's `report` on a message it received; a receipt also proves delivery. */
+  receipt(uid: string, receipt: { id: string; status: string }): void {
+    const recipient = this.recipient(receipt.id, uid)
+    if (recipient === undefined)
+      throw new RequestError('not_found', `no live message ${receipt.id} was sent to this client`)
+    const change: Partial<RecipientDelivery> = {
+      receipt: { status: receipt.status, time: this.now() }
     }
-    await this.setState(receipt.id, uid, { receipt: { status: receipt.status, time: this.now() } })
-    await this.options.clients.receipt(uid, receipt)
+    if (recipient.state !== 'delivered')
+      Object.assign(change, { state: 'delivered', deliveredAt: this.now() })
+    this.update(receipt.id, uid, change)
+    void this.options.clients.receipt(uid, receipt)
   }
 
   async status(id: string): Promise<MessageStatus | undefined> {
-    const record = this.open.get(id) ?? (await this.load(id))
-    if (record === undefined) return undefined
+    let record = this.live.get(id)
+    if (record === undefined) {
+      const stored = await this.ds.findOne({ id })
+      if (stored === null) return undefined
+      record = withoutId(stored)
+    }
     const { data: _data, ...status } = record
     return structuredClone(status)
   }
 
-  private async load(id: string): Promise<MessageRecord | undefined> {
-    const found = await this.ds.findOne({ id })
-    return found === null ? undefined : withoutId(found)
+  private recipient(id: string, uid: string): RecipientDelivery | undefined {
+    return this.live.get(id)?.recipients.find((r) => r.uid === uid)
   }
 
-  private async setState(
-    id: string,
-    uid: string,
-    change: Partial<RecipientDelivery>
-  ): Promise<void> {
-    const record = this.open.get(id) ?? (await this.load(id))
+  /** Changes a recipient in memory and writes the message's recipients, after its earlier writes. */
+  private update(id: string, uid: string, change: Partial<RecipientDelivery>): void {
+    const record = this.live.get(id)
     const recipient = record?.recipients.find((r) => r.uid === uid)
-    if (record === undefined || recipient === undefined) return
+    if (record === undefined || recipient === undefined || this.closed) return
     Object.assign(recipient, change)
-    const settled = record.recipients.every((r) => r.state !== 'queued' && r.state !== 'sent')
-    if (settled) this.open.delete(id)
-    try {
-      await this.ds.update({ id }, { $set: { recipients: structuredClone(record.recipients) } })
-    } catch (error) {
-      this.options.logger.error({ err: error, id }, 'could not record a delivery state')
+    const previous = this.writes.get(id) ?? Promise.resolve()
+    const write = previous
+      .then(() =>
+        this.ds.update({ id }, { $set: { recipients: structuredClone(record.recipients) } })
+      )
+      .then(
+        () => undefined,
+        (error: unknown) =>
+          this.options.logger.error({ err: error, id }, 'could not record a delivery state')
+      )
+    this.writes.set(id, write)
+    void write.then(() => {
+      if (this.writes.get(id) === write) this.writes.delete(id)
+    })
+  }
+
+  /** Expires what waited too long and lets go of messages past their TTL. */
+  private sweep(): void {
+    const now = this.now()
+    for (const [id, record] of this.live) {
+      if (record.expiresAt >= now) continue
+      for (const r of record.recipients)
+        if (r.state === 'queued') this.update(id, r.uid, { state: 'expired' })
+      this.live.delete(id)
     }
+    for (const [uid, queue] of this.queues) {
+      const waiting = queue.filter((id) => this.live.has(id))
+      if (waiting.length === 0) this.queues.delete(uid)
+      else this.queues.set(uid, waiting)
+    }
+  }
+
+  /** Stops the sweep and waits for every write in flight; later changes are not recorded. */
+  async close(): Promise<void> {
+    clearInterval(this.sweepTimer)
+    await Promise.all(this.writes.values())
+    this.closed = true
   }
 }
 

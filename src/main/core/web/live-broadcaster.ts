@@ -5,6 +5,7 @@ import type {
   DeviceState,
   HostMetrics,
   LiveClientToServerEvents,
+  LiveSnapshot,
   LiveServerToClientEvents,
   PushClientState,
   Role
@@ -25,6 +26,7 @@ export type LiveSocket = Socket<
 
 export interface LiveSocketData {
   role: Role
+  lastResync?: number
 }
 
 /** What the broadcaster shows; each part announces its own changes. */
@@ -103,16 +105,27 @@ export class LiveBroadcaster {
   }
 
   /**
-   * Sends the snapshot to a viewer and makes it live. A viewer already live (a resync) leaves
-   * first, so the batch flushed here goes to the others only: it is in the snapshot.
+   * The snapshot a viewer starts from: what has been broadcast so far (reports still pending are
+   * left out: they reach the viewer with the next batch, once it is in the room). Taken from
+   * memory, in the same turn the viewer joins, so it sees every report exactly once.
    */
+  snapshot(): LiveSnapshot {
+    const broadcast = this.recentReports.length - this.pending.length
+    return {
+      devices: this.sources.devices.list(),
+      clients: this.sources.clients.list(),
+      reports: this.recentReports.slice(Math.max(0, broadcast - this.snapshotReports), broadcast),
+      metrics: this.sources.metrics.recent()
+    }
+  }
+
+  /** Sends the snapshot to a new viewer as its first events, and makes it live. */
   join(socket: LiveSocket): void {
-    void socket.leave(ROOM)
-    this.flush()
-    socket.emit('devices', this.sources.devices.list())
-    socket.emit('clients', this.sources.clients.list())
-    socket.emit('reports', this.recentReports.slice(-this.snapshotReports))
-    socket.emit('metrics', this.sources.metrics.recent())
+    const snapshot = this.snapshot()
+    socket.emit('devices', snapshot.devices)
+    socket.emit('clients', snapshot.clients)
+    socket.emit('reports', snapshot.reports)
+    socket.emit('metrics', snapshot.metrics)
     this.missed.delete(socket.id)
     void socket.join(ROOM)
   }
@@ -139,33 +152,38 @@ export class LiveBroadcaster {
     let batch = this.pending
     this.pending = []
     this.lastEmit = this.now()
+    let dropped = 0
     if (batch.length > this.maxBatch) {
-      const dropped = batch.length - this.maxBatch
+      dropped = batch.length - this.maxBatch
       batch = batch.slice(dropped)
-      this.nsp.to(ROOM).emit('missed', { reports: dropped, reason: 'overload' })
     }
-    this.toKeepingUp('reports', batch, batch.length)
+    this.toKeepingUp('reports', batch, batch.length, dropped)
   }
 
-  /** Emits to every viewer that keeps up; the others are told later what they missed. */
+  /**
+   * Emits to every viewer that keeps up, in one broadcast; a slow viewer is skipped and counts
+   * what it missed, and is told once it keeps up again. `overload` reports were dropped for all.
+   */
   private toKeepingUp<E extends 'reports' | 'devices' | 'clients'>(
     event: E,
     payload: Parameters<LiveServerToClientEvents[E]>[0],
-    reportCount = 0
+    reportCount = 0,
+    overload = 0
   ): void {
     const slow: string[] = []
     for (const socket of this.viewers()) {
       const id = socket.id
       if (pendingPackets(socket) > this.slowPackets) {
         slow.push(id)
-        this.missed.set(id, (this.missed.get(id) ?? 0) + reportCount)
-      } else {
-        const missed = this.missed.get(id)
-        if (missed !== undefined) {
-          this.missed.delete(id)
-          socket.emit('missed', { reports: missed, reason: 'slow' })
-        }
+        this.missed.set(id, (this.missed.get(id) ?? 0) + reportCount + overload)
+        continue
       }
+      const missed = this.missed.get(id)
+      if (missed !== undefined) {
+        this.missed.delete(id)
+        socket.emit('missed', { reports: missed, reason: 'slow' })
+      }
+      if (overload > 0) socket.emit('missed', { reports: overload, reason: 'overload' })
     }
     const target = slow.length > 0 ? this.nsp.to(ROOM).except(slow) : this.nsp.to(ROOM)
     ;(target.emit as (event: E, payload: unknown) => boolean)(event, payload)

@@ -1,6 +1,9 @@
 import { roleOf, type ConsoleKeys } from '../keys'
-import { toEnvelope } from '../to-envelope'
+import { RequestError } from '../request-error'
+import { withAck } from '../to-envelope'
 import type { LiveBroadcaster, LiveNamespace, LiveSocket } from './live-broadcaster'
+
+const RESYNC_INTERVAL_MS = 1000
 
 export interface LiveHandlerDeps {
   keys: ConsoleKeys
@@ -32,13 +35,20 @@ export function registerLiveHandlers(nsp: LiveNamespace, deps: LiveHandlerDeps):
   nsp.on('connection', (socket: LiveSocket) => {
     socket.emit('hello', { role: socket.data.role, version: deps.version })
     deps.broadcaster.join(socket)
-    socket.on('resync', (ack) => {
-      void toEnvelope(() => {
-        deps.broadcaster.join(socket)
-        return null
-      }).then((result) => {
-        if (typeof ack === 'function') ack(result)
+    socket.on(
+      'resync',
+      withAck(() => {
+        // A snapshot is the costliest thing a viewer can ask for: once a second at most.
+        const now = Date.now()
+        if (
+          socket.data.lastResync !== undefined &&
+          now - socket.data.lastResync < RESYNC_INTERVAL_MS
+        ) {
+          throw new RequestError('too_soon', 'at most one resync a second')
+        }
+        socket.data.lastResync = now
+        return deps.broadcaster.snapshot()
       })
-    })
+    )
   })
 }

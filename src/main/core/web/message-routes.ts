@@ -2,7 +2,7 @@ import { z } from 'zod'
 
 import type { MessageService } from '../push/message-service'
 import type { PushClientRegistry } from '../push/push-client-registry'
-import { RequestError } from '../to-envelope'
+import { RequestError } from '../request-error'
 import { HttpError } from './http-json'
 import type { Route } from './route'
 

@@ -4,12 +4,14 @@ import { z } from 'zod'
 import type {
   PushClientToServerEvents,
   PushServerToClientEvents
-} from '../../../shared/live-events'
+} from '../../../shared/push-events'
 import { keyMatches } from '../keys'
 import type { Logger } from '../logger'
 import type { MessageService } from '../push/message-service'
 import type { PushClientRegistry } from '../push/push-client-registry'
-import { RequestError, toEnvelope } from '../to-envelope'
+import type { PushConnections } from '../push/push-connections'
+import { RequestError } from '../request-error'
+import { withAck } from '../to-envelope'
 
 interface PushSocketData {
   uid?: string
@@ -25,12 +27,11 @@ type PushSocket = Socket<PushClientToServerEvents, PushServerToClientEvents, obj
 
 export interface PushHandlerDeps {
   clients: PushClientRegistry
+  connections: PushConnections
   messages: MessageService
   logger: Logger
   /** When set, the handshake must carry it as `auth: { key }`. */
   pushKey?: string
-  /** How long to wait for a client to acknowledge a message before leaving it `sent`. */
-  ackTimeoutMs?: number
 }
 
 const registerSchema = z.object({
@@ -38,71 +39,60 @@ const registerSchema = z.object({
   name: z.string().max(128, 'name: at most 128 characters').optional()
 })
 const receiptSchema = z.object({
-  id: z.string().min(1, 'id: required').max(64),
+  id: z.string().min(1, 'id: required').max(64, 'id: at most 64 characters'),
   status: z.string().min(1, 'status: required').max(64, 'status: at most 64 characters')
 })
 
 /**
- * `/push`: clients register, receive messages and send receipts. A client cannot send anything
- * to another client: sending is the backend's, through the HTTP API with the access key.
+ * `/push`: clients register, receive messages and send receipts. Thin: each handler validates
+ * its payload and delegates. A client cannot send anything to another client: sending is the
+ * backend's, through the HTTP API with the access key.
  */
 export function registerPushHandlers(nsp: PushNamespace, deps: PushHandlerDeps): void {
-  const sockets = new Map<string, PushSocket>()
+  const { clients, connections, messages, logger } = deps
 
   if (deps.pushKey !== undefined) {
     const pushKey = deps.pushKey
     nsp.use((socket, next) => {
       const key = (socket.handshake.auth as { key?: unknown }).key
-      next(
-        typeof key === 'string' && keyMatches(key, pushKey)
-          ? undefined
-          : new Error('this console needs its push key: connect with auth: { key }')
-      )
+      if (typeof key === 'string' && keyMatches(key, pushKey)) next()
+      else next(new Error('this console needs its push key: connect with auth: { key }'))
     })
   }
 
-  deps.messages.useDelivery(async (uid, message) => {
-    const socket = sockets.get(uid)
-    if (socket === undefined) return false
-    try {
-      await socket.timeout(deps.ackTimeoutMs ?? 10_000).emitWithAck('message', message)
-      return true
-    } catch {
-      return false // no acknowledgement in time: the message stays `sent`
-    }
-  })
-
   nsp.on('connection', (socket: PushSocket) => {
-    socket.on('register', (payload, ack) => {
-      void toEnvelope(async () => {
+    socket.on(
+      'register',
+      withAck(async (payload: unknown) => {
         const { uid, name } = parse(registerSchema, payload)
-        const token = await deps.clients.register(uid, name ?? null)
-        const previous = socket.data.uid
-        if (previous !== undefined && previous !== uid) release(previous, socket)
-        // A uid has one live connection: the newest registration wins.
-        sockets.get(uid)?.disconnect(true)
-        sockets.set(uid, socket)
+        const token = await clients.register(uid, name ?? null)
+        if (socket.disconnected)
+          throw new RequestError('disconnected', 'the client left while registering')
+        const previousUid = socket.data.uid
+        if (previousUid !== undefined && previousUid !== uid) release(previousUid, socket)
         socket.data.uid = uid
-        deps.clients.connected(uid)
+        // One connection per uid: a newer one replaces an older one (a phone that reconnected
+        // before its old connection timed out), never the caller itself.
+        const replaced = connections.attach(uid, socket)
+        if (replaced !== undefined) (replaced as PushSocket).disconnect()
+        clients.connected(uid)
         socket.emit('_register', { token })
-        void deps.messages.flushQueue(uid)
+        void messages.flushQueue(uid)
+        logger.debug({ uid }, 'push client registered')
         return { token }
-      }).then((result) => {
-        if (typeof ack === 'function') ack(result)
       })
-    })
+    )
 
-    socket.on('report', (payload, ack) => {
-      void toEnvelope(async () => {
+    socket.on(
+      'report',
+      withAck((payload: unknown) => {
         const uid = socket.data.uid
         if (uid === undefined)
           throw new RequestError('not_registered', 'register before sending receipts')
-        await deps.messages.receipt(uid, parse(receiptSchema, payload))
+        messages.receipt(uid, parse(receiptSchema, payload))
         return null
-      }).then((result) => {
-        if (typeof ack === 'function') ack(result)
       })
-    })
+    )
 
     socket.on('disconnect', () => {
       if (socket.data.uid !== undefined) release(socket.data.uid, socket)
@@ -110,9 +100,7 @@ export function registerPushHandlers(nsp: PushNamespace, deps: PushHandlerDeps):
   })
 
   function release(uid: string, socket: PushSocket): void {
-    if (sockets.get(uid) !== socket) return
-    sockets.delete(uid)
-    deps.clients.disconnected(uid)
+    if (connections.detach(uid, socket)) clients.disconnected(uid)
   }
 }
 

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { AddressInfo, Socket } from 'node:net'
 
 import type { HealthBody } from '../../../shared/api-types'
 import type { ConsoleKeys } from '../keys'
@@ -24,7 +24,9 @@ export interface WebServerOptions {
 
 /** The HTTP side of the web port: `/healthz` and the routes it is given, each behind its key. */
 export class WebServer {
-  private server: Server | null = null
+  /** Created up front so Socket.IO can attach before the port opens. */
+  readonly httpServer: Server
+  private readonly sockets = new Set<Socket>()
   private readonly startedAt: number
   private readonly now: () => number
   private readonly routes: Route[]
@@ -36,17 +38,23 @@ export class WebServer {
       { method: 'GET', path: '/healthz', role: null, handle: () => this.health() },
       ...options.routes
     ]
+    this.httpServer = createServer((req, res) => void this.handle(req, res))
+    this.httpServer.on('connection', (socket: Socket) => {
+      this.sockets.add(socket)
+      socket.on('close', () => this.sockets.delete(socket))
+    })
   }
 
   async start(): Promise<AddressInfo> {
-    const server = createServer((req, res) => void this.handle(req, res))
-    this.server = server
-    return (await listen(server, this.options.port, this.options.host)) as AddressInfo
+    return (await listen(this.httpServer, this.options.port, this.options.host)) as AddressInfo
   }
 
-  /** The HTTP server, for Socket.IO to attach to. */
-  get httpServer(): Server | null {
-    return this.server
+  /**
+   * Cuts every connection, upgraded ones (Socket.IO's WebSockets) included: a viewer that
+   * stopped reading must not hold shutdown up while its close handshake times out.
+   */
+  destroyConnections(): void {
+    for (const socket of this.sockets) socket.destroy()
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -111,10 +119,8 @@ export class WebServer {
   }
 
   async stop(): Promise<void> {
-    const server = this.server
-    if (server === null) return
-    this.server = null
-    server.closeAllConnections()
-    await new Promise<void>((resolve) => server.close(() => resolve()))
+    this.destroyConnections()
+    if (!this.httpServer.listening) return
+    await new Promise<void>((resolve) => this.httpServer.close(() => resolve()))
   }
 }

@@ -1,10 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest'
 
 import type { StoredReport } from '../../../../src/shared/ingest-protocol'
+import type { Envelope } from '../../../../src/shared/envelope'
 import type {
   DeviceState,
   HostMetrics,
   LiveHello,
+  LiveSnapshot,
   MissedNotice
 } from '../../../../src/shared/live-events'
 import {
@@ -278,18 +280,75 @@ describe('/live', () => {
     expect(events.map((e) => e.online)).toEqual([true, false, true])
   })
 
-  it('resyncs a viewer on request with a fresh snapshot', async () => {
-    const c = await console_()
+  it('resyncs a viewer under traffic: the answer holds what came before, live events what came after', async () => {
+    const c = await console_({}, { live: { minIntervalMs: 20 } })
     const s = viewer(c)
     await nextEvent(s, 'reports')
     const d = await device(c)
-    d.send({ device: 'r', seq: 1 }, { device: 'r', seq: 2 })
-    await d.waitForReplies(2)
-    await eventually(async () => (await api(c, '/api/reports')).body.length === 2, 'stored')
-    await new Promise((r) => setTimeout(r, 100))
-    const snapshot = nextEvent<StoredReport[]>(s, 'reports')
-    const answer = await s.timeout(5000).emitWithAck('resync')
-    expect(answer).toEqual({ ok: true, data: null })
-    expect((await snapshot).map((r) => r.seq)).toEqual([1, 2])
+    let state: number[] = []
+    let resynced = false
+    s.on('reports', (reports) => state.push(...reports.map((r) => r.seq!)))
+    let seq = 0
+    const sending = (async () => {
+      for (let round = 0; round < 40; round++) {
+        d.write(
+          Array.from({ length: 25 }, () => JSON.stringify({ device: 'r', seq: seq++ }) + '\n').join(
+            ''
+          )
+        )
+        await new Promise((r) => setTimeout(r, 10))
+      }
+    })()
+    await new Promise((r) => setTimeout(r, 150))
+    // The client replaces its state with the snapshot when the answer comes, as documented.
+    const answer = (await s.timeout(5000).emitWithAck('resync')) as Envelope<LiveSnapshot>
+    expect(answer.ok).toBe(true)
+    if (answer.ok) {
+      state = answer.data.reports.map((r) => r.seq!)
+      resynced = true
+      expect(answer.data.devices.map((x) => x.id)).toEqual(['r'])
+      expect(answer.data.metrics.length).toBeGreaterThan(0)
+    }
+    await sending
+    await d.waitForReplies(1000)
+    await eventually(() => state.at(-1) === 999, 'the last report live')
+    expect(resynced).toBe(true)
+    // No report twice, none missing from the first in the snapshot to the last.
+    expect(state).toEqual(Array.from({ length: state.length }, (_, i) => state[0]! + i))
+  })
+
+  it('lets a viewer resync once a second at most', async () => {
+    const c = await console_()
+    const s = viewer(c)
+    await nextEvent(s, 'reports')
+    expect((await s.timeout(5000).emitWithAck('resync')).ok).toBe(true)
+    expect(await s.timeout(5000).emitWithAck('resync')).toEqual({
+      ok: false,
+      error: { code: 'too_soon', message: 'at most one resync a second' }
+    })
+  })
+
+  it('encodes each live batch once, however many viewers watch', async () => {
+    const c = await console_({}, { live: { minIntervalMs: 20 } })
+    const viewers = Array.from({ length: 5 }, () => viewer(c))
+    await Promise.all(viewers.map((v) => nextEvent(v, 'reports')))
+    const io = (
+      c.core as unknown as {
+        io: { of(n: string): { adapter: { broadcast: (...a: unknown[]) => void } } }
+      }
+    ).io
+    const adapter = io.of('/live').adapter
+    const broadcast = adapter.broadcast.bind(adapter)
+    let broadcasts = 0
+    adapter.broadcast = (...args: unknown[]) => {
+      broadcasts += 1
+      broadcast(...args)
+    }
+    const got = viewers.map(() => 0)
+    viewers.forEach((v, i) => v.on('reports', () => (got[i]! += 1)))
+    const d = await device(c)
+    d.send({ device: 'once', seq: 1 })
+    await eventually(() => got.every((n) => n === 1), 'every viewer got the batch')
+    expect(broadcasts).toBe(1)
   })
 })

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 
-import type { PushClientState, PushMessage } from '../../../../src/shared/live-events'
+import type { PushClientState } from '../../../../src/shared/live-events'
+import type { PushMessage } from '../../../../src/shared/push-events'
 import {
   api,
   eventually,
