@@ -52,6 +52,8 @@ export interface ConsoleDeps {
   metrics?: MetricsSource
   /** Tuning of the live view's batching (tests widen its interval to observe it). */
   live?: LiveBroadcasterOptions
+  /** Tuning of push delivery (tests shorten the waits). */
+  push?: { ackTimeoutMs?: number; sweepMs?: number }
 }
 
 /**
@@ -144,7 +146,7 @@ export class LookoutConsole {
     this.sampler = sampler
     sampler.start()
     const clients = await PushClientRegistry.open(config.dataDir, now)
-    const connections = new PushConnections()
+    const connections = new PushConnections(this.deps.push?.ackTimeoutMs)
     const messages = await MessageService.open({
       dir: config.dataDir,
       clients,
@@ -152,6 +154,7 @@ export class LookoutConsole {
       logger: logger.child({ ns: 'push' }),
       ttlMs: config.pushTtlMs,
       retentionDays: config.retentionDays,
+      sweepMs: this.deps.push?.sweepMs,
       now
     })
     this.messages = messages

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process'
+import { spawnSync, type ChildProcess } from 'node:child_process'
 import { join } from 'node:path'
 
 import { afterEach, describe, expect, it } from 'vitest'
@@ -19,7 +19,10 @@ if (!available) {
 
 const dirs = tempDirs()
 let running: RunningConsole | null = null
+let python: ChildProcess | null = null
 afterEach(async () => {
+  python?.kill('SIGKILL')
+  python = null
   await running?.stop()
   running = null
   await dirs.cleanup()
@@ -37,6 +40,7 @@ describe('a push client nobody here wrote (python3-socketio)', () => {
         '2',
         'py-1'
       ])
+      python = py.proc
       await py.waitForStdout(/"event": "registered"/, 15_000)
       const lines = (): Array<Record<string, any>> =>
         py

@@ -21,9 +21,10 @@ const sockets: Array<{ close(): void }> = []
 
 async function startOn(
   dataDir: string,
-  config: Parameters<typeof startConsole>[1] = {}
+  config: Parameters<typeof startConsole>[1] = {},
+  deps: Parameters<typeof startConsole>[2] = {}
 ): Promise<RunningConsole> {
-  const c = await startConsole(dataDir, config)
+  const c = await startConsole(dataDir, config, deps)
   consoles.push(c)
   return c
 }
@@ -197,8 +198,8 @@ describe('/push and the messages API', () => {
     expect(back.inbox[0]).toMatchObject({ id: sent.body.id, data: 'after the restart' })
   })
 
-  it('lets a message wait no longer than its TTL', async () => {
-    const c = await startOn(await dirs.make(), { pushTtlMs: 1000 })
+  it('expires a message whose client never comes back', async () => {
+    const c = await startOn(await dirs.make(), { pushTtlMs: 1000 }, { push: { sweepMs: 100 } })
     const gone = await registered(c, 'gone')
     gone.socket.close()
     await eventually(async () => (await api(c, '/api/clients')).body[0].online === false, 'offline')
@@ -206,14 +207,95 @@ describe('/push and the messages API', () => {
       method: 'POST',
       body: JSON.stringify({ to: 'gone', data: 'too late' })
     })
-    await new Promise((r) => setTimeout(r, 1200))
-    const back = await registered(c, 'gone')
+    expect((await api(c, `/api/messages/${sent.body.id}`)).body.recipients[0].state).toBe('queued')
     await eventually(
       async () =>
         (await api(c, `/api/messages/${sent.body.id}`)).body.recipients[0].state === 'expired',
-      'expired'
+      'expired',
+      4000
     )
+    const back = await registered(c, 'gone')
+    await new Promise((r) => setTimeout(r, 200))
     expect(back.inbox).toEqual([])
+  })
+
+  it('keeps a client connected and served when it registers twice on the same connection', async () => {
+    const c = await startOn(await dirs.make())
+    const a = await registered(c, 'twice')
+    const again = await a.socket
+      .timeout(5000)
+      .emitWithAck('register', { uid: 'twice', name: 'renamed' })
+    expect(again).toEqual({ ok: true, data: { token: a.token } })
+    expect(a.socket.connected).toBe(true)
+    await api(c, '/api/messages', {
+      method: 'POST',
+      body: JSON.stringify({ to: 'twice', data: 'still here' })
+    })
+    await eventually(() => a.inbox.length === 1, 'the message')
+    expect((await api(c, '/api/clients')).body).toEqual([
+      expect.objectContaining({ uid: 'twice', name: 'renamed', online: true })
+    ])
+  })
+
+  it('hands a uid to its newest connection and drops the older one', async () => {
+    const c = await startOn(await dirs.make())
+    const old = await registered(c, 'phone')
+    const fresh = await registered(c, 'phone')
+    await eventually(() => old.socket.disconnected, 'the old connection dropped')
+    await api(c, '/api/messages', {
+      method: 'POST',
+      body: JSON.stringify({ to: 'phone', data: 'to the new one' })
+    })
+    await eventually(() => fresh.inbox.length === 1, 'delivered to the new connection')
+    expect(old.inbox).toEqual([])
+  })
+
+  it('queues a message again when the client does not acknowledge it, and re-sends it when it is back', async () => {
+    const c = await startOn(await dirs.make(), {}, { push: { ackTimeoutMs: 300 } })
+    const mute = client(c)
+    let seen = 0
+    mute.on('message', () => (seen += 1)) // receives, never acknowledges
+    await mute.timeout(5000).emitWithAck('register', { uid: 'mute' })
+    const sent = await api(c, '/api/messages', {
+      method: 'POST',
+      body: JSON.stringify({ to: 'mute', data: 'ack me' })
+    })
+    await eventually(() => seen === 1, 'received once')
+    await eventually(
+      async () =>
+        (await api(c, `/api/messages/${sent.body.id}`)).body.recipients[0].state === 'queued',
+      'queued again'
+    )
+    mute.close()
+    const back = await registered(c, 'mute')
+    await eventually(() => back.inbox.length === 1, 're-sent')
+    await eventually(
+      async () =>
+        (await api(c, `/api/messages/${sent.body.id}`)).body.recipients[0].state === 'delivered',
+      'delivered'
+    )
+  })
+
+  it('records receipts that arrive together from many clients', async () => {
+    const c = await startOn(await dirs.make())
+    const many = await Promise.all(Array.from({ length: 8 }, (_, i) => registered(c, `c${i}`)))
+    const sent = await api(c, '/api/messages', {
+      method: 'POST',
+      body: JSON.stringify({ data: 'all hands' })
+    })
+    await eventually(() => many.every((m) => m.inbox.length === 1), 'everyone got it')
+    await Promise.all(
+      many.map((m) =>
+        m.socket.timeout(5000).emitWithAck('report', { id: sent.body.id, status: 'seen' })
+      )
+    )
+    await c.stop()
+    consoles.splice(consoles.indexOf(c), 1)
+    const again = await startOn(c.dataDir)
+    const { body } = await api(again, `/api/messages/${sent.body.id}`)
+    expect(
+      body.recipients.map((r: { receipt: { status: string } | null }) => r.receipt?.status)
+    ).toEqual(Array(8).fill('seen'))
   })
 
   it.each([
