@@ -14,6 +14,9 @@ export interface ViewerCounts {
 /** N `/live` viewers in this process, counting what they receive. */
 export class LiveViewers {
   private readonly counts: ViewerCounts = { reports: 0, emits: 0, missed: 0 }
+  /** Send-to-receipt times (ms) of reports whose device starts with the tracked prefix. */
+  private latencies: number[] = []
+  private tracked: string | null = null
 
   private constructor(
     private readonly sockets: Array<Socket<LiveServerToClientEvents, LiveClientToServerEvents>>
@@ -22,6 +25,12 @@ export class LiveViewers {
       s.on('reports', (reports) => {
         this.counts.reports += reports.length
         this.counts.emits += 1
+        if (this.tracked === null) return
+        const now = Date.now()
+        for (const r of reports) {
+          if (typeof r.ts === 'number' && r.device.startsWith(this.tracked))
+            this.latencies.push(now - r.ts)
+        }
       })
       s.on('missed', (m) => (this.counts.missed += m.reports))
     }
@@ -59,6 +68,20 @@ export class LiveViewers {
   take(): ViewerCounts {
     const taken = { ...this.counts }
     this.counts.reports = this.counts.emits = this.counts.missed = 0
+    return taken
+  }
+
+  /** Starts recording the latency of reports from devices whose id starts with `prefix`. */
+  trackLatency(prefix: string): void {
+    this.tracked = prefix
+    this.latencies = []
+  }
+
+  /** The latencies recorded since trackLatency(), and stops recording. */
+  takeLatencies(): number[] {
+    const taken = this.latencies
+    this.latencies = []
+    this.tracked = null
     return taken
   }
 

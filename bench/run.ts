@@ -5,6 +5,7 @@
  * fails on them; the last line of stdout is a JSON summary. Everything is bounded in count and
  * time and cleans up after itself (`--keep-data` keeps the data dirs).
  */
+import { fork } from 'node:child_process'
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -16,7 +17,7 @@ import type { StoredReport } from '../src/shared/ingest-protocol'
 import { ConsoleProcess, killRunningConsoles } from './console-process'
 import { summariseProfiles } from './cpu-profile'
 import { LiveViewers } from './live-viewers'
-import { LoadFleet, type FleetResult } from './load-fleet'
+import { LoadFleet, withTimeout, type FleetResult } from './load-fleet'
 import type { LoadPlan } from './load-protocol'
 
 const TARGETS = { ackedPerSec: 50_000, largeStoreRssMb: 400, startupMs: 3000 }
@@ -423,7 +424,8 @@ async function printProfile(dir: string, label: string): Promise<void> {
   say(`   profiles kept in ${dir}`)
 }
 
-const VIEWERS = 10
+const VIEWERS = 20
+const STEADY_RATE = 10_000
 
 /**
  * 2b. Acked throughput again, with viewers watching on /live: what the live hub costs ingest, and
@@ -463,10 +465,56 @@ async function withViewers(
     viewers.close()
   }
   const m = median(rates)
+  const ratio = m / median(baseline)
   say(
-    `   median  ${int(m).padStart(7)} reports/s, ${(m / median(baseline)).toFixed(2)}× the rate without viewers`
+    `   median  ${int(m).padStart(7)} reports/s, ${ratio.toFixed(2)}× the rate without viewers   ` +
+      target(ratio >= 0.9, 'viewers cost < 10%')
   )
   return rates
+}
+
+/** 2c. Send-to-screen latency at a steady rate with the viewers connected. */
+async function liveLatency(
+  ctx: Context,
+  console_: ConsoleProcess
+): Promise<{ p50: number; p99: number; samples: number }> {
+  const seconds = Math.max(3, Math.round(ctx.settings.durationMs / 1000) * 2)
+  say(
+    `2c. Latency, device send → /live viewer, at a steady ${int(STEADY_RATE)} reports/s for ${seconds} s, ${VIEWERS} viewers`
+  )
+  const viewers = await LiveViewers.connect(console_.webUrl, console_.accessKey, VIEWERS)
+  try {
+    viewers.trackLatency('steady-')
+    const sender = fork(
+      join(__dirname, 'steady-sender.ts'),
+      [console_.ingest.host, String(console_.ingest.port), String(STEADY_RATE), String(seconds)],
+      { execArgv: ['--import', 'tsx'], stdio: 'inherit' }
+    )
+    const result = await withTimeout(
+      new Promise<{ sent: number; acked: number }>((resolve) =>
+        sender.once('message', (m) => resolve(m as { sent: number; acked: number }))
+      ),
+      (seconds + 30) * 1000,
+      'the steady sender did not finish'
+    )
+    await sleep(500)
+    const latencies = viewers.takeLatencies().sort((a, b) => a - b)
+    const pct = (p: number): number =>
+      latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN
+    const p50 = pct(50)
+    const p99 = pct(99)
+    say(
+      `   sent ${int(result.sent)}, acked ${int(result.acked)}; ${int(latencies.length)} receipts on ` +
+        `${VIEWERS} viewers (${int(latencies.length / VIEWERS)} each)`
+    )
+    say(
+      `   p50 ${p50} ms, p99 ${p99} ms, max ${latencies.at(-1)} ms   ` +
+        target(p99 < 50, 'p99 < 50 ms')
+    )
+    return { p50, p99, samples: latencies.length }
+  } finally {
+    viewers.close()
+  }
 }
 
 async function main(): Promise<void> {
@@ -494,6 +542,7 @@ async function main(): Promise<void> {
     const acked = await ackedThroughput(ctx, console_)
     const fire = await fireAndForget(ctx, console_)
     const live = await withViewers(ctx, console_, acked)
+    const latency = await liveLatency(ctx, console_)
     const memory = console_.memory()
     const peakRssMb = mb(memory?.peakRss ?? 0)
     say(
@@ -516,6 +565,13 @@ async function main(): Promise<void> {
         viewers: VIEWERS,
         median: Math.round(median(live)),
         runs: live.map(Math.round)
+      },
+      liveLatencyMs: {
+        rate: STEADY_RATE,
+        viewers: VIEWERS,
+        p50: latency.p50,
+        p99: latency.p99,
+        samples: latency.samples
       },
       peakRssMb,
       largeStore: {

@@ -91,7 +91,7 @@ export class LiveBroadcaster {
   ) {
     this.snapshotReports = options.snapshotReports ?? 200
     this.minIntervalMs = options.minIntervalMs ?? 50
-    this.maxBatch = options.maxBatch ?? 1000
+    this.maxBatch = options.maxBatch ?? 750
     this.slowPackets = options.slowPackets ?? 16
     this.now = options.now ?? Date.now
     this.remember(seedReports)
