@@ -137,6 +137,20 @@ export class ConsoleProcess {
     return { rss: kb('VmRSS') * 1024, peakRss: kb('VmHWM') * 1024 }
   }
 
+  /** CPU time the console has used so far (user + system), ms; null once it is gone. */
+  cpuMs(): number | null {
+    let stat: string
+    try {
+      stat = readFileSync(`/proc/${this.pid}/stat`, 'utf8')
+    } catch {
+      return null
+    }
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    const ticks = Number(fields[11]) + Number(fields[12])
+    return (ticks * 1000) / 100 // USER_HZ is 100 on Linux
+  }
+
   /**
    * GETs an API path with the access key; returns the parsed body and the time it took. Each
    * request has a connection of its own: a pooled keep-alive connection can be closed by the

@@ -125,6 +125,8 @@ function describeProblems(result: FleetResult): string {
 interface Context {
   settings: Settings
   dirs: string[]
+  /** The console's CPU time per 1,000 acked reports, without and with viewers, ms. */
+  cpuPerThousand: { plain: number[]; viewers: number[] }
 }
 
 async function freshDir(ctx: Context, label: string): Promise<string> {
@@ -186,9 +188,11 @@ async function ackedThroughput(ctx: Context, console_: ConsoleProcess): Promise<
       processes: settings.processes,
       plan: planFor(ctx, console_, 'acked', 'bench-', 0)
     })
+    const cpuBefore = console_.cpuMs() ?? 0
     const result = await fleet.run()
     const rate = result.ackedInWindow / (settings.durationMs / 1000)
     rates.push(rate)
+    ctx.cpuPerThousand.plain.push((((console_.cpuMs() ?? 0) - cpuBefore) / result.acked) * 1000)
     say(
       `   run ${run}   ${int(rate).padStart(9)} reports/s   ` +
         `(${int(result.ackedInWindow)} acked in ${secs(settings.durationMs)}; ` +
@@ -449,7 +453,9 @@ async function withViewers(
         processes: settings.processes,
         plan: planFor(ctx, console_, 'acked', `live${run}-`, 0)
       })
+      const cpuBefore = console_.cpuMs() ?? 0
       const result = await fleet.run()
+      ctx.cpuPerThousand.viewers.push((((console_.cpuMs() ?? 0) - cpuBefore) / result.acked) * 1000)
       await sleep(500) // the last batch reaches the viewers
       const seen = viewers.take()
       const rate = result.ackedInWindow / (settings.durationMs / 1000)
@@ -469,6 +475,14 @@ async function withViewers(
   say(
     `   median  ${int(m).padStart(7)} reports/s, ${ratio.toFixed(2)}× the rate without viewers   ` +
       target(ratio >= 0.9, 'viewers cost < 10%')
+  )
+  // The viewers run on this same 2-core machine and parse what they get: part of the drop is
+  // their CPU, not the console's. The console's own CPU per report tells the two apart.
+  const plain = median(ctx.cpuPerThousand.plain)
+  const watched = median(ctx.cpuPerThousand.viewers)
+  say(
+    `   console CPU per 1,000 acked reports: ${plain.toFixed(1)} ms without viewers, ${watched.toFixed(1)} ms with ` +
+      `${VIEWERS} (${(watched / plain).toFixed(2)}×)`
   )
   return rates
 }
@@ -519,7 +533,7 @@ async function liveLatency(
 
 async function main(): Promise<void> {
   const settings = readSettings()
-  const ctx: Context = { settings, dirs: [] }
+  const ctx: Context = { settings, dirs: [], cpuPerThousand: { plain: [], viewers: [] } }
   const stopAll = (): void => {
     killRunningConsoles()
     process.exit(130)
@@ -565,6 +579,10 @@ async function main(): Promise<void> {
         viewers: VIEWERS,
         median: Math.round(median(live)),
         runs: live.map(Math.round)
+      },
+      consoleCpuMsPer1000: {
+        withoutViewers: +median(ctx.cpuPerThousand.plain).toFixed(1),
+        withViewers: +median(ctx.cpuPerThousand.viewers).toFixed(1)
       },
       liveLatencyMs: {
         rate: STEADY_RATE,

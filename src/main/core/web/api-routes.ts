@@ -56,7 +56,7 @@ export function reportRoutes(deps: ApiDeps): Route[] {
       method: 'GET',
       path: /^\/api\/devices\/(?<id>[^/]+)\/events$/,
       role: 'viewer',
-      handle: ({ params }) => deps.devices.recentEvents(decodeURIComponent(params.id!), 1000)
+      handle: ({ params }) => deps.devices.recentEvents(decodePathPart(params.id!), 1000)
     }
   ]
 }
@@ -78,4 +78,13 @@ async function getReports(url: URL, deps: ApiDeps): Promise<unknown> {
     throw new HttpError(400, 'bad_request', 'since: must not be after until')
   }
   return deps.store.query(query)
+}
+
+/** A percent-encoded path segment, decoded; a malformed one is the client's error. */
+function decodePathPart(part: string): string {
+  try {
+    return decodeURIComponent(part)
+  } catch {
+    throw new HttpError(400, 'bad_request', `malformed path segment: ${part}`)
+  }
 }

@@ -137,6 +137,12 @@ describe('WebServer', () => {
     expect(body.message).toMatch(message)
   })
 
+  it('answers a malformed path segment with 400, not 500', async () => {
+    const { status, body } = await get('/api/devices/%E0%A4%A/events')
+    expect(status).toBe(400)
+    expect(body.error).toBe('bad_request')
+  })
+
   it('answers unknown paths with 404 and other methods with 405, as JSON', async () => {
     expect(await get('/api/nothing')).toEqual({
       status: 404,
