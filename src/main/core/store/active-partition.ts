@@ -45,16 +45,15 @@ export class ActivePartition {
     return new ActivePartition(file, ds, from, to, docs.length, tally)
   }
 
-  /** One NeDB insert, one file append; resolves with the stored copies. */
-  async append(reports: StoredReport[]): Promise<StoredReport[]> {
-    const stored = await this.ds.insert(reports)
-    for (const report of stored) {
+  /** One NeDB insert, one file append. */
+  async append(reports: StoredReport[]): Promise<void> {
+    await this.ds.insert(reports)
+    for (const report of reports) {
       this.tally.add(report)
       if (report.time > this.to) this.to = report.time
       if (report.time < this.from) this.from = report.time
     }
-    this.reportCount += stored.length
-    return stored
+    this.reportCount += reports.length
   }
 
   find(selector: Record<string, unknown>, limit: number): Promise<StoredReport[]> {

@@ -107,7 +107,10 @@ export class PartitionCatalog {
     }
   }
 
-  /** Writes a batch to the active partition (one file append) and returns the stored copies. */
+  /**
+   * Writes a batch to the active partition (one file append). The reports themselves stay free
+   * of the store's internal `_id`: what ingest handed in is what the live view sends out.
+   */
   async append(reports: StoredReport[]): Promise<StoredReport[]> {
     const now = reports[0]?.time ?? 0
     if (this.reloadFile !== null) {
@@ -123,9 +126,10 @@ export class PartitionCatalog {
       await this.closeActive()
     }
     const active = (this.active ??= await this.createActive(now))
-    for (const report of reports) report._id = this.ids.next()
+    const docs = reports.map((report) => ({ _id: this.ids.next(), ...report }))
     try {
-      return await active.append(reports)
+      await active.append(docs)
+      return reports
     } catch (error) {
       // NeDB has put the batch in memory although the file append failed: forget the in-memory
       // state and reload what really is on disk before the next write.

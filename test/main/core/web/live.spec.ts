@@ -159,6 +159,13 @@ describe('/live', () => {
     )
     const seqs = batches.flatMap((b) => b.reports.map((r) => r.seq))
     expect(seqs).toEqual(Array.from({ length: 5000 }, (_, i) => i))
+    // Live reports have the shape the API serves: no store-internal fields.
+    expect(Object.keys(batches[0]!.reports[0]!).sort()).toEqual([
+      'device',
+      'identity',
+      'seq',
+      'time'
+    ])
     expect(batches.length).toBeLessThan(10)
     for (let i = 1; i < batches.length; i++)
       expect(batches[i]!.at - batches[i - 1]!.at).toBeGreaterThanOrEqual(200)
