@@ -68,10 +68,12 @@ const ROOM = 'live'
  * - A viewer whose connection has too many packets waiting is skipped for `reports` and
  *   `devices`, and is sent `missed` once it keeps up again, so a slow viewer costs the others
  *   nothing and memory stays bounded. Metrics are volatile: a viewer not ready for one loses it.
- * - The snapshot is taken from memory in the same turn the viewer joins, after flushing what was
- *   pending, so a viewer sees every report exactly once.
+ * - The snapshot is taken from memory, from what was already broadcast, in the same turn the
+ *   viewer joins: what is still pending reaches it with the next batch, so it sees every report
+ *   exactly once.
  */
 export class LiveBroadcaster {
+  /** The newest reports already broadcast (or seeded from the store): the snapshot's. */
   private readonly recentReports: StoredReport[] = []
   private pending: StoredReport[] = []
   private timer: NodeJS.Timeout | null = null
@@ -110,11 +112,10 @@ export class LiveBroadcaster {
    * memory, in the same turn the viewer joins, so it sees every report exactly once.
    */
   snapshot(): LiveSnapshot {
-    const broadcast = this.recentReports.length - this.pending.length
     return {
       devices: this.sources.devices.list(),
       clients: this.sources.clients.list(),
-      reports: this.recentReports.slice(Math.max(0, broadcast - this.snapshotReports), broadcast),
+      reports: this.recentReports.slice(-this.snapshotReports),
       metrics: this.sources.metrics.recent()
     }
   }
@@ -131,7 +132,6 @@ export class LiveBroadcaster {
   }
 
   private onStored(reports: StoredReport[]): void {
-    this.remember(reports)
     for (const r of reports) this.pending.push(r)
     if (this.timer !== null) return
     const wait = this.lastEmit + this.minIntervalMs - this.now()
@@ -157,6 +157,7 @@ export class LiveBroadcaster {
       dropped = batch.length - this.maxBatch
       batch = batch.slice(dropped)
     }
+    this.remember(batch)
     this.toKeepingUp('reports', batch, batch.length, dropped)
   }
 

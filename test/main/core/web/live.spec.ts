@@ -324,6 +324,28 @@ describe('/live', () => {
     expect(state).toEqual(Array.from({ length: state.length }, (_, i) => state[0]! + i))
   })
 
+  it('gives a viewer joining during a large pending batch the broadcast reports, then the pending ones once', async () => {
+    const c = await console_({}, { live: { minIntervalMs: 1500, maxBatch: 10_000 } })
+    const first = viewer(c)
+    await nextEvent(first, 'reports')
+    const d = await device(c)
+    d.send({ device: 'p', seq: 0 }) // leading edge: broadcast at once
+    await d.waitForReplies(1)
+    await eventually(() => c.core.devices!.list().length === 1, 'stored')
+    d.write(
+      Array.from(
+        { length: 1000 },
+        (_, i) => JSON.stringify({ device: 'p', seq: i + 1 }) + '\n'
+      ).join('')
+    )
+    await d.waitForReplies(1001) // stored, still pending for the next batch
+    const late = viewer(c)
+    const got: number[] = []
+    late.on('reports', (reports) => got.push(...reports.map((r) => r.seq!)))
+    await eventually(() => got.length === 1001, 'the snapshot and the pending batch', 5000)
+    expect(got).toEqual(Array.from({ length: 1001 }, (_, i) => i))
+  })
+
   it('lets a viewer resync once a second at most', async () => {
     const c = await console_()
     const s = viewer(c)
