@@ -11,7 +11,9 @@ export default defineConfig({
       rollupOptions: {
         input: {
           index: resolve(__dirname, 'src/main/index.ts'),
-          cli: resolve(__dirname, 'src/main/cli/index.ts')
+          cli: resolve(__dirname, 'src/main/cli/index.ts'),
+          // The device-side library, `lookout/reporter`: plain Node, like the CLI.
+          reporter: resolve(__dirname, 'src/reporter/index.ts')
         }
       }
     }
