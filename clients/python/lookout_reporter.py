@@ -233,6 +233,8 @@ class Reporter:
                 else:
                     self._stats["rejected"] += 1
                 error = ReporterError(code, reply.get("message", ""), seq)
+            if self.buffer_path is not None and time.monotonic() - self._last_compaction > 1.0:
+                self._compact()
             self._cond.notify_all()
         if error is not None:
             self._error(error)
