@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises'
+import { rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 
 import { afterEach, describe, expect, it } from 'vitest'
@@ -61,6 +61,8 @@ describe('Reporter (lookout/reporter)', () => {
     await r.flush(10_000)
     expect(seqs[0]).toBeGreaterThan(Date.now() * 1000 - 60_000_000) // first seq from the clock in µs
     expect(seqs.every((s, i) => i === 0 || s === seqs[i - 1]! + 1)).toBe(true)
+    const stored = (await api(c, '/api/reports?device=rtu-1&limit=1')).body[0]
+    expect(stored.ts).toBeGreaterThan(Date.now() - 60_000) // the device's clock, added when not given
     expect((await storedSeqs(c)).sort((a, b) => a - b)).toEqual(seqs)
     expect(r.stats).toMatchObject({ queued: 0, acked: 100, rejected: 0, dropped: 0 })
   })
@@ -81,8 +83,9 @@ describe('Reporter (lookout/reporter)', () => {
     }
     const first = await start()
     const r = reporter(port)
+    const seqs: number[] = []
     for (let i = 0; i < 10_000; i++) {
-      r.report({ i })
+      seqs.push(r.report({ i }))
       if (i === 4000) {
         await eventually(() => r.stats.acked > 1000, 'some acks before the crash')
         first.proc.kill('SIGKILL')
@@ -92,9 +95,13 @@ describe('Reporter (lookout/reporter)', () => {
       if (i % 500 === 0) await new Promise((resolve) => setImmediate(resolve))
     }
     await r.flush(30_000)
+    expect(r.stats).toMatchObject({ dropped: 0, rejected: 0, queued: 0 })
     const c = await consoleReader(dataDir, processes.at(-1)!)
-    const devices = await c.get('/api/devices')
-    expect(devices).toEqual([expect.objectContaining({ id: 'rtu-1', reports: 10_000 })])
+    const stored = (await c.get('/api/reports?device=rtu-1&limit=10000')) as Array<{ seq: number }>
+    expect(stored.map((x) => x.seq).sort((a, b) => a - b)).toEqual(seqs) // each once, none missing
+    expect(await c.get('/api/devices')).toEqual([
+      expect.objectContaining({ id: 'rtu-1', reports: 10_000 })
+    ])
   })
 
   it('buffers while the console is unreachable and delivers once it is back', async () => {
@@ -136,6 +143,73 @@ describe('Reporter (lookout/reporter)', () => {
     expect(errors.map((e) => e.code)).toEqual(Array(5).fill('unauthorized'))
     expect(r.stats).toMatchObject({ queued: 0, sent: 5, rejected: 5 })
     expect(await storedSeqs(c)).toEqual([])
+  })
+
+  it('does not throw without an error listener: the stats count what happened', async () => {
+    const port = await freePort()
+    await consoleOn(port)
+    const r = reporter(port)
+    r.report({ time: 'reserved' }) // invalid_field: rejected by the console
+    await r.flush(5000)
+    expect(r.stats).toMatchObject({ rejected: 1, queued: 0 })
+  })
+
+  it('refuses, at once, a report the console could never take', () => {
+    const r = reporter(1)
+    expect(() => r.report({ blob: 'x'.repeat(70_000) })).toThrow(RangeError)
+    expect(() => r.report({ n: 10n })).toThrow(TypeError) // not JSON
+    expect(r.stats.queued).toBe(0)
+  })
+
+  it('flushes what was queued before, while reports keep coming', async () => {
+    const port = await freePort()
+    await consoleOn(port)
+    const r = reporter(port)
+    for (let i = 0; i < 100; i++) r.report({ i })
+    const steady = setInterval(() => r.report({ steady: true }), 1)
+    try {
+      await r.flush(10_000)
+    } finally {
+      clearInterval(steady)
+    }
+    expect(r.stats.acked).toBeGreaterThanOrEqual(100)
+  })
+
+  it('keeps a report the console could not store, and sends it again', async () => {
+    const port = await freePort()
+    const c = await consoleOn(port)
+    const r = reporter(port)
+    const errors: string[] = []
+    r.on('error', (e) => errors.push(e.code))
+    r.report({ n: 1 })
+    await r.flush(5000)
+    await rm(join(c.dataDir, 'reports'), { recursive: true, force: true }) // the disk fails once
+    r.report({ n: 2 })
+    await r.flush(10_000)
+    expect(errors).toContain('unavailable')
+    expect(r.stats).toMatchObject({ acked: 2, rejected: 0, queued: 0 })
+    expect((await api(c, '/api/reports?device=rtu-1')).body.map((x: { n: number }) => x.n)).toEqual(
+      [2]
+    )
+  })
+
+  it('restores the whole lines of a buffer file a crash cut short, and sends them', async () => {
+    const port = await freePort()
+    const bufferPath = join(await dirs.make(), 'torn.buffer')
+    const base = Date.now() * 1000
+    const lines = [0, 1, 2].map((i) =>
+      JSON.stringify({ device: 'rtu-1', seq: base + i, ts: Date.now(), n: i })
+    )
+    await writeFile(
+      bufferPath,
+      lines.join('\n') + '\n{"device":"rtu-1","seq":' + (base + 3) + ',"n"'
+    )
+    const c = await consoleOn(port)
+    const r = reporter(port, { bufferPath })
+    const next = r.report({ n: 4 })
+    expect(next).toBeGreaterThan(base + 2)
+    await r.flush(10_000)
+    expect((await storedSeqs(c)).sort((a, b) => a - b)).toEqual([base, base + 1, base + 2, next])
   })
 
   it('keeps unacknowledged reports in its buffer file across a restart of the device process', async () => {
