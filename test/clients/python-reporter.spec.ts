@@ -1,11 +1,12 @@
 import { spawnSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 
 import { afterEach, describe, expect, it } from 'vitest'
 
 import { CLI, serveArgs, spawnCaptured, type CapturedProcess } from '../support/cli-process'
-import { api, startConsole, type RunningConsole } from '../support/console'
+import { api, eventually, startConsole, type RunningConsole } from '../support/console'
 import { freePort } from '../support/free-port'
 import { tempDirs } from '../support/temp-dir'
 
@@ -38,7 +39,7 @@ function python(args: string[]): CapturedProcess {
 
 async function outcome(
   p: CapturedProcess
-): Promise<{ flushed: boolean; stats: Record<string, number>; errors: string[] }> {
+): Promise<{ flushed: boolean; stats: Record<string, number>; errors: string[]; seqs: number[] }> {
   expect(await p.exited).toBe(0)
   const done = p
     .stdout()
@@ -107,21 +108,32 @@ describe.skipIf(!available)('Python reporter (clients/python/lookout_reporter.py
       '--flush-timeout',
       '60'
     ])
-    await new Promise((r) => setTimeout(r, 700)) // mid-stream
+    // Mid-stream: once the console has acked a good share, and well before the end.
+    await eventually(
+      () => /"acked": ([1-9]\d{3,})/.test(py.stdout()),
+      'acks from the first console',
+      10_000
+    )
     first.proc.kill('SIGKILL')
     await first.exited
-    await new Promise((r) => setTimeout(r, 500))
+    await new Promise((r) => setTimeout(r, 300))
     const second = await serve()
     const result = await outcome(py)
     expect(result).toMatchObject({ flushed: true, errors: [] })
+    expect(result.stats).toMatchObject({ dropped: 0, rejected: 0, queued: 0 })
     const web = Number(/^web: http:\/\/.*:(\d+)$/m.exec(second.stdout())![1])
-    const key = (await import('node:fs')).readFileSync(join(dataDir, 'access.key'), 'utf8').trim()
-    const devices = await (
-      await fetch(`http://127.0.0.1:${web}/api/devices`, {
-        headers: { authorization: `Bearer ${key}` }
-      })
-    ).json()
-    expect(devices).toEqual([expect.objectContaining({ id: 'py-rtu', reports: 10_000 })])
+    const key = readFileSync(join(dataDir, 'access.key'), 'utf8').trim()
+    const get = async (path: string) =>
+      (
+        await fetch(`http://127.0.0.1:${web}${path}`, {
+          headers: { authorization: `Bearer ${key}` }
+        })
+      ).json()
+    const stored = (await get('/api/reports?device=py-rtu&limit=10000')) as Array<{ seq: number }>
+    expect(stored.map((r) => r.seq).sort((a, b) => a - b)).toEqual(result.seqs) // each once, none missing
+    expect(await get('/api/devices')).toEqual([
+      expect.objectContaining({ id: 'py-rtu', reports: 10_000 })
+    ])
   })
 
   it('buffers while the console is unreachable, and delivers once it is back', async () => {
@@ -159,6 +171,51 @@ describe.skipIf(!available)('Python reporter (clients/python/lookout_reporter.py
     expect(result.errors).toEqual(Array(5).fill('unauthorized'))
     expect(result.stats).toMatchObject({ sent: 5, rejected: 5, queued: 0 })
     expect(await storedCount(c)).toBe(0)
+  })
+
+  it('restores the whole lines of a buffer file a crash cut short', async () => {
+    const port = await freePort()
+    const bufferPath = join(await dirs.make(), 'torn.buffer')
+    const base = Date.now() * 1000
+    const lines = [0, 1, 2].map((i) =>
+      JSON.stringify({ device: 'py-rtu', seq: base + i, ts: Date.now(), i })
+    )
+    await writeFile(
+      bufferPath,
+      lines.join('\n') + '\n{"device":"py-rtu","seq":' + (base + 3) + ',"i"'
+    )
+    const c = await consoleOn(port)
+    const result = await outcome(
+      python(['--port', String(port), '--count', '1', '--buffer-path', bufferPath])
+    )
+    expect(result.flushed).toBe(true)
+    expect(result.seqs[0]).toBeGreaterThan(base + 2)
+    const seqs = ((await api(c, '/api/reports?device=py-rtu')).body as Array<{ seq: number }>)
+      .map((r) => r.seq)
+      .sort((a, b) => a - b)
+    expect(seqs).toEqual([base, base + 1, base + 2, result.seqs[0]])
+  })
+
+  it('refuses a report the console could never take', async () => {
+    const check = spawnSync(
+      PYTHON,
+      [
+        '-c',
+        `import sys; sys.path.insert(0, ${JSON.stringify(join(__dirname, '../../clients/python'))})
+from lookout_reporter import Reporter
+r = Reporter("127.0.0.1", 1, "x")
+for bad in ({"v": float("nan")}, {"blob": "x" * 70000}, {"o": object()}):
+    try:
+        r.report(bad)
+        print("accepted")
+    except ValueError:
+        print("refused")
+print(r.stats["queued"])
+r.close()`
+      ],
+      { encoding: 'utf8', timeout: 20_000 }
+    )
+    expect(check.stdout.trim().split('\n')).toEqual(['refused', 'refused', 'refused', '0'])
   })
 
   it('keeps unacknowledged reports in its buffer file across a restart of the device process', async () => {

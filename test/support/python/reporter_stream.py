@@ -30,8 +30,10 @@ for i in range(args.count):
     seqs.append(reporter.report({"i": i, "temperature": 20.0 + i % 7}))
     if args.pace and i % 100 == 99:
         time.sleep(args.pace)
+    if i % 500 == 499:
+        print(json.dumps({"event": "progress", "queued": i + 1, "acked": reporter.stats["acked"]}), flush=True)
 print(json.dumps({"event": "queued", "first": seqs[0] if seqs else None}), flush=True)
 flushed = None if args.no_flush else reporter.flush(timeout=args.flush_timeout)
 stats = reporter.stats
 reporter.close()
-print(json.dumps({"event": "done", "flushed": flushed, "stats": stats, "errors": errors, "seqs": [seqs[0], seqs[-1]] if seqs else []}), flush=True)
+print(json.dumps({"event": "done", "flushed": flushed, "stats": stats, "errors": errors, "seqs": seqs}), flush=True)
