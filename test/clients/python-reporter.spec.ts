@@ -1,11 +1,16 @@
 import { spawnSync } from 'node:child_process'
-import { readFileSync } from 'node:fs'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 
 import { afterEach, describe, expect, it } from 'vitest'
 
-import { CLI, serveArgs, spawnCaptured, type CapturedProcess } from '../support/cli-process'
+import {
+  serveApi,
+  spawnCaptured,
+  startServe,
+  type CapturedProcess,
+  type ServeProcess
+} from '../support/cli-process'
 import { api, eventually, startConsole, type RunningConsole } from '../support/console'
 import { freePort } from '../support/free-port'
 import { tempDirs } from '../support/temp-dir'
@@ -86,15 +91,9 @@ describe.skipIf(!available)('Python reporter (clients/python/lookout_reporter.py
   it('stores every report of a 10,000-report stream exactly once through a kill -9 and restart of lookout serve', async () => {
     const port = await freePort()
     const dataDir = await dirs.make()
-    const serve = async (): Promise<CapturedProcess> => {
-      const p = spawnCaptured(process.execPath, [
-        CLI,
-        ...serveArgs(dataDir),
-        '--ingest-port',
-        String(port)
-      ])
+    const serve = async (): Promise<ServeProcess> => {
+      const p = await startServe(dataDir, ['--ingest-port', String(port)])
       processes.push(p)
-      await p.waitForStdout(/^open: /m)
       return p
     }
     const first = await serve()
@@ -121,17 +120,11 @@ describe.skipIf(!available)('Python reporter (clients/python/lookout_reporter.py
     const result = await outcome(py)
     expect(result).toMatchObject({ flushed: true, errors: [] })
     expect(result.stats).toMatchObject({ dropped: 0, rejected: 0, queued: 0 })
-    const web = Number(/^web: http:\/\/.*:(\d+)$/m.exec(second.stdout())![1])
-    const key = readFileSync(join(dataDir, 'access.key'), 'utf8').trim()
-    const get = async (path: string) =>
-      (
-        await fetch(`http://127.0.0.1:${web}${path}`, {
-          headers: { authorization: `Bearer ${key}` }
-        })
-      ).json()
-    const stored = (await get('/api/reports?device=py-rtu&limit=10000')) as Array<{ seq: number }>
+    const stored = (await serveApi(second, '/api/reports?device=py-rtu&limit=10000')) as Array<{
+      seq: number
+    }>
     expect(stored.map((r) => r.seq).sort((a, b) => a - b)).toEqual(result.seqs) // each once, none missing
-    expect(await get('/api/devices')).toEqual([
+    expect(await serveApi(second, '/api/devices')).toEqual([
       expect.objectContaining({ id: 'py-rtu', reports: 10_000 })
     ])
   })

@@ -4,7 +4,12 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 
 import { Reporter, type ReporterError } from '../../src/reporter'
-import { serveArgs, spawnCaptured, CLI, type CapturedProcess } from '../support/cli-process'
+import {
+  serveApi,
+  startServe,
+  type CapturedProcess,
+  type ServeProcess
+} from '../support/cli-process'
 import { api, eventually, startConsole, type RunningConsole } from '../support/console'
 import { freePort } from '../support/free-port'
 import { tempDirs } from '../support/temp-dir'
@@ -70,15 +75,9 @@ describe('Reporter (lookout/reporter)', () => {
   it('stores every report of a 10,000-report stream exactly once through a kill -9 and restart of the console', async () => {
     const port = await freePort()
     const dataDir = await dirs.make()
-    const start = async (): Promise<CapturedProcess> => {
-      const p = spawnCaptured(process.execPath, [
-        CLI,
-        ...serveArgs(dataDir),
-        '--ingest-port',
-        String(port)
-      ])
+    const start = async (): Promise<ServeProcess> => {
+      const p = await startServe(dataDir, ['--ingest-port', String(port)])
       processes.push(p)
-      await p.waitForStdout(/^open: /m)
       return p
     }
     const first = await start()
@@ -96,10 +95,12 @@ describe('Reporter (lookout/reporter)', () => {
     }
     await r.flush(30_000)
     expect(r.stats).toMatchObject({ dropped: 0, rejected: 0, queued: 0 })
-    const c = await consoleReader(dataDir, processes.at(-1)!)
-    const stored = (await c.get('/api/reports?device=rtu-1&limit=10000')) as Array<{ seq: number }>
+    const last = processes.at(-1) as ServeProcess
+    const stored = (await serveApi(last, '/api/reports?device=rtu-1&limit=10000')) as Array<{
+      seq: number
+    }>
     expect(stored.map((x) => x.seq).sort((a, b) => a - b)).toEqual(seqs) // each once, none missing
-    expect(await c.get('/api/devices')).toEqual([
+    expect(await serveApi(last, '/api/devices')).toEqual([
       expect.objectContaining({ id: 'rtu-1', reports: 10_000 })
     ])
   })
@@ -226,20 +227,3 @@ describe('Reporter (lookout/reporter)', () => {
     expect((await storedSeqs(c)).sort((a, b) => a - b)).toEqual([...seqs, next])
   })
 })
-
-/** Reads the API of a console run by the CLI (key from its data dir). */
-async function consoleReader(
-  dataDir: string,
-  p: CapturedProcess
-): Promise<{ get(path: string): Promise<unknown> }> {
-  const web = Number(/^web: http:\/\/.*:(\d+)$/m.exec(p.stdout())![1])
-  const key = (await import('node:fs')).readFileSync(join(dataDir, 'access.key'), 'utf8').trim()
-  return {
-    async get(path) {
-      const res = await fetch(`http://127.0.0.1:${web}${path}`, {
-        headers: { authorization: `Bearer ${key}` }
-      })
-      return res.json()
-    }
-  }
-}

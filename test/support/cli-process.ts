@@ -100,3 +100,12 @@ export async function startServe(
     url: /^open: (.*)$/m.exec(out)![1]!
   }
 }
+
+/** GETs an API path of a console run by the CLI, with the access key from its `open:` URL. */
+export async function serveApi(s: ServeProcess, path: string): Promise<any> {
+  const key = new URL(s.url).searchParams.get('key')!
+  const res = await fetch(`http://127.0.0.1:${s.webPort}${path}`, {
+    headers: { authorization: `Bearer ${key}` }
+  })
+  return res.json()
+}
