@@ -36,7 +36,7 @@ if (runtime.binary !== null) {
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)))
 } else {
   console.log(
-    `Lookout: ${runtime.reason}, so the console runs headless (as \`lookout serve\`); its web port serves browsers.`
+    `Lookout: ${runtime.reason}, so the console runs headless (as \`lookout serve\`).`
   )
   process.argv = [process.argv[0], join(root, 'out/main/cli.js'), 'serve', ...serveArgs]
   await import(pathToFileURL(join(root, 'out/main/cli.js')).href)
