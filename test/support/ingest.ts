@@ -3,7 +3,7 @@ import {
   openDeviceAuthenticator,
   type DeviceAuthenticator
 } from '../../src/main/core/ingest/device-auth'
-import { IngestServer } from '../../src/main/core/ingest/ingest-server'
+import { IngestServer, type IngestServerOptions } from '../../src/main/core/ingest/ingest-server'
 import { ReportParser } from '../../src/main/core/ingest/report-parser'
 import type { ReportStore, ReportStoreOptions } from '../../src/main/core/store/report-store'
 import { openStore } from './store'
@@ -22,6 +22,14 @@ export async function startIngest(
     maxLineBytes?: number
     auth?: DeviceAuthenticator
     store?: Partial<ReportStoreOptions>
+    limits?: Pick<
+      IngestServerOptions,
+      | 'maxConnections'
+      | 'maxConnectionsPerAddress'
+      | 'limitLoopback'
+      | 'idleTimeoutMs'
+      | 'partialLineTimeoutMs'
+    >
   } = {}
 ): Promise<IngestRig> {
   const store = await openStore(dir, options.store)
@@ -31,7 +39,8 @@ export async function startIngest(
     maxLineBytes: options.maxLineBytes ?? 64 * 1024,
     parser: new ReportParser(options.auth ?? openDeviceAuthenticator),
     sink: store,
-    logger: silentLogger()
+    logger: silentLogger(),
+    ...options.limits
   })
   const { port } = await server.start()
   return {

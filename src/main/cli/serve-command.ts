@@ -24,6 +24,9 @@ interface ServeOptions {
   pushTtl: number
   deviceTokens?: string
   maxLineBytes: number
+  maxConnections: number
+  maxConnectionsPerAddress: number
+  idleTimeout: number
   partitionSize: number
   retentionDays: number
   retentionReports: number
@@ -95,6 +98,30 @@ export function serveCommand(): Command {
       ).env(env('DEVICE_TOKENS'))
     )
     .addOption(
+      new Option('--max-connections <n>', 'device connections in all')
+        .default(2000)
+        .argParser(parsePositiveInt)
+        .env(env('MAX_CONNECTIONS'))
+    )
+    .addOption(
+      new Option(
+        '--max-connections-per-address <n>',
+        'device connections from one address (this machine is exempt)'
+      )
+        .default(64)
+        .argParser(parsePositiveInt)
+        .env(env('MAX_CONNECTIONS_PER_ADDRESS'))
+    )
+    .addOption(
+      new Option(
+        '--idle-timeout <seconds>',
+        'close a device connection that sends nothing for this long'
+      )
+        .default(900)
+        .argParser(parsePositiveInt)
+        .env(env('IDLE_TIMEOUT'))
+    )
+    .addOption(
       new Option('--max-line-bytes <n>', 'longest report line accepted')
         .default(64 * 1024)
         .argParser(parsePositiveInt)
@@ -148,6 +175,9 @@ async function runServe(options: ServeOptions): Promise<void> {
       pushTtlMs: options.pushTtl * 1000,
       deviceTokensFile: options.deviceTokens,
       maxLineBytes: options.maxLineBytes,
+      maxConnections: options.maxConnections,
+      maxConnectionsPerAddress: options.maxConnectionsPerAddress,
+      idleTimeoutMs: options.idleTimeout * 1000,
       partitionMaxReports: options.partitionSize,
       retentionDays: options.retentionDays,
       retentionReports: options.retentionReports

@@ -34,6 +34,15 @@ export const consoleConfigSchema = z
       .default(24 * 3_600_000),
     /** JSON file mapping device token → identity; when set, every report needs a valid `auth`. */
     deviceTokensFile: z.string().min(1).optional(),
+    /** Device connections in all, and from one address (this machine's own is exempt). */
+    maxConnections: z.number().int().min(1).max(100_000).default(2000),
+    maxConnectionsPerAddress: z.number().int().min(1).max(100_000).default(64),
+    /** A device connection that sends nothing for this long is closed. */
+    idleTimeoutMs: z
+      .number()
+      .int()
+      .min(1000)
+      .default(15 * 60_000),
     maxLineBytes: z
       .number()
       .int()

@@ -193,6 +193,19 @@ describe('lookout CLI', () => {
     expect(devices).toEqual([expect.objectContaining({ id: 'crash', reports: total })])
   })
 
+  it('applies --max-connections: a connection over it is told why and closed', async () => {
+    const s = await serve(await dirs.make(), ['--max-connections', '1'])
+    const first = await LineClient.connect(s.ingestPort)
+    await new Promise((r) => setTimeout(r, 50))
+    const second = await LineClient.connect(s.ingestPort)
+    expect((await second.waitForReplies(1))[0]).toMatchObject({
+      error: 'unavailable',
+      message: expect.stringMatching(/at most 1 device connections/)
+    })
+    first.close()
+    second.close()
+  })
+
   it('says in one line which port is taken, and exits 1', async () => {
     const blocker = createServer()
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r))

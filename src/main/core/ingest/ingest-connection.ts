@@ -33,6 +33,8 @@ export interface IngestConnectionOptions {
   replyHighWater?: number
   /** Reports of this connection submitted but not yet stored, above which reading stops. */
   maxInFlight?: number
+  /** Nothing received for this long closes the connection. */
+  idleTimeoutMs?: number
 }
 
 /**
@@ -49,6 +51,9 @@ export class IngestConnection {
   private resumeSink: (() => void) | null = null
   private inputDone = false
   private waitingForDrain = false
+  private framer: LineFramer | null = null
+  /** When the unfinished line now held began to arrive; null when none is held. */
+  private partialSince: number | null = null
   private stopping = false
   private settled: (() => void) | null = null
   private readonly replyHighWater: number
@@ -74,6 +79,16 @@ export class IngestConnection {
       write: (lines: FramedLine[], _encoding, callback) => this.handle(lines, callback)
     })
     const framer = new LineFramer(this.options.maxLineBytes)
+    this.framer = framer
+    if (this.options.idleTimeoutMs !== undefined) {
+      socket.setTimeout(this.options.idleTimeoutMs, () => {
+        this.options.logger.info(
+          { peer: socket.remoteAddress, minutes: this.options.idleTimeoutMs! / 60_000 },
+          'closed an idle device connection'
+        )
+        this.close()
+      })
+    }
     return new Promise((resolve) => {
       this.settled = resolve
       socket.on('error', (error) => {
@@ -88,6 +103,12 @@ export class IngestConnection {
       // gets its acks. pipeline() would end the socket with the input, so the socket is piped
       // into the framer by hand and only the framer → sink leg uses pipeline().
       socket.pipe(framer)
+      // After the pipe's own listener: the framer has taken this chunk when this runs.
+      socket.on('data', () => {
+        if (framer.bufferedBytes === 0) this.partialSince = null
+        else if (framer.tailIsNew || this.partialSince === null)
+          this.partialSince = this.options.now()
+      })
       pipeline(framer, sink, (error) => {
         if (error && error.code !== 'ERR_STREAM_PREMATURE_CLOSE') socket.destroy()
         this.endOfInput()
@@ -103,6 +124,21 @@ export class IngestConnection {
       replyBacklog: this.replies.buffered,
       inFlight: this.inFlight
     }
+  }
+
+  /** True when an unfinished line has been held since before `cutoff` (a slow-loris sender). */
+  holdsPartialLineSince(cutoff: number): boolean {
+    return (
+      this.partialSince !== null &&
+      this.partialSince < cutoff &&
+      (this.framer?.bufferedBytes ?? 0) > 0
+    )
+  }
+
+  /** Closes the connection now: what it had sent is still stored and acked if the socket lasts. */
+  close(): void {
+    this.stop()
+    this.socket.destroy()
   }
 
   /** Stops reading from the peer; the replies still owed are sent before the socket is ended. */

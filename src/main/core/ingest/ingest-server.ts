@@ -2,6 +2,7 @@ import { createServer, type AddressInfo, type Server, type Socket } from 'node:n
 
 import { listen } from '../listen'
 import type { Logger } from '../logger'
+import { ConnectionLimits } from './connection-limits'
 import { IngestConnection, type ConnectionStats, type ReportSink } from './ingest-connection'
 import type { ReportParser } from './report-parser'
 
@@ -12,16 +13,39 @@ export interface IngestServerOptions {
   parser: ReportParser
   sink: ReportSink
   logger: Logger
+  /** Device connections in all, and from one source address. */
+  maxConnections?: number
+  maxConnectionsPerAddress?: number
+  /** Apply the per-address limit to loopback connections too (off: local tools are trusted). */
+  limitLoopback?: boolean
+  /** A connection that sends nothing for this long is closed. */
+  idleTimeoutMs?: number
+  /** A connection holding an unfinished line for this long is closed (slow-loris). */
+  partialLineTimeoutMs?: number
   now?: () => number
 }
+
+/** At most one warning per reason in this time: a flood must not flood the log too. */
+const WARN_EVERY_MS = 10_000
 
 /** The TCP listener devices connect to; one IngestConnection per socket. */
 export class IngestServer {
   private server: Server | null = null
   private readonly connections = new Map<Socket, Promise<void>>()
   private readonly live = new Map<Socket, IngestConnection>()
+  private readonly limits: ConnectionLimits
+  private readonly lastWarned = new Map<string, number>()
+  private sweep: NodeJS.Timeout | null = null
+  private readonly now: () => number
 
-  constructor(private readonly options: IngestServerOptions) {}
+  constructor(private readonly options: IngestServerOptions) {
+    this.limits = new ConnectionLimits(
+      options.maxConnections ?? 2000,
+      options.maxConnectionsPerAddress ?? 64,
+      options.limitLoopback ?? false
+    )
+    this.now = options.now ?? Date.now
+  }
 
   async start(): Promise<AddressInfo> {
     const server = createServer({ allowHalfOpen: true }, (socket) => this.accept(socket))
@@ -30,27 +54,64 @@ export class IngestServer {
     server.on('error', (error) =>
       this.options.logger.error({ err: error }, 'ingest listener error')
     )
+    const partialMs = this.options.partialLineTimeoutMs ?? 60_000
+    this.sweep = setInterval(
+      () => {
+        for (const connection of this.live.values()) {
+          if (connection.holdsPartialLineSince(Date.now() - partialMs)) {
+            this.warn(
+              'slow-loris',
+              { peer: connection.stats().peer, seconds: partialMs / 1000 },
+              'closed a connection holding an unfinished line'
+            )
+            connection.close()
+          }
+        }
+      },
+      Math.min(5000, partialMs)
+    )
+    this.sweep.unref()
     return address
   }
 
   private accept(socket: Socket): void {
     const { parser, sink, maxLineBytes, logger } = this.options
+    const address = socket.remoteAddress ?? 'unknown'
+    const refused = this.limits.admit(address)
+    if (refused !== null) {
+      this.warn(refused, { peer: address }, `refused a device connection: ${refused}`)
+      socket.on('error', () => undefined)
+      socket.end(
+        JSON.stringify({ error: 'unavailable', message: `${refused}; try again later` }) + '\n'
+      )
+      setTimeout(() => socket.destroy(), 1000).unref()
+      return
+    }
     const connection = new IngestConnection(socket, {
       parser,
       sink,
       maxLineBytes,
       logger,
-      now: this.options.now ?? Date.now
+      idleTimeoutMs: this.options.idleTimeoutMs ?? 15 * 60_000,
+      now: this.now
     })
     const peer = `${socket.remoteAddress}:${socket.remotePort}`
     logger.debug({ peer }, 'device connected')
     const done = connection.run().then(() => {
       this.connections.delete(socket)
       this.live.delete(socket)
+      this.limits.release(address)
       logger.debug({ peer }, 'device disconnected')
     })
     this.connections.set(socket, done)
     this.live.set(socket, connection)
+  }
+
+  private warn(reason: string, fields: Record<string, unknown>, message: string): void {
+    const now = Date.now()
+    if (now - (this.lastWarned.get(reason) ?? -Infinity) < WARN_EVERY_MS) return
+    this.lastWarned.set(reason, now)
+    this.options.logger.warn(fields, message)
   }
 
   get connectionCount(): number {
@@ -66,6 +127,7 @@ export class IngestServer {
     const server = this.server
     if (server === null) return
     this.server = null
+    if (this.sweep !== null) clearInterval(this.sweep)
     const closed = new Promise<void>((resolve) => server.close(() => resolve()))
     for (const connection of this.live.values()) connection.stop()
     await Promise.all(this.connections.values())

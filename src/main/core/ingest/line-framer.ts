@@ -30,7 +30,11 @@ export class LineFramer extends Transform {
     return this.tailBytes
   }
 
+  /** True when the unfinished line now held began in the last chunk (an earlier one completed). */
+  tailIsNew = false
+
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.tailIsNew = false
     const lines: FramedLine[] = []
     let start = 0
     for (let nl = chunk.indexOf(NEWLINE); nl !== -1; nl = chunk.indexOf(NEWLINE, start)) {
@@ -74,6 +78,7 @@ export class LineFramer extends Transform {
       return
     }
     // Copy, so a small tail does not pin the whole socket chunk in memory.
+    if (this.tailBytes === 0) this.tailIsNew = true
     this.tail.push(Buffer.from(rest))
     this.tailBytes += rest.length
   }
