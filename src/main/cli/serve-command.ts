@@ -27,6 +27,7 @@ interface ServeOptions {
   maxConnections: number
   maxConnectionsPerAddress: number
   idleTimeout: number
+  maxViewers: number
   partitionSize: number
   retentionDays: number
   retentionReports: number
@@ -122,6 +123,12 @@ export function serveCommand(): Command {
         .env(env('IDLE_TIMEOUT'))
     )
     .addOption(
+      new Option('--max-viewers <n>', '/live viewers at once')
+        .default(200)
+        .argParser(parsePositiveInt)
+        .env(env('MAX_VIEWERS'))
+    )
+    .addOption(
       new Option('--max-line-bytes <n>', 'longest report line accepted')
         .default(64 * 1024)
         .argParser(parsePositiveInt)
@@ -178,6 +185,7 @@ async function runServe(options: ServeOptions): Promise<void> {
       maxConnections: options.maxConnections,
       maxConnectionsPerAddress: options.maxConnectionsPerAddress,
       idleTimeoutMs: options.idleTimeout * 1000,
+      maxViewers: options.maxViewers,
       partitionMaxReports: options.partitionSize,
       retentionDays: options.retentionDays,
       retentionReports: options.retentionReports

@@ -37,6 +37,8 @@ export const consoleConfigSchema = z
     /** Device connections in all, and from one address (this machine's own is exempt). */
     maxConnections: z.number().int().min(1).max(100_000).default(2000),
     maxConnectionsPerAddress: z.number().int().min(1).max(100_000).default(64),
+    /** `/live` viewers at once. */
+    maxViewers: z.number().int().min(1).max(10_000).default(200),
     /** A device connection that sends nothing for this long is closed. */
     idleTimeoutMs: z
       .number()

@@ -25,6 +25,7 @@ import { PushClientRegistry } from './push/push-client-registry'
 import { PushConnections } from './push/push-connections'
 import { ReportStore } from './store/report-store'
 import { reportRoutes } from './web/api-routes'
+import { AuthThrottle } from './web/auth-throttle'
 import {
   LiveBroadcaster,
   type LiveBroadcasterOptions,
@@ -159,10 +160,12 @@ export class LookoutConsole {
     })
     this.messages = messages
 
+    const throttle = new AuthThrottle(10, 60_000, now)
     const web = new WebServer({
       host: config.host,
       port: config.webPort,
       keys,
+      throttle,
       version,
       routes: [
         ...reportRoutes({ store, devices: registry }),
@@ -187,7 +190,13 @@ export class LookoutConsole {
         ...this.deps.live
       }
     )
-    registerLiveHandlers(live, { keys, version, broadcaster: this.broadcaster })
+    registerLiveHandlers(live, {
+      keys,
+      throttle,
+      version,
+      broadcaster: this.broadcaster,
+      maxViewers: config.maxViewers
+    })
     registerPushHandlers(io.of(PUSH_NAMESPACE) as PushNamespace, {
       clients,
       connections,

@@ -1,4 +1,5 @@
 import { roleOf, type ConsoleKeys } from '../keys'
+import type { AuthThrottle } from './auth-throttle'
 import { RequestError } from '../request-error'
 import { withAck } from '../to-envelope'
 import type { LiveBroadcaster, LiveNamespace, LiveSocket } from './live-broadcaster'
@@ -7,6 +8,9 @@ const RESYNC_INTERVAL_MS = 1000
 
 export interface LiveHandlerDeps {
   keys: ConsoleKeys
+  throttle: AuthThrottle
+  /** Most viewers at once; one more is refused with a clear connect_error. */
+  maxViewers?: number
   version: string
   broadcaster: LiveBroadcaster
 }
@@ -17,7 +21,14 @@ export interface LiveHandlerDeps {
  * state, so both roles may ask for everything here.
  */
 export function registerLiveHandlers(nsp: LiveNamespace, deps: LiveHandlerDeps): void {
+  const maxViewers = deps.maxViewers ?? 200
   nsp.use((socket, next) => {
+    const address = socket.handshake.address
+    const wait = deps.throttle.blockedFor(address)
+    if (wait > 0) {
+      next(new Error(`too many wrong keys from your address: try again in ${wait} s`))
+      return
+    }
     const key = (socket.handshake.auth as { key?: unknown }).key
     if (typeof key !== 'string' || key === '') {
       next(new Error('a key is required: connect with auth: { key: "<access or view key>" }'))
@@ -25,7 +36,12 @@ export function registerLiveHandlers(nsp: LiveNamespace, deps: LiveHandlerDeps):
     }
     const role = roleOf(key, deps.keys)
     if (role === null) {
+      deps.throttle.fail(address)
       next(new Error('wrong key'))
+      return
+    }
+    if (nsp.sockets.size >= maxViewers) {
+      next(new Error(`the console takes at most ${maxViewers} viewers; try again later`))
       return
     }
     socket.data.role = role

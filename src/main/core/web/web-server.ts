@@ -3,6 +3,7 @@ import type { AddressInfo, Socket } from 'node:net'
 
 import type { HealthBody } from '../../../shared/api-types'
 import type { ConsoleKeys } from '../keys'
+import type { AuthThrottle } from './auth-throttle'
 import { listen } from '../listen'
 import type { Logger } from '../logger'
 import { HttpError, sendError, sendJson } from './http-json'
@@ -16,6 +17,8 @@ export interface WebServerOptions {
   keys: ConsoleKeys
   version: string
   routes: Route[]
+  /** Failed key attempts, shared with the Socket.IO handshakes. */
+  throttle: AuthThrottle
   logger: Logger
   /** Largest request body accepted. */
   maxBodyBytes?: number
@@ -69,7 +72,8 @@ export class WebServer {
     }
     try {
       const { route, params } = this.match(req.method ?? 'GET', url.pathname)
-      if (route.role !== null) requireRole(req, url, this.options.keys, route.role)
+      if (route.role !== null)
+        requireRole(req, url, this.options.keys, route.role, this.options.throttle)
       const body =
         route.method === 'POST'
           ? await readJsonBody(req, this.options.maxBodyBytes ?? 64 * 1024)

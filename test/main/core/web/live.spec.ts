@@ -70,6 +70,23 @@ describe('/live', () => {
     expect(err.message).toMatch(message)
   })
 
+  it('refuses a viewer from an address that sent ten wrong keys, even with the right key', async () => {
+    const c = await console_()
+    for (let i = 0; i < 10; i++)
+      expect(
+        (await nextEvent<Error>(viewer(c, 'guess-guess-guess'), 'connect_error')).message
+      ).toBe('wrong key')
+    const err = await nextEvent<Error>(viewer(c, VIEW_KEY), 'connect_error')
+    expect(err.message).toMatch(/too many wrong keys from your address: try again in \d+ s/)
+  })
+
+  it('refuses one viewer more than the limit, with a clear message', async () => {
+    const c = await console_({ maxViewers: 2 })
+    await Promise.all([nextEvent(viewer(c), 'hello'), nextEvent(viewer(c), 'hello')])
+    const err = await nextEvent<Error>(viewer(c), 'connect_error')
+    expect(err.message).toMatch(/at most 2 viewers/)
+  })
+
   it.each([
     [ACCESS_KEY, 'operator'],
     [VIEW_KEY, 'viewer']

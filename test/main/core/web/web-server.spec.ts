@@ -5,6 +5,7 @@ import { DeviceRegistry } from '../../../../src/main/core/devices/device-registr
 import { silentLogger } from '../../../../src/main/core/logger'
 import type { ReportStore } from '../../../../src/main/core/store/report-store'
 import { reportRoutes } from '../../../../src/main/core/web/api-routes'
+import { AuthThrottle } from '../../../../src/main/core/web/auth-throttle'
 import { WebServer } from '../../../../src/main/core/web/web-server'
 import { openStore, report, store } from '../../../support/store'
 import { tempDirs } from '../../../support/temp-dir'
@@ -30,6 +31,7 @@ beforeEach(async () => {
     host: '127.0.0.1',
     port: 0,
     keys: { access: KEY, view: VIEW_KEY },
+    throttle: new AuthThrottle(),
     version: '9.9.9',
     routes: reportRoutes({ store: reports, devices: registry }),
     logger: silentLogger()
@@ -141,6 +143,27 @@ describe('WebServer', () => {
     const { status, body } = await get('/api/devices/%E0%A4%A/events')
     expect(status).toBe(400)
     expect(body.error).toBe('bad_request')
+  })
+
+  it('refuses an address that sent ten wrong keys within a minute, even with the right key, with a 429', async () => {
+    for (let i = 0; i < 10; i++)
+      expect(
+        (await get('/api/devices', { authorization: 'Bearer guess-guess-guess' })).status
+      ).toBe(401)
+    const res = await fetch(`${base}/api/devices`, { headers: auth })
+    expect(res.status).toBe(429)
+    expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0)
+    expect(((await res.json()) as { error: string }).error).toBe('too_many_attempts')
+    expect((await get('/healthz', {})).status).toBe(200) // what needs no key stays open
+  })
+
+  it('sends headers that keep its JSON from being framed, run or sniffed', async () => {
+    const res = await fetch(`${base}/api/devices`, { headers: auth })
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff')
+    expect(res.headers.get('x-frame-options')).toBe('DENY')
+    expect(res.headers.get('content-security-policy')).toMatch(/default-src 'none'/)
+    expect(res.headers.get('referrer-policy')).toBe('no-referrer')
+    expect(res.headers.get('access-control-allow-origin')).toBeNull() // CORS closed
   })
 
   it('answers unknown paths with 404 and other methods with 405, as JSON', async () => {
