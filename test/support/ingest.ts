@@ -6,7 +6,9 @@ import {
 import { IngestServer, type IngestServerOptions } from '../../src/main/core/ingest/ingest-server'
 import { ReportParser } from '../../src/main/core/ingest/report-parser'
 import type { ReportStore, ReportStoreOptions } from '../../src/main/core/store/report-store'
+import { LineClient } from './line-client'
 import { openStore } from './store'
+import { tempDirs } from './temp-dir'
 
 export interface IngestRig {
   server: IngestServer
@@ -50,6 +52,36 @@ export async function startIngest(
     async stop() {
       await server.stop()
       await store.close()
+    }
+  }
+}
+
+/**
+ * Ingest servers and device clients for one spec file, all torn down by `cleanup()` (call it
+ * from afterEach).
+ */
+export function ingestFixture() {
+  const dirs = tempDirs()
+  const rigs: IngestRig[] = []
+  const clients: LineClient[] = []
+  return {
+    async rig(
+      options: Parameters<typeof startIngest>[1] = {}
+    ): Promise<IngestRig & { dir: string }> {
+      const dir = await dirs.make()
+      const r = await startIngest(dir, options)
+      rigs.push(r)
+      return { ...r, dir }
+    },
+    async client(port: number): Promise<LineClient> {
+      const c = await LineClient.connect(port)
+      clients.push(c)
+      return c
+    },
+    async cleanup(): Promise<void> {
+      for (const c of clients.splice(0)) c.close()
+      await Promise.all(rigs.splice(0).map((r) => r.stop()))
+      await dirs.cleanup()
     }
   }
 }

@@ -1,32 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest'
 
-import { startIngest, type IngestRig } from '../../../support/ingest'
-import { LineClient } from '../../../support/line-client'
-import { tempDirs } from '../../../support/temp-dir'
+import { ingestFixture } from '../../../support/ingest'
 
-const dirs = tempDirs()
-const rigs: IngestRig[] = []
-const clients: LineClient[] = []
-
-async function rig(
-  limits: NonNullable<Parameters<typeof startIngest>[1]>['limits']
-): Promise<IngestRig> {
-  const r = await startIngest(await dirs.make(), { limits })
-  rigs.push(r)
-  return r
-}
-
-async function client(port: number): Promise<LineClient> {
-  const c = await LineClient.connect(port)
-  clients.push(c)
-  return c
-}
-
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close()
-  await Promise.all(rigs.splice(0).map((r) => r.stop()))
-  await dirs.cleanup()
-})
+const fixture = ingestFixture()
+const { client } = fixture
+const rig = (limits: NonNullable<Parameters<typeof fixture.rig>[0]>['limits']) =>
+  fixture.rig({ limits })
+afterEach(() => fixture.cleanup())
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms))
 

@@ -5,34 +5,11 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 
 import { TokenDeviceAuthenticator } from '../../../../src/main/core/ingest/device-auth'
-import { startIngest, type IngestRig } from '../../../support/ingest'
-import { LineClient } from '../../../support/line-client'
-import { tempDirs } from '../../../support/temp-dir'
+import { ingestFixture } from '../../../support/ingest'
 
-const dirs = tempDirs()
-const rigs: IngestRig[] = []
-const clients: LineClient[] = []
-
-async function rig(
-  options: Parameters<typeof startIngest>[1] = {}
-): Promise<IngestRig & { dir: string }> {
-  const dir = await dirs.make()
-  const r = await startIngest(dir, options)
-  rigs.push(r)
-  return { ...r, dir }
-}
-
-async function client(port: number): Promise<LineClient> {
-  const c = await LineClient.connect(port)
-  clients.push(c)
-  return c
-}
-
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close()
-  await Promise.all(rigs.splice(0).map((r) => r.stop()))
-  await dirs.cleanup()
-})
+const fixture = ingestFixture()
+const { rig, client } = fixture
+afterEach(() => fixture.cleanup())
 
 /** Read synchronously, at the very moment a reply arrives. */
 function storedOnDiskNow(dir: string): Array<Record<string, unknown>> {
