@@ -28,6 +28,8 @@ interface ServeOptions {
   maxConnectionsPerAddress: number
   idleTimeout: number
   maxViewers: number
+  maxPushClients: number
+  maxBodyBytes: number
   partitionSize: number
   retentionDays: number
   retentionReports: number
@@ -129,6 +131,18 @@ export function serveCommand(): Command {
         .env(env('MAX_VIEWERS'))
     )
     .addOption(
+      new Option('--max-push-clients <n>', '/push clients connected at once')
+        .default(5000)
+        .argParser(parsePositiveInt)
+        .env(env('MAX_PUSH_CLIENTS'))
+    )
+    .addOption(
+      new Option('--max-body-bytes <n>', 'largest HTTP request body')
+        .default(64 * 1024)
+        .argParser(parsePositiveInt)
+        .env(env('MAX_BODY_BYTES'))
+    )
+    .addOption(
       new Option('--max-line-bytes <n>', 'longest report line accepted')
         .default(64 * 1024)
         .argParser(parsePositiveInt)
@@ -186,6 +200,8 @@ async function runServe(options: ServeOptions): Promise<void> {
       maxConnectionsPerAddress: options.maxConnectionsPerAddress,
       idleTimeoutMs: options.idleTimeout * 1000,
       maxViewers: options.maxViewers,
+      maxPushClients: options.maxPushClients,
+      maxBodyBytes: options.maxBodyBytes,
       partitionMaxReports: options.partitionSize,
       retentionDays: options.retentionDays,
       retentionReports: options.retentionReports

@@ -37,6 +37,15 @@ export const consoleConfigSchema = z
     /** Device connections in all, and from one address (this machine's own is exempt). */
     maxConnections: z.number().int().min(1).max(100_000).default(2000),
     maxConnectionsPerAddress: z.number().int().min(1).max(100_000).default(64),
+    /** `/push` clients connected at once. */
+    maxPushClients: z.number().int().min(1).max(100_000).default(5000),
+    /** Largest HTTP request body (POST /api/messages). */
+    maxBodyBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .max(16 * 1024 * 1024)
+      .default(64 * 1024),
     /** `/live` viewers at once. */
     maxViewers: z.number().int().min(1).max(10_000).default(200),
     /** A device connection that sends nothing for this long is closed. */

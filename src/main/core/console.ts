@@ -166,6 +166,7 @@ export class LookoutConsole {
       port: config.webPort,
       keys,
       throttle,
+      maxBodyBytes: config.maxBodyBytes,
       version,
       routes: [
         ...reportRoutes({ store, devices: registry }),
@@ -202,7 +203,8 @@ export class LookoutConsole {
       connections,
       messages,
       logger: logger.child({ ns: 'push' }),
-      pushKey: config.pushKey
+      pushKey: config.pushKey,
+      maxClients: config.maxPushClients
     })
     const webAddress = await web.start()
 

@@ -32,6 +32,8 @@ export interface PushHandlerDeps {
   logger: Logger
   /** When set, the handshake must carry it as `auth: { key }`. */
   pushKey?: string
+  /** Most clients connected at once; one more is refused with a clear connect_error. */
+  maxClients?: number
 }
 
 const registerSchema = z.object({
@@ -50,6 +52,13 @@ const receiptSchema = z.object({
  */
 export function registerPushHandlers(nsp: PushNamespace, deps: PushHandlerDeps): void {
   const { clients, connections, messages, logger } = deps
+
+  const maxClients = deps.maxClients ?? 5000
+  nsp.use((_socket, next) => {
+    if (nsp.sockets.size >= maxClients)
+      next(new Error(`the console takes at most ${maxClients} push clients; try again later`))
+    else next()
+  })
 
   if (deps.pushKey !== undefined) {
     const pushKey = deps.pushKey

@@ -333,6 +333,24 @@ describe('/push and the messages API', () => {
     expect((await api(c, '/api/messages/no-such-id')).status).toBe(404)
   })
 
+  it('refuses one push client more than the limit, with a clear message', async () => {
+    const c = await startOn(await dirs.make(), { maxPushClients: 2 })
+    await registered(c, 'one')
+    await registered(c, 'two')
+    const err = await nextEvent<Error>(client(c), 'connect_error')
+    expect(err.message).toMatch(/at most 2 push clients/)
+  })
+
+  it('takes a larger body when --max-body-bytes allows it', async () => {
+    const c = await startOn(await dirs.make(), { maxBodyBytes: 256 * 1024 })
+    await registered(c, 'a')
+    const res = await api(c, '/api/messages', {
+      method: 'POST',
+      body: JSON.stringify({ to: 'a', data: 'x'.repeat(100_000) })
+    })
+    expect(res.status).toBe(202)
+  })
+
   it('requires the push key when one is set', async () => {
     const c = await startOn(await dirs.make(), { pushKey: 'push-key-123' })
     const err = await nextEvent<Error>(client(c), 'connect_error')
