@@ -5,6 +5,7 @@ import { get as httpGet } from 'node:http'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 
+import { serveArgs } from '../test/support/cli-process'
 import { withTimeout } from './load-fleet'
 
 const CLI = join(__dirname, '..', 'out', 'main', 'cli.js')
@@ -60,21 +61,7 @@ export class ConsoleProcess {
   }
 
   static async start(options: ConsoleProcessOptions): Promise<ConsoleProcess> {
-    const args = [
-      ...(options.nodeArgs ?? []),
-      CLI,
-      'serve',
-      '--host',
-      '127.0.0.1',
-      '--ingest-port',
-      '0',
-      '--web-port',
-      '0',
-      '--data-dir',
-      options.dataDir,
-      '--log-level',
-      'warn'
-    ]
+    const args = [...(options.nodeArgs ?? []), CLI, ...serveArgs(options.dataDir)]
     const spawnedAt = performance.now()
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] })
     running.add(child)
