@@ -212,6 +212,14 @@ async function runServe(options: ServeOptions): Promise<void> {
   }
   const logger = createLogger({ level: options.logLevel, format: options.logFormat })
   const core = new LookoutConsole(config, { logger })
+  // Signals are caught from the start: one that arrives while the console starts (or while its
+  // address lines are still being written) stops it as soon as it is up, never kills it midway.
+  let requested: NodeJS.Signals | null = null
+  let onSignal = (signal: NodeJS.Signals): void => {
+    requested = signal
+  }
+  process.on('SIGINT', (signal) => onSignal(signal))
+  process.on('SIGTERM', (signal) => onSignal(signal))
   let addresses
   try {
     addresses = await core.start()
@@ -228,7 +236,7 @@ async function runServe(options: ServeOptions): Promise<void> {
 
   await new Promise<void>((resolve) => {
     let stopping = false
-    const stop = (signal: NodeJS.Signals): void => {
+    onSignal = (signal) => {
       if (stopping) {
         logger.warn({ signal }, 'second signal: exiting without waiting')
         process.exit(1)
@@ -237,8 +245,7 @@ async function runServe(options: ServeOptions): Promise<void> {
       logger.info({ signal }, 'stopping: flushing the store')
       void core.stop().then(resolve)
     }
-    process.on('SIGINT', stop)
-    process.on('SIGTERM', stop)
+    if (requested !== null) onSignal(requested)
   })
 }
 

@@ -11,13 +11,16 @@ import socketio
 
 url, expected, uid = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 done = threading.Event()
+say_lock = threading.Lock()  # handlers run on several threads: one whole line at a time
 received = []
 answered = []
 sio = socketio.Client()
 
 
 def say(**event):
-    print(json.dumps(event), flush=True)
+    with say_lock:
+        sys.stdout.write(json.dumps(event) + "\n")
+        sys.stdout.flush()
 
 
 @sio.on('_register', namespace='/push')
