@@ -61,8 +61,6 @@ export class WebServer {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    // Socket.IO answers its own path on this server.
-    if (req.url?.startsWith('/socket.io/')) return
     let url: URL
     try {
       url = new URL(req.url ?? '/', 'http://localhost')
