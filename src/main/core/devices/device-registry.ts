@@ -127,10 +127,6 @@ export class DeviceRegistry extends EventEmitter<RegistryEvents> {
     return this.options.events.recent(device, limit)
   }
 
-  get size(): number {
-    return this.tally.size
-  }
-
   stop(): void {
     clearInterval(this.timer)
   }

@@ -31,8 +31,11 @@ const WARN_EVERY_MS = 10_000
 /** The TCP listener devices connect to; one IngestConnection per socket. */
 export class IngestServer {
   private server: Server | null = null
-  private readonly connections = new Map<Socket, Promise<void>>()
-  private readonly live = new Map<Socket, IngestConnection>()
+  /** Each open connection and the promise that settles when it is done. */
+  private readonly connections = new Map<
+    Socket,
+    { connection: IngestConnection; done: Promise<void> }
+  >()
   private readonly limits: ConnectionLimits
   private readonly lastWarned = new Map<string, number>()
   private sweep: NodeJS.Timeout | null = null
@@ -57,7 +60,7 @@ export class IngestServer {
     const partialMs = this.options.partialLineTimeoutMs ?? 60_000
     this.sweep = setInterval(
       () => {
-        for (const connection of this.live.values()) {
+        for (const { connection } of this.connections.values()) {
           if (connection.holdsPartialLineSince(Date.now() - partialMs)) {
             this.warn(
               'slow-loris',
@@ -99,12 +102,10 @@ export class IngestServer {
     logger.debug({ peer }, 'device connected')
     const done = connection.run().then(() => {
       this.connections.delete(socket)
-      this.live.delete(socket)
       this.limits.release(address)
       logger.debug({ peer }, 'device disconnected')
     })
-    this.connections.set(socket, done)
-    this.live.set(socket, connection)
+    this.connections.set(socket, { connection, done })
   }
 
   private warn(reason: string, fields: Record<string, unknown>, message: string): void {
@@ -114,12 +115,8 @@ export class IngestServer {
     this.options.logger.warn(fields, message)
   }
 
-  get connectionCount(): number {
-    return this.connections.size
-  }
-
   connectionStats(): ConnectionStats[] {
-    return [...this.live.values()].map((c) => c.stats())
+    return [...this.connections.values()].map(({ connection }) => connection.stats())
   }
 
   /** Stops accepting, stops reading, and resolves once every connection's owed replies are sent. */
@@ -129,8 +126,9 @@ export class IngestServer {
     this.server = null
     if (this.sweep !== null) clearInterval(this.sweep)
     const closed = new Promise<void>((resolve) => server.close(() => resolve()))
-    for (const connection of this.live.values()) connection.stop()
-    await Promise.all(this.connections.values())
+    const open = [...this.connections.values()]
+    for (const { connection } of open) connection.stop()
+    await Promise.all(open.map(({ done }) => done))
     await closed
   }
 }

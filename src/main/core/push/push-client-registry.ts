@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import Datastore from 'nedb-promises'
 
 import type { PushClientState } from '../../../shared/live-events'
+import { maskKey } from '../keys'
 
 interface ClientRecord {
   uid: string
@@ -114,7 +115,7 @@ export class PushClientRegistry extends EventEmitter<{ changed: [clients: PushCl
       online: connection !== undefined,
       connectedSince: connection?.connectedSince ?? null,
       lastReceipt: record.lastReceipt,
-      tokenHint: record.token.slice(0, 4) + '…'
+      tokenHint: maskKey(record.token)
     }
   }
 

@@ -29,10 +29,6 @@ export class PushConnections {
     return true
   }
 
-  isConnected(uid: string): boolean {
-    return this.sockets.has(uid)
-  }
-
   /** Sends a message; true once the client acknowledged it, false if it is not connected or did not in time. */
   async deliver(uid: string, message: PushMessage): Promise<boolean> {
     const socket = this.sockets.get(uid)

@@ -4,7 +4,7 @@ import Datastore from 'nedb-promises'
 
 import type { StoredReport } from '../../../shared/ingest-protocol'
 import { DeviceTally } from './device-tally'
-import type { PartitionInfo } from './partition-info'
+import { overlaps, type PartitionInfo, type ReportQuery } from './partition-info'
 import { partitionStart } from './partition-files'
 
 type ReportDatastore = Datastore<StoredReport>
@@ -69,12 +69,9 @@ export class ActivePartition {
     return this.from
   }
 
-  overlaps(since: number | undefined, until: number | undefined): boolean {
-    return (
-      this.reportCount > 0 &&
-      (since === undefined || this.to >= since) &&
-      (until === undefined || this.from <= until)
-    )
+  /** True when it holds reports and its time range can match the query's. */
+  matches(query: Pick<ReportQuery, 'since' | 'until'>): boolean {
+    return this.reportCount > 0 && overlaps({ from: this.from, to: this.to }, query)
   }
 
   /** What the catalog keeps once this partition is closed. */

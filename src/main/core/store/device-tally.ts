@@ -56,8 +56,4 @@ export class DeviceTally {
   list(): DeviceSummary[] {
     return [...this.devices.values()].map((d) => ({ ...d }))
   }
-
-  get size(): number {
-    return this.devices.size
-  }
 }

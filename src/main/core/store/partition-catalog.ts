@@ -161,7 +161,7 @@ export class PartitionCatalog {
     const active = this.active
     const closed = this.closed.slice()
     const results: StoredReport[] = []
-    if (active !== null && active.overlaps(query.since, query.until)) {
+    if (active !== null && active.matches(query)) {
       results.push(...(await active.find(selectorOf(query), query.limit)))
     }
     for (let i = closed.length - 1; i >= 0 && results.length < query.limit; i--) {
