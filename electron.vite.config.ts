@@ -22,6 +22,20 @@ export default defineConfig({
   renderer: {
     plugins: [react()],
     // electron-vite leaves the renderer unminified; remote browsers on the LAN load it too.
-    build: { minify: true }
+    // ECharts and React get chunks of their own: they change less often than the console's code.
+    build: {
+      minify: true,
+      // The ECharts chunk holds only the parts used (line, grid, tooltip, legend, canvas).
+      chunkSizeWarningLimit: 600,
+      rollupOptions: {
+        output: {
+          manualChunks(id) {
+            if (/node_modules[\\/](echarts|zrender)[\\/]/.test(id)) return 'echarts'
+            if (/node_modules[\\/](react|react-dom|scheduler)[\\/]/.test(id)) return 'react'
+            return undefined
+          }
+        }
+      }
+    }
   }
 })

@@ -1,71 +1,125 @@
 import { join } from 'node:path'
 
-import { app, BrowserWindow, ipcMain, shell } from 'electron'
+import { app, BrowserWindow, clipboard, ipcMain, screen, session, shell } from 'electron'
 
-import type { ConsoleStatus } from '../shared/ipc-contract'
+import { IPC_EVENTS, type ConsoleStatus } from '../shared/ipc-contract'
+import { createConsoleHandlers } from './console-handlers'
 import { resolveConfig } from './core/config'
 import { LookoutConsole } from './core/console'
 import { defaultDataDir } from './core/data-dir'
 import { createLogger } from './core/logger'
+import { describeStartFailure } from './core/start-failure'
 import { registerIpcHandlers } from './ipc'
+import { DEFAULT_SIZE, loadWindowState, saveWindowState, type WindowState } from './window-state'
 
 // The Electron shell: lifecycle, the window, and the wiring of the core to IPC. The console
-// itself is the same core `lookout serve` runs.
+// itself is the same core `lookout serve` runs; everything below only adapts it to a window.
 
 const logger = createLogger({ level: 'info', format: 'pretty' })
 const config = resolveConfig({ dataDir: defaultDataDir() })
-const core = new LookoutConsole(config, { logger })
+const core = new LookoutConsole(config, { logger, uiDir: join(__dirname, '../renderer') })
 let status: ConsoleStatus = { state: 'starting' }
 let window: BrowserWindow | null = null
 
-function createWindow(): void {
+/** The desktop window's own policy; the served UI gets the same one from the web server. */
+const CONTENT_SECURITY_POLICY =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+  "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+
+function setStatus(next: ConsoleStatus): void {
+  status = next
+  if (window !== null && !window.isDestroyed()) window.webContents.send(IPC_EVENTS.status, next)
+}
+
+async function createWindow(): Promise<void> {
+  const statePath = join(app.getPath('userData'), 'window-state.json')
+  const screens = screen.getAllDisplays().map((d) => d.workArea)
+  const saved = await loadWindowState(statePath, screens)
   window = new BrowserWindow({
-    width: 1280,
-    height: 800,
+    ...(saved?.bounds ?? DEFAULT_SIZE),
+    minWidth: 800,
+    minHeight: 500,
     title: 'Lookout',
+    show: false,
     webPreferences: {
       preload: join(__dirname, '../preload/index.js'),
       contextIsolation: true,
       sandbox: true,
-      nodeIntegration: false
+      nodeIntegration: false,
+      webviewTag: false
     }
   })
+  if (saved?.maximized) window.maximize()
+  window.once('ready-to-show', () => window?.show())
+  window.on('close', () => {
+    if (window === null) return
+    const state: WindowState = {
+      bounds: window.getNormalBounds(),
+      maximized: window.isMaximized()
+    }
+    void saveWindowState(statePath, state).catch((error: unknown) =>
+      logger.warn({ err: error }, 'could not save the window state')
+    )
+  })
+  window.on('closed', () => (window = null))
+
+  // Nothing leaves the console's own page: links open in the system browser, nothing navigates.
   window.webContents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https://')) void shell.openExternal(url)
+    if (url.startsWith('https://') || url.startsWith('http://')) void shell.openExternal(url)
     return { action: 'deny' }
   })
   window.webContents.on('will-navigate', (event) => event.preventDefault())
-  if (process.env.ELECTRON_RENDERER_URL) void window.loadURL(process.env.ELECTRON_RENDERER_URL)
-  else void window.loadFile(join(__dirname, '../renderer/index.html'))
+  window.webContents.on('will-attach-webview', (event) => event.preventDefault())
+
+  if (process.env.ELECTRON_RENDERER_URL) await window.loadURL(process.env.ELECTRON_RENDERER_URL)
+  else await window.loadFile(join(__dirname, '../renderer/index.html'))
+}
+
+function harden(): void {
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) =>
+    callback(false)
+  )
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    callback({
+      responseHeaders: {
+        ...details.responseHeaders,
+        'Content-Security-Policy': [CONTENT_SECURITY_POLICY]
+      }
+    })
+  })
 }
 
 if (!app.requestSingleInstanceLock()) {
+  // A second launch only brings the first window forward (see 'second-instance').
   app.quit()
 } else {
   app.on('second-instance', () => {
     if (window === null) return
     if (window.isMinimized()) window.restore()
+    window.show()
     window.focus()
   })
 
-  registerIpcHandlers(ipcMain, { getStatus: async () => status })
+  registerIpcHandlers(ipcMain, createConsoleHandlers({ core, status: () => status, clipboard }))
 
   void app.whenReady().then(async () => {
-    createWindow()
+    harden()
+    const opening = createWindow()
     try {
-      const started = await core.start()
-      status = {
-        state: 'running',
-        ingest: started.ingest,
-        web: started.web,
-        dataDir: config.dataDir
-      }
+      await core.start()
+      setStatus({ state: 'running', info: core.info(), dataDir: config.dataDir })
     } catch (error) {
-      status = { state: 'failed', message: (error as Error).message }
+      const failure = describeStartFailure(error, {
+        ingest: config.ingestPort,
+        web: config.webPort
+      })
+      setStatus({ state: 'failed', ...failure })
       logger.error({ err: error }, 'console failed to start')
     }
+    await opening
   })
 
+  // Quitting stops the core first: acks owed are sent, the store is flushed, sockets close.
   let stopped = false
   app.on('before-quit', (event) => {
     if (stopped) return

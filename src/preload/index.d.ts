@@ -2,6 +2,7 @@ import type { ConsoleIpcApi } from '../shared/ipc-contract'
 
 declare global {
   interface Window {
-    api: ConsoleIpcApi
+    /** Present in the desktop window only (the preload's contextBridge); absent in a browser. */
+    api?: ConsoleIpcApi
   }
 }

@@ -1,18 +1,39 @@
-import { contextBridge, ipcRenderer } from 'electron'
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
 
 import type { Envelope } from '../shared/envelope'
-import { IPC_CHANNELS, type ConsoleIpcApi } from '../shared/ipc-contract'
+import {
+  IPC_CHANNELS,
+  IPC_EVENTS,
+  type ConsoleIpcApi,
+  type IpcEventListener,
+  type IpcEventName
+} from '../shared/ipc-contract'
 
 /** Invokes a contract channel and turns the envelope back into a value or a thrown Error. */
-async function call<T>(channel: string): Promise<T> {
-  const result = (await ipcRenderer.invoke(channel)) as Envelope<T>
+async function call<T>(channel: string, ...args: unknown[]): Promise<T> {
+  const result = (await ipcRenderer.invoke(channel, ...args)) as Envelope<T>
   if (result.ok) return result.data
   throw Object.assign(new Error(result.error.message), { code: result.error.code })
 }
 
+function on<E extends IpcEventName>(event: E, listener: IpcEventListener<E>): () => void {
+  const channel = IPC_EVENTS[event]
+  // The renderer's listener never sees the IPC event object (it carries `sender`).
+  const forward = (_event: IpcRendererEvent, payload: unknown): void =>
+    listener(payload as Parameters<IpcEventListener<E>>[0])
+  ipcRenderer.on(channel, forward)
+  return () => void ipcRenderer.removeListener(channel, forward)
+}
+
 // Named functions only: the renderer never gets ipcRenderer itself.
 const api: ConsoleIpcApi = {
-  getStatus: () => call(IPC_CHANNELS.getStatus)
+  getStatus: () => call(IPC_CHANNELS.getStatus),
+  openLive: () => call(IPC_CHANNELS.openLive),
+  queryReports: (query) => call(IPC_CHANNELS.queryReports, query),
+  sendMessage: (request) => call(IPC_CHANNELS.sendMessage, request),
+  messageStatus: (id) => call(IPC_CHANNELS.messageStatus, id),
+  copyViewUrl: () => call(IPC_CHANNELS.copyViewUrl),
+  on
 }
 
 contextBridge.exposeInMainWorld('api', api)

@@ -1,24 +1,70 @@
 /**
- * The IPC contract between the Electron main process and the renderer: every channel the preload
- * exposes is named here, and `IPC_CHANNELS` must list a channel for every method of
- * `ConsoleIpcApi`, so a new method fails to compile until it is wired.
+ * The IPC contract between the Electron main process and the renderer: every request channel
+ * and every pushed event the preload exposes is named here. `IPC_CHANNELS` must list a channel
+ * for every method of `ConsoleRequests` and `IPC_EVENTS` one for every live event, so a new
+ * request or event fails to compile until it is wired.
  */
+import type { MessageAccepted, MessageStatus } from './api-types'
+import type { StoredReport } from './ingest-protocol'
+import type {
+  ConsoleInfo,
+  LiveEvents,
+  LiveSnapshot,
+  ReportQuery,
+  SendMessageRequest
+} from './live-events'
 
 export type ConsoleStatus =
-  | {
-      state: 'running'
-      ingest: { host: string; port: number }
-      web: { host: string; port: number }
-      dataDir: string
-    }
+  | { state: 'running'; info: ConsoleInfo; dataDir: string }
   | { state: 'starting' }
-  | { state: 'failed'; message: string }
+  /** `hint` says what to do, e.g. which process holds the port. */
+  | { state: 'failed'; message: string; hint?: string }
 
-/** What the preload exposes as `window.api`. */
-export interface ConsoleIpcApi {
+/** What the renderer may ask the main process; each answer comes back in the envelope. */
+export interface ConsoleRequests {
   getStatus(): Promise<ConsoleStatus>
+  /**
+   * Starts (or restarts) this window's live feed and answers its snapshot: live events sent
+   * after the answer follow it, none before it is lost (they are in it).
+   */
+  openLive(): Promise<LiveSnapshot>
+  queryReports(query: ReportQuery): Promise<StoredReport[]>
+  sendMessage(request: SendMessageRequest): Promise<MessageAccepted>
+  messageStatus(id: string): Promise<MessageStatus>
+  /** Puts the read-only remote-view URL on the clipboard. */
+  copyViewUrl(): Promise<void>
+}
+
+/** The live events of `/live`, and the console's own state changes, pushed to the window. */
+export interface IpcEvents extends LiveEvents {
+  status: (status: ConsoleStatus) => void
+}
+
+export type IpcEventName = keyof IpcEvents
+export type IpcEventListener<E extends IpcEventName> = (
+  payload: Parameters<IpcEvents[E]>[0]
+) => void
+
+/** What the preload exposes as `window.api`: the requests, and subscriptions to live events. */
+export interface ConsoleIpcApi extends ConsoleRequests {
+  /** Listens to one live event; returns the function that stops listening. */
+  on<E extends IpcEventName>(event: E, listener: IpcEventListener<E>): () => void
 }
 
 export const IPC_CHANNELS = {
-  getStatus: 'console:get-status'
-} as const satisfies Record<keyof ConsoleIpcApi, string>
+  getStatus: 'console:get-status',
+  openLive: 'console:open-live',
+  queryReports: 'console:query-reports',
+  sendMessage: 'console:send-message',
+  messageStatus: 'console:message-status',
+  copyViewUrl: 'console:copy-view-url'
+} as const satisfies Record<keyof ConsoleRequests, string>
+
+export const IPC_EVENTS = {
+  reports: 'live:reports',
+  metrics: 'live:metrics',
+  devices: 'live:devices',
+  clients: 'live:clients',
+  missed: 'live:missed',
+  status: 'live:status'
+} as const satisfies Record<IpcEventName, string>

@@ -3,7 +3,7 @@
  * event maps are the generics of the server's namespace and of socket.io-client, so both sides
  * compile against the same names and payloads. docs/protocol.md is the prose version.
  */
-import type { DeviceState } from './api-types'
+import type { DeviceState, MessageAccepted } from './api-types'
 import type { Envelope } from './envelope'
 import type { StoredReport } from './ingest-protocol'
 
@@ -23,7 +23,43 @@ export interface HostMetrics {
   cpu: number
   /** Bytes. */
   mem: { used: number; total: number }
+  /** The console's own counters at that second; on live samples, not on those of a snapshot. */
+  console?: ConsoleCounters
 }
+
+export interface ConsoleCounters {
+  /** Reports stored per second, over the last second. */
+  reportsPerSecond: number
+  /** Live viewers: browsers on `/live` and the desktop window. */
+  viewers: number
+}
+
+/** Where the console is, as a viewer's header shows it. */
+export interface ConsoleInfo {
+  version: string
+  /** Where devices connect (TCP). */
+  ingest: { host: string; port: number }
+  web: { host: string; port: number }
+  /** The read-only remote-view URL, with the view key. */
+  viewUrl: string
+}
+
+/** GET /api/reports and the desktop window's history query: newest first. */
+export interface ReportQuery {
+  device?: string
+  /** Epoch milliseconds, inclusive. */
+  since?: number
+  until?: number
+  limit?: number
+}
+
+/** POST /api/messages: to one push client (`to`, its uid) or, without `to`, to all. */
+export interface SendMessageRequest {
+  to?: string
+  data: unknown
+}
+
+export type { MessageAccepted }
 
 /** A push client as the console shows it. The token is never sent in full. */
 export interface PushClientState {
@@ -37,9 +73,9 @@ export interface PushClientState {
   tokenHint: string
 }
 
-export interface LiveHello {
+/** The first event on `/live`: the role the key grants, and where the console is. */
+export interface LiveHello extends ConsoleInfo {
   role: Role
-  version: string
 }
 
 /** Sent to a viewer that did not get some live reports; its view is incomplete until it resyncs. */
@@ -62,6 +98,9 @@ export interface LiveServerToClientEvents {
   clients: (clients: PushClientState[]) => void
   missed: (notice: MissedNotice) => void
 }
+
+/** The live events, as both the browser's socket and the desktop window's IPC carry them. */
+export type LiveEvents = Omit<LiveServerToClientEvents, 'hello'>
 
 /** Everything a viewer starts from. */
 export interface LiveSnapshot {

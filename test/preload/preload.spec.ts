@@ -1,7 +1,14 @@
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 
-import { registerIpcHandlers } from '../../src/main/ipc'
-import { IPC_CHANNELS, type ConsoleIpcApi, type ConsoleStatus } from '../../src/shared/ipc-contract'
+import { RequestError } from '../../src/main/core/request-error'
+import { registerIpcHandlers, type ConsoleHandlers, type WindowSender } from '../../src/main/ipc'
+import {
+  IPC_CHANNELS,
+  IPC_EVENTS,
+  type ConsoleIpcApi,
+  type ConsoleRequests,
+  type IpcEventName
+} from '../../src/shared/ipc-contract'
 import { createElectronFake } from '../support/electron-fake'
 
 // One fake Electron for the file: the preload runs once, as in a window, against it.
@@ -17,38 +24,139 @@ beforeAll(async () => {
 })
 beforeEach(() => fake.ipcMain.handlers.clear())
 
+type Method = keyof ConsoleRequests
+const METHODS = Object.keys(IPC_CHANNELS) as Method[]
+
+interface Call {
+  method: Method
+  sender: WindowSender
+  args: unknown[]
+}
+
+/** Handlers that record what reached them and answer with `answer(method)`. */
+function recording(
+  calls: Call[],
+  answer: (method: Method) => unknown = (method) => ({ answeredBy: method })
+): ConsoleHandlers {
+  const entries = METHODS.map((method) => [
+    method,
+    async (sender: WindowSender, ...args: unknown[]) => {
+      calls.push({ method, sender, args })
+      return answer(method)
+    }
+  ])
+  return Object.fromEntries(entries) as ConsoleHandlers
+}
+
+/** Calls `method` through the preload's api with `args`, whatever its signature. */
+function ask(method: Method, args: unknown[]): Promise<unknown> {
+  return (api[method] as (...a: unknown[]) => Promise<unknown>)(...args)
+}
+
 describe('preload ↔ main IPC wiring', () => {
-  it('exposes exactly the contract, as functions, and nothing else', () => {
-    expect(Object.keys(api).sort()).toEqual(Object.keys(IPC_CHANNELS).sort())
+  it('exposes exactly the request channels and `on`, as functions, and nothing else', () => {
+    expect(Object.keys(api).sort()).toEqual([...METHODS, 'on'].sort())
     expect(Object.values(api).every((f) => typeof f === 'function')).toBe(true)
     expect([...fake.exposed.keys()]).toEqual(['api']) // no ipcRenderer
   })
 
-  it('reaches the main-process handler and returns its value', async () => {
-    const status: ConsoleStatus = {
-      state: 'running',
-      ingest: { host: '0.0.0.0', port: 9800 },
-      web: { host: '0.0.0.0', port: 9801 },
-      dataDir: '/d'
+  const requests: Array<[Method, unknown[]]> = [
+    ['getStatus', []],
+    ['openLive', []],
+    ['queryReports', [{ device: 'pump-7', since: 1_000, limit: 5 }]],
+    ['sendMessage', [{ to: 'phone-1', data: { text: 'shift change', at: [14, 0] } }]],
+    ['messageStatus', ['7c0f5a9e-message-id']],
+    ['copyViewUrl', []]
+  ]
+
+  it.each(requests)(
+    '%s reaches its own handler with copies of its arguments, from the asking window',
+    async (method, args) => {
+      const calls: Call[] = []
+      registerIpcHandlers(fake.ipcMain, recording(calls))
+      expect(await ask(method, args)).toEqual({ answeredBy: method })
+      expect(calls).toHaveLength(1)
+      expect(calls[0]!.method).toBe(method)
+      expect(calls[0]!.sender).toBe(fake.webContents)
+      expect(calls[0]!.args).toEqual(args)
+      // Copied on the way, as the real IPC does: never the renderer's own objects.
+      calls[0]!.args.forEach((arg, i) => {
+        if (typeof arg === 'object') expect(arg).not.toBe(args[i])
+      })
     }
-    registerIpcHandlers(fake.ipcMain, { getStatus: async () => status })
-    expect(await api.getStatus()).toEqual(status)
+  )
+
+  it('returns a copy of what the handler answers', async () => {
+    const reports = [{ device: 'pump-7', seq: 1, time: 5, identity: 'anonymous' }]
+    registerIpcHandlers(
+      fake.ipcMain,
+      recording([], () => reports)
+    )
+    const answer = await api.queryReports({})
+    expect(answer).toEqual(reports)
+    expect(answer).not.toBe(reports)
   })
 
-  it('turns a failing handler into an Error the renderer can show', async () => {
-    registerIpcHandlers(fake.ipcMain, {
-      getStatus: async () => {
-        throw Object.assign(new Error('the console is not running'), { code: 'not_running' })
-      }
-    })
-    await expect(api.getStatus()).rejects.toMatchObject({
-      message: 'the console is not running',
-      code: 'not_running'
+  it('turns a failing handler into an Error with the code, or `internal` without one', async () => {
+    registerIpcHandlers(
+      fake.ipcMain,
+      recording([], (method) => {
+        if (method === 'copyViewUrl')
+          throw new RequestError('not_running', 'the console is not running')
+        throw new TypeError('something broke')
+      })
+    )
+    const failure = await api.copyViewUrl().catch((e: unknown) => e)
+    expect(failure).toBeInstanceOf(Error)
+    expect(failure).toMatchObject({ message: 'the console is not running', code: 'not_running' })
+    await expect(api.messageStatus('x')).rejects.toMatchObject({
+      message: 'something broke',
+      code: 'internal'
     })
   })
 
-  it('registers one handler per contract channel', () => {
-    registerIpcHandlers(fake.ipcMain, { getStatus: async () => ({ state: 'starting' }) })
+  it('registers one handler per contract channel, and refuses a second registration', () => {
+    registerIpcHandlers(fake.ipcMain, recording([]))
     expect([...fake.ipcMain.handlers.keys()].sort()).toEqual(Object.values(IPC_CHANNELS).sort())
+    expect(() => registerIpcHandlers(fake.ipcMain, recording([]))).toThrow(/second handler/)
+  })
+
+  it.each(Object.keys(IPC_EVENTS) as IpcEventName[])(
+    'delivers `%s` events sent by the main side to its listeners only, payload only',
+    (event) => {
+      const got: unknown[][] = []
+      const others: unknown[][] = []
+      const stop = api.on(event, (...args: unknown[]) => got.push(args))
+      const other = (Object.keys(IPC_EVENTS) as IpcEventName[]).find((e) => e !== event)!
+      const stopOther = api.on(other, (...args: unknown[]) => others.push(args))
+      try {
+        const payload = { marker: event }
+        fake.webContents.send(IPC_EVENTS[event], payload)
+        expect(got).toEqual([[payload]]) // no IPC event object before it
+        expect(got[0]![0]).not.toBe(payload) // a copy, as the real IPC sends
+        expect(others).toEqual([])
+      } finally {
+        stop()
+        stopOther()
+      }
+    }
+  )
+
+  it('stops delivering to a listener once its unsubscribe is called, and only to that one', () => {
+    const first: unknown[] = []
+    const second: unknown[] = []
+    const stopFirst = api.on('reports', (reports) => first.push(...reports))
+    const stopSecond = api.on('reports', (reports) => second.push(...reports))
+    const report = (seq: number) => ({ device: 'd', seq, time: seq, identity: 'anonymous' })
+
+    fake.webContents.send(IPC_EVENTS.reports, [report(1)])
+    stopFirst()
+    fake.webContents.send(IPC_EVENTS.reports, [report(2)])
+    stopSecond()
+    fake.webContents.send(IPC_EVENTS.reports, [report(3)])
+
+    expect(first).toEqual([report(1)])
+    expect(second).toEqual([report(1), report(2)])
+    expect(fake.ipcRenderer.listenerCount(IPC_EVENTS.reports)).toBe(0)
   })
 })

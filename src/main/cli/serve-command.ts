@@ -1,7 +1,10 @@
+import { join } from 'node:path'
+
 import { Command, Option } from 'commander'
 
 import { ConfigError, resolveConfig } from '../core/config'
 import { LookoutConsole } from '../core/console'
+import { describeStartFailure } from '../core/start-failure'
 import { defaultDataDir } from '../core/data-dir'
 import { createLogger, type LogLevel } from '../core/logger'
 import {
@@ -211,7 +214,8 @@ async function runServe(options: ServeOptions): Promise<void> {
     throw error
   }
   const logger = createLogger({ level: options.logLevel, format: options.logFormat })
-  const core = new LookoutConsole(config, { logger })
+  // The built UI sits beside the CLI's bundle (out/main/cli.js → out/renderer).
+  const core = new LookoutConsole(config, { logger, uiDir: join(__dirname, '../renderer') })
   // Signals are caught from the start: one that arrives while the console starts (or while its
   // address lines are still being written) stops it as soon as it is up, never kills it midway.
   let requested: NodeJS.Signals | null = null
@@ -224,7 +228,13 @@ async function runServe(options: ServeOptions): Promise<void> {
   try {
     addresses = await core.start()
   } catch (error) {
-    throw new StartError(describeStartFailure(error, config.ingestPort, config.webPort))
+    const failure = describeStartFailure(error, {
+      ingest: config.ingestPort,
+      web: config.webPort
+    })
+    throw new StartError(
+      `cannot start: ${failure.message}${failure.hint === undefined ? '' : ` — ${failure.hint}`}`
+    )
   }
   const out = process.stdout
   out.write(`Lookout console running\n`)
@@ -251,17 +261,3 @@ async function runServe(options: ServeOptions): Promise<void> {
 
 /** A console that could not start; the CLI prints the message as one line and exits 1. */
 export class StartError extends Error {}
-
-function describeStartFailure(error: unknown, ingestPort: number, webPort: number): string {
-  const e = error as NodeJS.ErrnoException & { port?: number }
-  if (e.code === 'EADDRINUSE') {
-    const which =
-      e.port === ingestPort
-        ? `ingest port ${ingestPort} (--ingest-port)`
-        : `web port ${e.port ?? webPort} (--web-port)`
-    return `cannot start: the ${which} is already in use — is another Lookout running? Stop it or choose another port.`
-  }
-  if (e.code === 'EACCES')
-    return `cannot start: ${e.message} (a port below 1024 needs privileges, or the data dir is not writable)`
-  return `cannot start: ${e.message ?? String(error)}`
-}

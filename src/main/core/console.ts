@@ -3,6 +3,9 @@ import { join } from 'node:path'
 import { Server as SocketServer } from 'socket.io'
 
 import { version } from '../../../package.json'
+import type { MessageAccepted, MessageStatus } from '../../shared/api-types'
+import type { StoredReport } from '../../shared/ingest-protocol'
+import type { ConsoleInfo, LiveSnapshot } from '../../shared/live-events'
 import { LIVE_NAMESPACE } from '../../shared/live-events'
 import { PUSH_NAMESPACE } from '../../shared/push-events'
 import { ConfigError, type ConsoleConfig } from './config'
@@ -23,12 +26,15 @@ import { HostSampler, type MetricsSource } from './metrics/host-sampler'
 import { MessageService } from './push/message-service'
 import { PushClientRegistry } from './push/push-client-registry'
 import { PushConnections } from './push/push-connections'
+import { RequestError } from './request-error'
+import { parseReportQuery, parseSendMessage } from './request-schemas'
 import { ReportStore } from './store/report-store'
 import { reportRoutes } from './web/api-routes'
 import { AuthThrottle } from './web/auth-throttle'
 import {
   LiveBroadcaster,
   type LiveBroadcasterOptions,
+  type LiveListener,
   type LiveNamespace
 } from './web/live-broadcaster'
 import { registerLiveHandlers } from './web/live-handlers'
@@ -55,6 +61,8 @@ export interface ConsoleDeps {
   live?: LiveBroadcasterOptions
   /** Tuning of push delivery (tests shorten the waits). */
   push?: { ackTimeoutMs?: number; sweepMs?: number }
+  /** The built UI to serve on the web port (the renderer's build output). */
+  uiDir?: string
 }
 
 /**
@@ -73,6 +81,7 @@ export class LookoutConsole {
   private messages: MessageService | null = null
   private events: DeviceEventLog | null = null
   private lock: DataDirLock | null = null
+  private consoleInfo: ConsoleInfo | null = null
   private readonly logger: Logger
   private readonly now: () => number
 
@@ -167,6 +176,7 @@ export class LookoutConsole {
       keys,
       throttle,
       maxBodyBytes: config.maxBodyBytes,
+      uiDir: this.deps.uiDir,
       version,
       routes: [
         ...reportRoutes({ store, devices: registry }),
@@ -194,7 +204,7 @@ export class LookoutConsole {
     registerLiveHandlers(live, {
       keys,
       throttle,
-      version,
+      info: () => this.info(),
       broadcaster: this.broadcaster,
       maxViewers: config.maxViewers
     })
@@ -228,12 +238,54 @@ export class LookoutConsole {
       'console started'
     )
     const base = `http://${shownHost}:${webAddress.port}/?key=`
+    const viewUrl = base + encodeURIComponent(keys.view)
+    this.consoleInfo = {
+      version,
+      ingest: { host: shownHost, port: ingestAddress.port },
+      web: { host: shownHost, port: webAddress.port },
+      viewUrl
+    }
     return {
       ingest: { host: config.host, port: ingestAddress.port },
       web: { host: config.host, port: webAddress.port },
       url: base + encodeURIComponent(keys.access),
-      viewUrl: base + encodeURIComponent(keys.view)
+      viewUrl
     }
+  }
+
+  // What a viewer may ask, for the desktop window's IPC (browsers ask the same over HTTP).
+  // Input is validated here as it is for HTTP: the renderer is trusted no more than the network.
+
+  /** Where the console is, as viewers' headers show it. */
+  info(): ConsoleInfo {
+    if (this.consoleInfo === null) throw notRunning()
+    return this.consoleInfo
+  }
+
+  /** Makes an in-process viewer live; see LiveBroadcaster.subscribe. */
+  subscribeLive(listener: LiveListener): { snapshot: LiveSnapshot; unsubscribe: () => void } {
+    if (this.broadcaster === null || this.consoleInfo === null) throw notRunning()
+    return this.broadcaster.subscribe(listener)
+  }
+
+  async queryReports(query: unknown): Promise<StoredReport[]> {
+    if (this.store === null) throw notRunning()
+    return this.store.query(parseReportQuery(query))
+  }
+
+  async sendMessage(request: unknown): Promise<MessageAccepted> {
+    if (this.messages === null) throw notRunning()
+    const { to, data } = parseSendMessage(request)
+    return this.messages.send(to, data)
+  }
+
+  async messageStatus(id: unknown): Promise<MessageStatus> {
+    if (this.messages === null) throw notRunning()
+    if (typeof id !== 'string' || id === '')
+      throw new RequestError('bad_request', 'id: must be a message id')
+    const status = await this.messages.status(id)
+    if (status === undefined) throw new RequestError('not_found', `no message ${id}`)
+    return status
   }
 
   get devices(): DeviceRegistry | null {
@@ -246,6 +298,7 @@ export class LookoutConsole {
 
   /** Stops accepting, sends every ack still owed, writes everything queued, closes the web port. */
   async stop(): Promise<void> {
+    this.consoleInfo = null
     await this.ingest?.stop()
     this.ingest = null
     await this.store?.close()
@@ -265,4 +318,8 @@ export class LookoutConsole {
     this.lock = null
     this.logger.info('console stopped')
   }
+}
+
+function notRunning(): RequestError {
+  return new RequestError('not_running', 'the console is not running')
 }

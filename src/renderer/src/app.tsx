@@ -1,46 +1,56 @@
-import { useEffect, useState } from 'react'
+import { useEffect, useMemo, useState } from 'react'
 
-import type { ConsoleStatus } from '../../shared/ipc-contract'
+import type { ConsoleBridge, LinkState } from './bridge/console-bridge'
+import { ConsoleContext, useConsoleView } from './hooks/use-console'
+import { DeviceDetail } from './panels/device-detail'
+import { DevicesPanel } from './panels/devices-panel'
+import { FeedPanel } from './panels/feed-panel'
+import { Header } from './panels/header'
+import { HostPanel } from './panels/host-panel'
+import { LinkBanner } from './panels/link-banner'
+import { PushPanel } from './panels/push-panel'
+import { FailedScreen, LoadingScreen } from './panels/status-screens'
+import { ConsoleStore } from './state/console-store'
 
-/** The first window: the console's state and where devices report. The full UI comes later. */
-export function App(): React.JSX.Element {
-  const [status, setStatus] = useState<ConsoleStatus>({ state: 'starting' })
+type Refusal = Extract<LinkState, { state: 'refused' }>
 
-  useEffect(() => {
-    let cancelled = false
-    const poll = async (): Promise<void> => {
-      const next = await window.api.getStatus()
-      if (cancelled) return
-      setStatus(next)
-      if (next.state === 'starting') setTimeout(() => void poll(), 250)
-    }
-    void poll()
-    return () => {
-      cancelled = true
-    }
-  }, [])
-
+/** The console for one bridge: connects it to a store and lays out the panels. */
+export function App(props: {
+  bridge: ConsoleBridge
+  onRefused?: (refusal: Refusal) => void
+}): React.JSX.Element {
+  const store = useMemo(() => new ConsoleStore(), [])
+  useEffect(() => props.bridge.connect(store.events), [props.bridge, store])
+  const context = useMemo(() => ({ store, bridge: props.bridge }), [store, props.bridge])
   return (
-    <main style={{ fontFamily: 'system-ui, sans-serif', padding: 24 }}>
-      <h1>Lookout</h1>
-      {status.state === 'starting' && <p>Starting the console…</p>}
-      {status.state === 'failed' && (
-        <p role="alert">The console could not start: {status.message}</p>
-      )}
-      {status.state === 'running' && (
-        <dl>
-          <dt>Devices report to</dt>
-          <dd>
-            TCP {status.ingest.host}:{status.ingest.port}
-          </dd>
-          <dt>Web API</dt>
-          <dd>
-            http://{status.web.host}:{status.web.port}
-          </dd>
-          <dt>Data</dt>
-          <dd>{status.dataDir}</dd>
-        </dl>
-      )}
-    </main>
+    <ConsoleContext.Provider value={context}>
+      <ConsoleScreen onRefused={props.onRefused} />
+    </ConsoleContext.Provider>
+  )
+}
+
+function ConsoleScreen(props: { onRefused?: (refusal: Refusal) => void }): React.JSX.Element {
+  const { link, hello } = useConsoleView()
+  const [device, setDevice] = useState<string | null>(null)
+  const { onRefused } = props
+  useEffect(() => {
+    if (link.state === 'refused') onRefused?.(link)
+  }, [link, onRefused])
+
+  if (link.state === 'failed') return <FailedScreen message={link.message} hint={link.hint} />
+  if (hello === null || link.state === 'connecting' || link.state === 'refused')
+    return <LoadingScreen />
+  return (
+    <div className="console" data-link={link.state}>
+      <Header />
+      <LinkBanner />
+      <main className="grid">
+        <DevicesPanel onOpen={setDevice} />
+        <HostPanel />
+        <FeedPanel />
+        <PushPanel />
+      </main>
+      {device !== null && <DeviceDetail device={device} onClose={() => setDevice(null)} />}
+    </div>
   )
 }

@@ -1,41 +1,20 @@
-import { z } from 'zod'
-
-import { INGEST_LIMITS } from '../../../shared/ingest-protocol'
 import type { DeviceRegistry } from '../devices/device-registry'
+import { parseReportQuery, REPORTS_MAX_LIMIT } from '../request-schemas'
 import type { ReportStore } from '../store/report-store'
 import { HttpError } from './http-json'
 import type { Route } from './route'
 
-export const REPORTS_DEFAULT_LIMIT = 100
-export const REPORTS_MAX_LIMIT = 10_000
-
 /** A time bound: epoch milliseconds, or an ISO 8601 date such as 2026-11-23T08:00:00Z. */
-const timeBound = z.string().transform((text, ctx) => {
+function timeBound(name: string, text: string): number {
   const ms = /^\d+$/.test(text) ? Number(text) : Date.parse(text)
-  if (!Number.isFinite(ms)) {
-    ctx.addIssue({ code: 'custom', message: 'must be epoch milliseconds or an ISO 8601 date' })
-    return z.NEVER
-  }
-  return ms
-})
-
-const reportsQuerySchema = z.object({
-  device: z.string().min(1).max(INGEST_LIMITS.deviceIdMaxLength).optional(),
-  since: timeBound.optional(),
-  until: timeBound.optional(),
-  limit: z
-    .string()
-    .regex(/^\d+$/, `must be a whole number from 1 to ${REPORTS_MAX_LIMIT}`)
-    .transform(Number)
-    .pipe(
-      z
-        .number()
-        .int()
-        .min(1, 'must be at least 1')
-        .max(REPORTS_MAX_LIMIT, `must be at most ${REPORTS_MAX_LIMIT}`)
+  if (!Number.isFinite(ms))
+    throw new HttpError(
+      400,
+      'bad_request',
+      `${name}: must be epoch milliseconds or an ISO 8601 date`
     )
-    .default(REPORTS_DEFAULT_LIMIT)
-})
+  return ms
+}
 
 export interface ApiDeps {
   store: ReportStore
@@ -63,21 +42,25 @@ export function reportRoutes(deps: ApiDeps): Route[] {
 
 /** GET /api/reports?device=&since=&until=&limit= — newest first, across partitions. */
 async function getReports(url: URL, deps: ApiDeps): Promise<unknown> {
-  const raw: Record<string, string> = {}
-  for (const name of ['device', 'since', 'until', 'limit']) {
-    const value = url.searchParams.get(name)
-    if (value !== null && value !== '') raw[name] = value
+  const query: Record<string, string | number> = {}
+  const param = (name: string): string | undefined => url.searchParams.get(name) || undefined
+  const device = param('device')
+  if (device !== undefined) query.device = device
+  for (const name of ['since', 'until']) {
+    const text = param(name)
+    if (text !== undefined) query[name] = timeBound(name, text)
   }
-  const parsed = reportsQuerySchema.safeParse(raw)
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]
-    throw new HttpError(400, 'bad_request', `${issue?.path.join('.')}: ${issue?.message}`)
+  const limit = param('limit')
+  if (limit !== undefined) {
+    if (!/^\d+$/.test(limit))
+      throw new HttpError(
+        400,
+        'bad_request',
+        `limit: must be a whole number from 1 to ${REPORTS_MAX_LIMIT}`
+      )
+    query.limit = Number(limit)
   }
-  const query = parsed.data
-  if (query.since !== undefined && query.until !== undefined && query.since > query.until) {
-    throw new HttpError(400, 'bad_request', 'since: must not be after until')
-  }
-  return deps.store.query(query)
+  return deps.store.query(parseReportQuery(query))
 }
 
 /** A percent-encoded path segment, decoded; a malformed one is the client's error. */

@@ -39,3 +39,17 @@ export class HttpError extends Error {
     super(message)
   }
 }
+
+/** The HTTP status of a RequestError's code; a code not listed is the client's fault. */
+const STATUS_OF_CODE: Record<string, number> = {
+  bad_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  too_soon: 429,
+  unavailable: 503
+}
+
+export function statusOfCode(code: string): number {
+  return STATUS_OF_CODE[code] ?? 400
+}

@@ -5,6 +5,7 @@ import type {
   DeviceState,
   HostMetrics,
   LiveClientToServerEvents,
+  LiveEvents,
   LiveSnapshot,
   LiveServerToClientEvents,
   PushClientState,
@@ -58,6 +59,12 @@ export interface LiveBroadcasterOptions {
   now?: () => number
 }
 
+/** An in-process viewer (the desktop window): gets the same events as a `/live` socket. */
+export type LiveListener = <E extends keyof LiveEvents>(
+  event: E,
+  payload: Parameters<LiveEvents[E]>[0]
+) => void
+
 const ROOM = 'live'
 
 /**
@@ -79,6 +86,10 @@ export class LiveBroadcaster {
   private timer: NodeJS.Timeout | null = null
   private lastEmit = -Infinity
   private readonly missed = new Map<string, number>()
+  private readonly listeners = new Set<LiveListener>()
+  /** Reports stored since the last host sample, for the per-second rate. */
+  private storedSinceSample = 0
+  private lastSampleTime: number | null = null
   private readonly snapshotReports: number
   private readonly minIntervalMs: number
   private readonly maxBatch: number
@@ -100,7 +111,7 @@ export class LiveBroadcaster {
     sources.reports.on('stored', (reports) => this.onStored(reports))
     sources.devices.on('changed', (devices) => this.toKeepingUp('devices', devices))
     sources.clients.on('changed', (clients) => this.toKeepingUp('clients', clients))
-    sources.metrics.on('sample', (sample) => this.nsp.to(ROOM).volatile.emit('metrics', [sample]))
+    sources.metrics.on('sample', (sample) => this.onSample(sample))
     nsp.on('connection', (socket: LiveSocket) => {
       socket.on('disconnect', () => this.missed.delete(socket.id))
     })
@@ -120,6 +131,15 @@ export class LiveBroadcaster {
     }
   }
 
+  /**
+   * Makes an in-process viewer live and answers its snapshot, in the same turn: every event after
+   * the answer reaches `listener`, none before it is missing from the snapshot.
+   */
+  subscribe(listener: LiveListener): { snapshot: LiveSnapshot; unsubscribe: () => void } {
+    this.listeners.add(listener)
+    return { snapshot: this.snapshot(), unsubscribe: () => this.listeners.delete(listener) }
+  }
+
   /** Sends the snapshot to a new viewer as its first events, and makes it live. */
   join(socket: LiveSocket): void {
     const snapshot = this.snapshot()
@@ -131,7 +151,31 @@ export class LiveBroadcaster {
     void socket.join(ROOM)
   }
 
+  private onSample(sample: HostMetrics): void {
+    const seconds =
+      this.lastSampleTime === null ? 1 : Math.max(0.001, (sample.time - this.lastSampleTime) / 1000)
+    this.lastSampleTime = sample.time
+    const counted: HostMetrics = {
+      ...sample,
+      console: {
+        reportsPerSecond: Math.round(this.storedSinceSample / seconds),
+        viewers: this.nsp.sockets.size + this.listeners.size
+      }
+    }
+    this.storedSinceSample = 0
+    this.nsp.to(ROOM).volatile.emit('metrics', [counted])
+    this.toListeners('metrics', [counted])
+  }
+
+  private toListeners<E extends keyof LiveEvents>(
+    event: E,
+    payload: Parameters<LiveEvents[E]>[0]
+  ): void {
+    for (const listener of this.listeners) listener(event, payload)
+  }
+
   private onStored(reports: StoredReport[]): void {
+    this.storedSinceSample += reports.length
     for (const r of reports) this.pending.push(r)
     if (this.timer !== null) return
     const wait = this.lastEmit + this.minIntervalMs - this.now()
@@ -188,6 +232,8 @@ export class LiveBroadcaster {
     }
     const target = slow.length > 0 ? this.nsp.to(ROOM).except(slow) : this.nsp.to(ROOM)
     ;(target.emit as (event: E, payload: unknown) => boolean)(event, payload)
+    if (overload > 0) this.toListeners('missed', { reports: overload, reason: 'overload' })
+    this.toListeners(event, payload as Parameters<LiveEvents[E]>[0])
   }
 
   private viewers(): LiveSocket[] {

@@ -1,3 +1,4 @@
+import type { ConsoleInfo } from '../../../shared/live-events'
 import { roleOf, type ConsoleKeys } from '../keys'
 import type { AuthThrottle } from './auth-throttle'
 import { RequestError } from '../request-error'
@@ -11,7 +12,8 @@ export interface LiveHandlerDeps {
   throttle: AuthThrottle
   /** Most viewers at once; one more is refused with a clear connect_error. */
   maxViewers?: number
-  version: string
+  /** Where the console is, for the viewer's header; read when a viewer connects. */
+  info: () => ConsoleInfo
   broadcaster: LiveBroadcaster
 }
 
@@ -49,7 +51,7 @@ export function registerLiveHandlers(nsp: LiveNamespace, deps: LiveHandlerDeps):
   })
 
   nsp.on('connection', (socket: LiveSocket) => {
-    socket.emit('hello', { role: socket.data.role, version: deps.version })
+    socket.emit('hello', { role: socket.data.role, ...deps.info() })
     deps.broadcaster.join(socket)
     socket.on(
       'resync',

@@ -6,10 +6,12 @@ import type { ConsoleKeys } from '../keys'
 import type { AuthThrottle } from './auth-throttle'
 import { listen } from '../listen'
 import type { Logger } from '../logger'
-import { HttpError, sendError, sendJson } from './http-json'
+import { RequestError } from '../request-error'
+import { HttpError, sendError, sendJson, statusOfCode } from './http-json'
 import { readJsonBody } from './json-body'
 import { requireRole } from './request-auth'
 import type { Route } from './route'
+import { StaticUi } from './static-ui'
 
 export interface WebServerOptions {
   host: string
@@ -20,6 +22,8 @@ export interface WebServerOptions {
   /** Failed key attempts, shared with the Socket.IO handshakes. */
   throttle: AuthThrottle
   logger: Logger
+  /** The built UI, served at `/`; without it the port serves the API alone. */
+  uiDir?: string
   /** Largest request body accepted. */
   maxBodyBytes?: number
   now?: () => number
@@ -33,6 +37,7 @@ export class WebServer {
   private readonly startedAt: number
   private readonly now: () => number
   private readonly routes: Route[]
+  private readonly ui: StaticUi | null
 
   constructor(private readonly options: WebServerOptions) {
     this.now = options.now ?? Date.now
@@ -41,6 +46,7 @@ export class WebServer {
       { method: 'GET', path: '/healthz', role: null, handle: () => this.health() },
       ...options.routes
     ]
+    this.ui = options.uiDir === undefined ? null : new StaticUi(options.uiDir)
     this.httpServer = createServer((req, res) => void this.handle(req, res))
     this.httpServer.on('connection', (socket: Socket) => {
       this.sockets.add(socket)
@@ -69,7 +75,16 @@ export class WebServer {
       return
     }
     try {
-      const { route, params } = this.match(req.method ?? 'GET', url.pathname)
+      const method = req.method ?? 'GET'
+      if (
+        this.ui !== null &&
+        (method === 'GET' || method === 'HEAD') &&
+        !url.pathname.startsWith('/api/') &&
+        url.pathname !== '/healthz' &&
+        (await this.ui.serve(url.pathname, res, method === 'HEAD'))
+      )
+        return
+      const { route, params } = this.match(method, url.pathname)
       if (route.role !== null)
         requireRole(req, url, this.options.keys, route.role, this.options.throttle)
       const body =
@@ -81,6 +96,8 @@ export class WebServer {
       if (error instanceof HttpError) {
         for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value)
         sendError(res, error.status, error.code, error.message)
+      } else if (error instanceof RequestError) {
+        sendError(res, statusOfCode(error.code), error.code, error.message)
       } else {
         // The path only: a query string may hold the key.
         this.options.logger.error({ err: error, path: url.pathname }, 'request failed')

@@ -90,10 +90,18 @@ describe('/live', () => {
   it.each([
     [ACCESS_KEY, 'operator'],
     [VIEW_KEY, 'viewer']
-  ])('tells a viewer which role its key grants', async (key, role) => {
+  ])('tells a viewer which role its key grants, and where the console is', async (key, role) => {
     const c = await console_()
     const hello = await nextEvent<LiveHello>(viewer(c, key), 'hello')
-    expect(hello).toEqual({ role, version: expect.stringMatching(/^\d+\.\d+\.\d+$/) })
+    expect(hello).toEqual({
+      role,
+      version: expect.stringMatching(/^\d+\.\d+\.\d+$/),
+      ingest: { host: '127.0.0.1', port: c.addresses.ingest.port },
+      web: { host: '127.0.0.1', port: c.addresses.web.port },
+      viewUrl: `http://127.0.0.1:${c.addresses.web.port}/?key=${VIEW_KEY}`
+    })
+    // The operator's key is never in what a viewer is sent.
+    expect(JSON.stringify(hello)).not.toContain(ACCESS_KEY)
   })
 
   it('sends a snapshot on connect: devices, clients, the newest 200 reports in one event, and metrics', async () => {

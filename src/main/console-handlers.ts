@@ -1,0 +1,54 @@
+import type { ConsoleStatus } from '../shared/ipc-contract'
+import { IPC_EVENTS } from '../shared/ipc-contract'
+import type { LookoutConsole } from './core/console'
+import { RequestError } from './core/request-error'
+import type { ConsoleHandlers, WindowSender } from './ipc'
+
+export interface ConsoleHandlerDeps {
+  core: Pick<
+    LookoutConsole,
+    'info' | 'subscribeLive' | 'queryReports' | 'sendMessage' | 'messageStatus'
+  >
+  status: () => ConsoleStatus
+  clipboard: { writeText(text: string): void }
+}
+
+/**
+ * The desktop window's requests, answered by the console core. This is the adapter between the
+ * core and Electron (as Fiddle's is between fiddle-core and its windows); it never imports
+ * Electron itself, so it is tested against the real core with a typed fake of the window.
+ */
+export function createConsoleHandlers(deps: ConsoleHandlerDeps): ConsoleHandlers {
+  const feeds = new Map<number, () => void>()
+
+  return {
+    getStatus: async () => deps.status(),
+
+    // The window says it is listening by asking for its snapshot: events go to it only from
+    // then on (Fiddle's ready signal), and a reloaded window asks again and starts over.
+    openLive: async (sender) => {
+      feeds.get(sender.id)?.()
+      const { snapshot, unsubscribe } = deps.core.subscribeLive((event, payload) => {
+        if (!sender.isDestroyed()) sender.send(IPC_EVENTS[event], payload)
+      })
+      if (!feeds.has(sender.id)) sender.once('destroyed', () => closeFeed(sender))
+      feeds.set(sender.id, unsubscribe)
+      return snapshot
+    },
+
+    queryReports: async (_sender, query) => deps.core.queryReports(query),
+    sendMessage: async (_sender, request) => deps.core.sendMessage(request),
+    messageStatus: async (_sender, id) => deps.core.messageStatus(id),
+
+    copyViewUrl: async () => {
+      if (deps.status().state !== 'running')
+        throw new RequestError('not_running', 'the console is not running')
+      deps.clipboard.writeText(deps.core.info().viewUrl)
+    }
+  }
+
+  function closeFeed(sender: WindowSender): void {
+    feeds.get(sender.id)?.()
+    feeds.delete(sender.id)
+  }
+}

@@ -1,0 +1,66 @@
+import type { MessageAccepted, MessageStatus } from '../../../shared/api-types'
+import type { StoredReport } from '../../../shared/ingest-protocol'
+import type {
+  ConsoleInfo,
+  DeviceState,
+  HostMetrics,
+  LiveSnapshot,
+  MissedNotice,
+  PushClientState,
+  ReportQuery,
+  Role,
+  SendMessageRequest
+} from '../../../shared/live-events'
+
+/** The state of this UI's link to the console, as the header shows it. */
+export type LinkState =
+  | { state: 'connecting' }
+  | { state: 'live'; since: number }
+  /** Lost; retrying by itself. `message` says why the last try failed, when known. */
+  | { state: 'reconnecting'; since: number; message?: string }
+  /** The console said no (wrong key, too many tries): retrying would not help. */
+  | { state: 'refused'; reason: 'wrong_key' | 'no_key' | 'throttled'; message: string }
+  /** The desktop console could not start. */
+  | { state: 'failed'; message: string; hint?: string }
+
+export interface Hello extends ConsoleInfo {
+  role: Role
+  /** The desktop window (IPC), rather than a browser over the network. */
+  local: boolean
+}
+
+/** What a bridge tells the UI. A snapshot always comes before the live events that follow it. */
+export interface BridgeEvents {
+  hello(hello: Hello): void
+  snapshot(snapshot: LiveSnapshot): void
+  reports(reports: StoredReport[]): void
+  metrics(samples: HostMetrics[]): void
+  devices(devices: DeviceState[]): void
+  clients(clients: PushClientState[]): void
+  missed(notice: MissedNotice): void
+  link(link: LinkState): void
+}
+
+/**
+ * The one way the UI reaches the console: over IPC in the desktop window, over Socket.IO and
+ * the HTTP API in a browser. The panels never know which one they have.
+ */
+export interface ConsoleBridge {
+  readonly kind: 'desktop' | 'browser'
+  /** Starts the live feed; returns the function that stops it. */
+  connect(events: BridgeEvents): () => void
+  queryReports(query: ReportQuery): Promise<StoredReport[]>
+  sendMessage(request: SendMessageRequest): Promise<MessageAccepted>
+  messageStatus(id: string): Promise<MessageStatus>
+  copyViewUrl(): Promise<void>
+}
+
+/** An error the console answered, with its code (`bad_request`, `not_found`, …). */
+export class BridgeError extends Error {
+  constructor(
+    readonly code: string,
+    message: string
+  ) {
+    super(message)
+  }
+}

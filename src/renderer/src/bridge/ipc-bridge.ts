@@ -1,0 +1,80 @@
+import type { ConsoleIpcApi, ConsoleStatus } from '../../../shared/ipc-contract'
+import type { BridgeEvents, ConsoleBridge } from './console-bridge'
+
+/**
+ * The desktop window's bridge: the preload's `window.api`, over Electron IPC. The console runs
+ * in the same app, so the link is either up or the console failed to start.
+ */
+export class IpcBridge implements ConsoleBridge {
+  readonly kind = 'desktop'
+
+  constructor(private readonly api: ConsoleIpcApi) {}
+
+  connect(events: BridgeEvents): () => void {
+    let closed = false
+    // Live events are dropped while the window's feed is being (re)opened: the snapshot that
+    // answers holds them, and the main process sends nothing of the new feed before it.
+    let opening = false
+    const live =
+      <A>(deliver: (payload: A) => void) =>
+      (payload: A): void => {
+        if (!opening && !closed) deliver(payload)
+      }
+
+    const open = async (): Promise<void> => {
+      opening = true
+      try {
+        const snapshot = await this.api.openLive()
+        if (closed) return
+        opening = false
+        events.snapshot(snapshot)
+        events.link({ state: 'live', since: Date.now() })
+      } catch (error) {
+        opening = false
+        if (!closed) events.link({ state: 'failed', message: (error as Error).message })
+      }
+    }
+
+    let running = false
+    const onStatus = (status: ConsoleStatus): void => {
+      // The status comes from both getStatus() and the 'status' event: act on changes only.
+      if (closed || (running && status.state === 'running')) return
+      running = status.state === 'running'
+      if (status.state === 'starting') events.link({ state: 'connecting' })
+      else if (status.state === 'failed')
+        events.link({ state: 'failed', message: status.message, hint: status.hint })
+      else {
+        events.hello({ ...status.info, role: 'operator', local: true })
+        void open()
+      }
+    }
+
+    const offs = [
+      this.api.on('status', onStatus),
+      this.api.on('reports', live(events.reports)),
+      this.api.on('metrics', live(events.metrics)),
+      this.api.on('devices', live(events.devices)),
+      this.api.on('clients', live(events.clients)),
+      this.api.on(
+        'missed',
+        live((notice) => {
+          events.missed(notice)
+          void open() // an overloaded view starts over from a fresh snapshot
+        })
+      )
+    ]
+    events.link({ state: 'connecting' })
+    void this.api
+      .getStatus()
+      .then(onStatus, (error: Error) => events.link({ state: 'failed', message: error.message }))
+    return () => {
+      closed = true
+      for (const off of offs) off()
+    }
+  }
+
+  queryReports: ConsoleBridge['queryReports'] = (query) => this.api.queryReports(query)
+  sendMessage: ConsoleBridge['sendMessage'] = (request) => this.api.sendMessage(request)
+  messageStatus: ConsoleBridge['messageStatus'] = (id) => this.api.messageStatus(id)
+  copyViewUrl: ConsoleBridge['copyViewUrl'] = () => this.api.copyViewUrl()
+}

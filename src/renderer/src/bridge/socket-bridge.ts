@@ -1,0 +1,190 @@
+import { io, type Socket } from 'socket.io-client'
+
+import type { ApiErrorBody, MessageAccepted, MessageStatus } from '../../../shared/api-types'
+import type { Envelope } from '../../../shared/envelope'
+import type { StoredReport } from '../../../shared/ingest-protocol'
+import {
+  LIVE_NAMESPACE,
+  type LiveClientToServerEvents,
+  type LiveServerToClientEvents,
+  type LiveSnapshot,
+  type ReportQuery,
+  type SendMessageRequest
+} from '../../../shared/live-events'
+import { BridgeError, type BridgeEvents, type ConsoleBridge } from './console-bridge'
+
+type LiveSocket = Socket<LiveServerToClientEvents, LiveClientToServerEvents>
+
+/** The console answers a resync once a second at most. */
+const RESYNC_SPACING_MS = 1100
+
+/**
+ * A remote browser's bridge: `/live` over Socket.IO for the live view, the HTTP API for history
+ * and sending, both with the key the page was opened with.
+ *
+ * After every (re)connect the console sends `hello` and then the snapshot as its first
+ * `devices`, `clients`, `reports` and `metrics` events; they are gathered and handed on as one
+ * snapshot before any live event, so the screen never mixes a stale view with fresh updates.
+ */
+export class SocketBridge implements ConsoleBridge {
+  readonly kind = 'browser'
+  private viewUrl = ''
+
+  constructor(
+    private readonly origin: string,
+    private readonly key: string
+  ) {}
+
+  connect(events: BridgeEvents): () => void {
+    const socket: LiveSocket = io(this.origin + LIVE_NAMESPACE, {
+      auth: { key: this.key },
+      reconnectionDelay: 500,
+      reconnectionDelayMax: 5000
+    })
+    let gathering: Partial<LiveSnapshot> | null = null
+    let lastResync = 0
+    let resyncTimer: ReturnType<typeof setTimeout> | null = null
+    let lostSince = 0
+
+    socket.on('hello', (hello) => {
+      this.viewUrl = hello.viewUrl
+      gathering = {}
+      events.hello({ ...hello, local: false })
+    })
+    const part =
+      <K extends keyof LiveSnapshot>(name: K, deliver: (payload: LiveSnapshot[K]) => void) =>
+      (payload: LiveSnapshot[K]): void => {
+        if (gathering === null) {
+          deliver(payload)
+          return
+        }
+        gathering[name] = payload
+        const { devices, clients, reports, metrics } = gathering
+        if (devices && clients && reports && metrics) {
+          gathering = null
+          events.snapshot({ devices, clients, reports, metrics })
+          events.link({ state: 'live', since: Date.now() })
+        }
+      }
+    socket.on('devices', part('devices', events.devices))
+    socket.on('clients', part('clients', events.clients))
+    socket.on('reports', part('reports', events.reports))
+    socket.on('metrics', part('metrics', events.metrics))
+
+    const resync = (): void => {
+      if (resyncTimer !== null) return
+      const wait = Math.max(0, lastResync + RESYNC_SPACING_MS - Date.now())
+      resyncTimer = setTimeout(() => {
+        resyncTimer = null
+        lastResync = Date.now()
+        socket
+          .timeout(10_000)
+          .emit('resync', (error: Error | null, result?: Envelope<LiveSnapshot>) => {
+            if (error === null && result?.ok) events.snapshot(result.data)
+            else if (socket.connected) resync() // try again; a reconnect brings a snapshot anyway
+          })
+      }, wait)
+    }
+    socket.on('missed', (notice) => {
+      events.missed(notice)
+      resync()
+    })
+
+    socket.on('connect_error', (error) => {
+      const message = error.message
+      if (message === 'wrong key' || message.startsWith('a key is required')) {
+        socket.disconnect() // retrying with the same key cannot help
+        events.link({
+          state: 'refused',
+          reason: message === 'wrong key' ? 'wrong_key' : 'no_key',
+          message
+        })
+      } else if (message.startsWith('too many wrong keys')) {
+        socket.disconnect()
+        events.link({ state: 'refused', reason: 'throttled', message })
+      } else {
+        if (lostSince === 0) lostSince = Date.now()
+        events.link({ state: 'reconnecting', since: lostSince, message })
+      }
+    })
+    socket.on('connect', () => {
+      lostSince = 0
+    })
+    socket.on('disconnect', (reason) => {
+      if (reason === 'io client disconnect') return
+      gathering = null
+      lostSince = Date.now()
+      events.link({ state: 'reconnecting', since: lostSince, message: reason })
+    })
+
+    events.link({ state: 'connecting' })
+    return () => {
+      if (resyncTimer !== null) clearTimeout(resyncTimer)
+      socket.disconnect()
+    }
+  }
+
+  async queryReports(query: ReportQuery): Promise<StoredReport[]> {
+    const params = new URLSearchParams()
+    for (const [name, value] of Object.entries(query))
+      if (value !== undefined) params.set(name, String(value))
+    return this.request<StoredReport[]>(`/api/reports?${params}`)
+  }
+
+  sendMessage(request: SendMessageRequest): Promise<MessageAccepted> {
+    return this.request<MessageAccepted>('/api/messages', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(request)
+    })
+  }
+
+  messageStatus(id: string): Promise<MessageStatus> {
+    return this.request<MessageStatus>(`/api/messages/${encodeURIComponent(id)}`)
+  }
+
+  async copyViewUrl(): Promise<void> {
+    await copyText(this.viewUrl)
+  }
+
+  private async request<T>(path: string, init: RequestInit = {}): Promise<T> {
+    let response: Response
+    try {
+      response = await fetch(this.origin + path, {
+        ...init,
+        headers: { ...init.headers, authorization: `Bearer ${this.key}` }
+      })
+    } catch {
+      throw new BridgeError('unreachable', 'the console cannot be reached')
+    }
+    const body = (await response.json().catch(() => null)) as unknown
+    if (!response.ok) {
+      const error = body as Partial<ApiErrorBody> | null
+      throw new BridgeError(
+        error?.error ?? `http_${response.status}`,
+        error?.message ?? `the console answered ${response.status}`
+      )
+    }
+    return body as T
+  }
+}
+
+/**
+ * The Clipboard API needs a secure context, which a console on the LAN over plain HTTP is not;
+ * there the older copy command still works from a click.
+ */
+async function copyText(text: string): Promise<void> {
+  if (window.isSecureContext && navigator.clipboard !== undefined) {
+    await navigator.clipboard.writeText(text)
+    return
+  }
+  const area = document.createElement('textarea')
+  area.value = text
+  area.setAttribute('readonly', '')
+  area.className = 'offscreen'
+  document.body.append(area)
+  area.select()
+  const copied = document.execCommand('copy')
+  area.remove()
+  if (!copied) throw new BridgeError('clipboard', 'the browser did not allow copying')
+}

@@ -1,0 +1,96 @@
+import ReactEChartsCore from 'echarts-for-react/esm/core'
+import { useEffect, useRef } from 'react'
+
+import { useColorScheme } from '../hooks/use-color-scheme'
+import { chartTheme, echarts } from './echarts'
+
+export interface LineSeries {
+  name: string
+  /** [time, value] pairs, oldest first. */
+  data: Array<[number, number]>
+}
+
+export interface LineChartProps {
+  series: LineSeries[]
+  /** Fixed y range (CPU load is 0–100); otherwise it follows the data. */
+  yMax?: number
+  /** The x axis shows this window up to `until` (a rolling window), else the data's span. */
+  window?: { ms: number; until: number }
+  unit?: string
+  height: number
+  label: string
+  testId: string
+}
+
+/**
+ * A time-series line chart. The chart is created once and given new data with setOption, so a
+ * chart updated every second never flickers or loses its tooltip. After each update the
+ * container carries what the chart itself holds (`data-series`, `data-last-time`): what the
+ * end-to-end tests read, since a canvas has no DOM to inspect.
+ */
+export function LineChart(props: LineChartProps): React.JSX.Element {
+  const scheme = useColorScheme()
+  const colors = chartTheme(scheme)
+  const chart = useRef<ReactEChartsCore>(null)
+
+  const option = {
+    animation: false,
+    backgroundColor: 'transparent',
+    textStyle: { color: colors.text },
+    grid: { left: 44, right: 12, top: props.series.length > 1 ? 32 : 12, bottom: 28 },
+    legend: {
+      show: props.series.length > 1,
+      type: 'scroll',
+      top: 0,
+      textStyle: { color: colors.text }
+    },
+    tooltip: { trigger: 'axis', valueFormatter: (v: number) => `${v}${props.unit ?? ''}` },
+    xAxis: {
+      type: 'time',
+      min: props.window ? props.window.until - props.window.ms : undefined,
+      max: props.window?.until,
+      axisLine: { lineStyle: { color: colors.line } },
+      splitLine: { show: false }
+    },
+    yAxis: {
+      type: 'value',
+      min: 0,
+      max: props.yMax,
+      axisLabel: { formatter: `{value}${props.unit ?? ''}` },
+      splitLine: { lineStyle: { color: colors.line } }
+    },
+    series: props.series.map((s) => ({
+      name: s.name,
+      type: 'line',
+      showSymbol: false,
+      data: s.data
+    }))
+  }
+
+  // The instance is created asynchronously on mount: until it exists there is nothing to read.
+  useEffect(() => {
+    const element = chart.current?.ele
+    const shown = (
+      chart.current?.getEchartsInstance()?.getOption() as
+        { series?: Array<{ data?: Array<[number, number]> }> } | undefined
+    )?.series
+    if (element === undefined || shown === undefined) return
+    element.dataset.series = String(shown.length)
+    element.dataset.lastTime = String(shown[0]?.data?.at(-1)?.[0] ?? '')
+  })
+
+  return (
+    <ReactEChartsCore
+      ref={chart}
+      echarts={echarts}
+      option={option}
+      notMerge={false}
+      replaceMerge={['series']}
+      lazyUpdate
+      style={{ height: props.height, width: '100%' }}
+      role="img"
+      aria-label={props.label}
+      data-testid={props.testId}
+    />
+  )
+}

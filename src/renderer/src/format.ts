@@ -1,0 +1,57 @@
+// Times, numbers and sizes in the user's language (the UI language decides the locale).
+
+const units: Array<[Intl.RelativeTimeFormatUnit, number]> = [
+  ['day', 86_400_000],
+  ['hour', 3_600_000],
+  ['minute', 60_000],
+  ['second', 1000]
+]
+
+/** "3 sec. ago", "2 hr. ago", "刚刚"… */
+export function formatAgo(ms: number, lng: string): string {
+  const rtf = new Intl.RelativeTimeFormat(lng, { numeric: 'auto', style: 'short' })
+  const age = Math.max(0, ms)
+  for (const [unit, size] of units) {
+    if (age >= size || unit === 'second') return rtf.format(-Math.floor(age / size), unit)
+  }
+  return rtf.format(0, 'second')
+}
+
+export function formatTime(time: number, lng: string): string {
+  return new Intl.DateTimeFormat(lng, {
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hour12: false
+  }).format(time)
+}
+
+/** Time with milliseconds, for the feed. */
+export function formatPreciseTime(time: number, lng: string): string {
+  return new Intl.DateTimeFormat(lng, {
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    fractionalSecondDigits: 3,
+    hour12: false
+  }).format(time)
+}
+
+export function formatDateTime(time: number, lng: string): string {
+  return new Intl.DateTimeFormat(lng, { dateStyle: 'short', timeStyle: 'medium' }).format(time)
+}
+
+export function formatNumber(n: number, lng: string, digits = 0): string {
+  return new Intl.NumberFormat(lng, { maximumFractionDigits: digits }).format(n)
+}
+
+export function formatBytes(bytes: number, lng: string): string {
+  const steps = ['B', 'KB', 'MB', 'GB', 'TB']
+  let value = bytes
+  let i = 0
+  while (value >= 1024 && i < steps.length - 1) {
+    value /= 1024
+    i++
+  }
+  return `${formatNumber(value, lng, value < 10 ? 1 : 0)} ${steps[i]}`
+}

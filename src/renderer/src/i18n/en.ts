@@ -1,0 +1,127 @@
+/** English: the source language. Every other language has exactly these keys (type-checked). */
+export const en = {
+  app: { title: 'Lookout', version: 'v{{version}}' },
+  language: { label: 'Language' },
+  link: {
+    local: 'Local console',
+    live: 'Live',
+    connecting: 'Connecting…',
+    reconnecting: 'Reconnecting… (lost {{age}})',
+    refused: 'Refused',
+    failed: 'Console stopped',
+    stale: 'Link lost {{age}} — showing the data as of {{time}}; reconnecting by itself.',
+    resynced: 'This view missed {{count}} reports ({{reason}}) and was refreshed.',
+    reason_slow: 'the link was too slow',
+    reason_overload: 'more arrived than a view can show'
+  },
+  header: {
+    ingest: 'Devices report to',
+    remoteView: 'Remote view (read-only)',
+    show: 'Show',
+    hide: 'Hide',
+    copy: 'Copy',
+    copied: 'Copied',
+    copyFailed: 'Could not copy',
+    devices: 'Devices online',
+    rate: 'Reports/s',
+    viewers: 'Viewers',
+    clients: 'Push clients online',
+    role_operator: 'Operator',
+    role_viewer: 'Read-only'
+  },
+  key: {
+    title: 'Open the Lookout console',
+    prompt: 'Enter the key you were given: the view key to watch, the access key to operate.',
+    label: 'Key',
+    submit: 'Open',
+    wrong_key: 'That key is wrong.',
+    no_key: 'A key is required.',
+    throttled: 'Too many wrong keys from this address. {{message}}'
+  },
+  failed: {
+    title: 'The console could not start',
+    retry: 'Fix the cause and restart Lookout.'
+  },
+  loading: 'Connecting to the console…',
+  devices: {
+    title: 'Devices',
+    filter: 'Filter devices',
+    empty: 'No device has reported yet. Point a device at TCP {{address}}.',
+    noMatch: 'No device matches “{{filter}}”.',
+    online: 'Online',
+    offline: 'Offline',
+    id: 'Device',
+    identity: 'Identity',
+    lastSeen: 'Last seen',
+    perMinute: 'Reports/min',
+    stale: 'No report for {{age}}'
+  },
+  feed: {
+    title: 'Report feed',
+    pause: 'Pause',
+    resume: 'Resume',
+    newWhilePaused: '{{count}} new',
+    allDevices: 'All devices',
+    filterDevice: 'Show device',
+    empty: 'Waiting for reports…',
+    emptyFiltered: 'No report from {{device}} in the feed.',
+    rows: '{{formatted}} reports kept',
+    time: 'Time',
+    device: 'Device',
+    payload: 'Report',
+    expand: 'Show the whole report',
+    collapse: 'Hide'
+  },
+  host: {
+    title: 'Host',
+    cpu: 'CPU per core',
+    core: 'Core {{n}}',
+    memory: 'Memory',
+    memoryUsed: '{{used}} of {{total}}',
+    total: 'All cores',
+    empty: 'Waiting for the first host sample…',
+    sampleAge: 'Sampled {{age}}'
+  },
+  detail: {
+    title: 'Device {{id}}',
+    close: 'Close',
+    field: 'Field',
+    range: 'Range',
+    range_15m: 'Last 15 minutes',
+    range_1h: 'Last hour',
+    range_6h: 'Last 6 hours',
+    range_24h: 'Last 24 hours',
+    loading: 'Loading history…',
+    noNumeric: 'This device’s reports have no numeric field to chart.',
+    noData: 'No report in this range.',
+    points: '{{count}} points',
+    latest: 'Latest report',
+    error: 'Could not load the history: {{message}}'
+  },
+  push: {
+    title: 'Push clients',
+    empty: 'No push client has registered yet.',
+    uid: 'Client',
+    token: 'Token',
+    since: 'Connected',
+    lastReceipt: 'Last receipt',
+    none: '—',
+    send: 'Send a message',
+    to: 'To',
+    toAll: 'All clients',
+    message: 'Message (text or JSON)',
+    submit: 'Send',
+    sending: 'Sending…',
+    sent: 'Message {{id}}',
+    failed: 'Not sent: {{message}}',
+    state_queued: 'queued',
+    state_sent: 'sent',
+    state_delivered: 'delivered',
+    state_expired: 'expired',
+    state_dropped: 'dropped',
+    readOnly: 'Sending needs the access key.'
+  },
+  time: { never: 'never' }
+}
+
+export type Messages = typeof en

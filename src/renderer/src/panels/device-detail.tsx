@@ -1,0 +1,190 @@
+import { useEffect, useMemo, useState } from 'react'
+import { useTranslation } from 'react-i18next'
+
+import type { StoredReport } from '../../../shared/ingest-protocol'
+import { LineChart } from '../charts/line-chart'
+import { formatAgo, formatDateTime } from '../format'
+import { useBridge, useConsoleView } from '../hooks/use-console'
+import { useNow } from '../hooks/use-now'
+import { payloadOf } from './feed-panel'
+
+const RANGES = { '15m': 15 * 60_000, '1h': 3_600_000, '6h': 6 * 3_600_000, '24h': 86_400_000 }
+type Range = keyof typeof RANGES
+const HISTORY_LIMIT = 10_000
+
+/** Numeric fields of a report's payload, nested ones as `a.b` (one level down). */
+export function numericFields(report: StoredReport): string[] {
+  const fields: string[] = []
+  for (const [name, value] of Object.entries(payloadOf(report))) {
+    if (name === 'seq' || name === 'ts') continue
+    if (typeof value === 'number' && Number.isFinite(value)) fields.push(name)
+    else if (typeof value === 'object' && value !== null && !Array.isArray(value))
+      for (const [inner, v] of Object.entries(value as Record<string, unknown>))
+        if (typeof v === 'number' && Number.isFinite(v)) fields.push(`${name}.${inner}`)
+  }
+  return fields
+}
+
+function valueAt(report: StoredReport, field: string): number | undefined {
+  let value: unknown = report
+  for (const part of field.split('.')) value = (value as Record<string, unknown> | null)?.[part]
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined
+}
+
+type History =
+  | { state: 'loading' }
+  | { state: 'error'; message: string }
+  | { state: 'ready'; reports: StoredReport[] }
+
+/** One device: any numeric field charted over a chosen range, and its latest report. */
+export function DeviceDetail(props: { device: string; onClose: () => void }): React.JSX.Element {
+  const { t, i18n } = useTranslation()
+  const bridge = useBridge()
+  const { devices, feedVersion, feed } = useConsoleView()
+  const now = useNow()
+  const lng = i18n.resolvedLanguage ?? 'en'
+  const [range, setRange] = useState<Range>('15m')
+  const [history, setHistory] = useState<History>({ state: 'loading' })
+  const [field, setField] = useState<string | null>(null)
+  const state = devices.find((d) => d.id === props.device)
+
+  // Reload when the range changes, and when the device reports again (at most every 5 s).
+  const reloadTick = Math.floor(now / 5000)
+  const lastSeen = state?.lastSeen ?? 0
+  useEffect(() => {
+    let cancelled = false
+    bridge
+      .queryReports({
+        device: props.device,
+        since: Date.now() - RANGES[range],
+        limit: HISTORY_LIMIT
+      })
+      .then(
+        (reports) => !cancelled && setHistory({ state: 'ready', reports }),
+        (error: Error) => !cancelled && setHistory({ state: 'error', message: error.message })
+      )
+    return () => {
+      cancelled = true
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [bridge, props.device, range, lastSeen > 0 ? reloadTick : 0])
+
+  // The newest report: from the feed when it is there (fresher), else from history.
+  const latest = useMemo(() => {
+    for (let i = 0; i < Math.min(feed.size, 5000); i++) {
+      const r = feed.at(i)
+      if (r?.device === props.device) return r
+    }
+    return history.state === 'ready' ? history.reports[0] : undefined
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [feed, feedVersion, props.device, history])
+
+  const fields = latest ? numericFields(latest) : []
+  const chosen = field !== null && fields.includes(field) ? field : fields[0]
+  const points =
+    history.state === 'ready' && chosen !== undefined
+      ? history.reports
+          .map((r): [number, number] | null => {
+            const v = valueAt(r, chosen)
+            return v === undefined ? null : [r.time, v]
+          })
+          .filter((p): p is [number, number] => p !== null)
+          .reverse()
+      : []
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent): void => {
+      if (e.key === 'Escape') props.onClose()
+    }
+    window.addEventListener('keydown', onKey)
+    return () => window.removeEventListener('keydown', onKey)
+  }, [props])
+
+  return (
+    <div className="overlay" onClick={props.onClose}>
+      <section
+        className="panel detail"
+        role="dialog"
+        aria-modal="true"
+        aria-label={t('detail.title', { id: props.device })}
+        data-testid="device-detail"
+        onClick={(e) => e.stopPropagation()}
+      >
+        <div className="panel-bar">
+          <h2>
+            {state && <span className={`dot ${state.online ? 'dot-online' : 'dot-offline'}`} />}{' '}
+            {t('detail.title', { id: props.device })}
+          </h2>
+          <div className="panel-tools">
+            {state && <span className="muted">{formatAgo(now - state.lastSeen, lng)}</span>}
+            <button type="button" onClick={props.onClose}>
+              {t('detail.close')}
+            </button>
+          </div>
+        </div>
+        <div className="panel-body">
+          <div className="form-row">
+            <label>
+              {t('detail.field')}{' '}
+              <select
+                value={chosen ?? ''}
+                onChange={(e) => setField(e.target.value)}
+                disabled={fields.length === 0}
+              >
+                {fields.map((f) => (
+                  <option key={f} value={f}>
+                    {f}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              {t('detail.range')}{' '}
+              <select value={range} onChange={(e) => setRange(e.target.value as Range)}>
+                {(Object.keys(RANGES) as Range[]).map((r) => (
+                  <option key={r} value={r}>
+                    {t(`detail.range_${r}`)}
+                  </option>
+                ))}
+              </select>
+            </label>
+            {history.state === 'ready' && (
+              <span className="muted">{t('detail.points', { count: points.length })}</span>
+            )}
+          </div>
+          {history.state === 'loading' && <p className="empty">{t('detail.loading')}</p>}
+          {history.state === 'error' && (
+            <p className="error" role="alert">
+              {t('detail.error', { message: history.message })}
+            </p>
+          )}
+          {history.state === 'ready' &&
+            (fields.length === 0 ? (
+              <p className="empty">{t('detail.noNumeric')}</p>
+            ) : points.length === 0 ? (
+              <p className="empty">{t('detail.noData')}</p>
+            ) : (
+              <LineChart
+                series={[{ name: chosen!, data: points }]}
+                window={{ ms: RANGES[range], until: now }}
+                height={260}
+                label={`${props.device} ${chosen}`}
+                testId="device-chart"
+              />
+            ))}
+          <h3 className="sub">{t('detail.latest')}</h3>
+          {latest ? (
+            <>
+              <p className="muted">{formatDateTime(latest.time, lng)}</p>
+              <pre className="json" data-testid="latest-report">
+                {JSON.stringify(latest, null, 2)}
+              </pre>
+            </>
+          ) : (
+            <p className="empty">{t('feed.empty')}</p>
+          )}
+        </div>
+      </section>
+    </div>
+  )
+}

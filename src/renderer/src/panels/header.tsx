@@ -1,0 +1,140 @@
+import { useState } from 'react'
+import { useTranslation } from 'react-i18next'
+
+import { formatAgo, formatNumber } from '../format'
+import { useBridge, useConsoleView } from '../hooks/use-console'
+import { useNow } from '../hooks/use-now'
+import { LANGUAGES } from '../i18n'
+import { LinkBadge } from './link-badge'
+
+/** Where devices report, the remote-view URL, the counts, the link and the language. */
+export function Header(): React.JSX.Element {
+  const { t, i18n } = useTranslation()
+  const view = useConsoleView()
+  const now = useNow()
+  const lng = i18n.resolvedLanguage ?? 'en'
+  const hello = view.hello
+  const online = view.devices.filter((d) => d.online).length
+  const clientsOnline = view.clients.filter((c) => c.online).length
+  const latest = view.metrics.at(-1)
+  // Counters come with live samples only; one older than a few seconds is not current.
+  const counters = latest?.console !== undefined && now - latest.time < 5000 ? latest.console : null
+
+  return (
+    <header className="header">
+      <div className="brand">
+        <img src="./icon.svg" alt="" width={28} height={28} />
+        <h1>{t('app.title')}</h1>
+        {hello && <span className="muted">{t('app.version', { version: hello.version })}</span>}
+      </div>
+      {hello && (
+        <dl className="addresses">
+          <div>
+            <dt>{t('header.ingest')}</dt>
+            <dd data-testid="ingest-address">
+              TCP {hello.ingest.host}:{hello.ingest.port}
+            </dd>
+          </div>
+          <div>
+            <dt>{t('header.remoteView')}</dt>
+            <dd>
+              <ViewUrl url={hello.viewUrl} />
+            </dd>
+          </div>
+        </dl>
+      )}
+      <ul className="tiles" aria-label="counts">
+        <Tile label={t('header.devices')} testId="count-devices">
+          {formatNumber(online, lng)} / {formatNumber(view.devices.length, lng)}
+        </Tile>
+        <Tile label={t('header.rate')} testId="count-rate" stale={counters === null}>
+          {counters === null ? '—' : formatNumber(counters.reportsPerSecond, lng)}
+        </Tile>
+        <Tile label={t('header.viewers')} testId="count-viewers" stale={counters === null}>
+          {counters === null ? '—' : formatNumber(counters.viewers, lng)}
+        </Tile>
+        <Tile label={t('header.clients')} testId="count-clients">
+          {formatNumber(clientsOnline, lng)} / {formatNumber(view.clients.length, lng)}
+        </Tile>
+      </ul>
+      <div className="header-end">
+        <LinkBadge />
+        {hello && (
+          <span className={`role role-${hello.role}`} data-testid="role">
+            {t(`header.role_${hello.role}`)}
+          </span>
+        )}
+        <label className="language">
+          <span className="sr-only">{t('language.label')}</span>
+          <select
+            value={lng}
+            onChange={(e) => void i18n.changeLanguage(e.target.value)}
+            aria-label={t('language.label')}
+          >
+            {LANGUAGES.map((l) => (
+              <option key={l.code} value={l.code}>
+                {l.label}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      {latest && (
+        <span className="sr-only">
+          {t('host.sampleAge', { age: formatAgo(now - latest.time, lng) })}
+        </span>
+      )}
+    </header>
+  )
+}
+
+function Tile(props: {
+  label: string
+  testId: string
+  stale?: boolean
+  children: React.ReactNode
+}): React.JSX.Element {
+  return (
+    <li className={`tile${props.stale ? ' stale' : ''}`}>
+      <span className="tile-value" data-testid={props.testId}>
+        {props.children}
+      </span>
+      <span className="tile-label">{props.label}</span>
+    </li>
+  )
+}
+
+/** The read-only URL, its key masked until asked for; copying works either way. */
+function ViewUrl({ url }: { url: string }): React.JSX.Element {
+  const { t } = useTranslation()
+  const bridge = useBridge()
+  const [shown, setShown] = useState(false)
+  const [copy, setCopy] = useState<'idle' | 'copied' | 'failed'>('idle')
+  const masked = url.replace(/key=[^&]*/, 'key=••••••••')
+
+  const onCopy = async (): Promise<void> => {
+    try {
+      await bridge.copyViewUrl()
+      setCopy('copied')
+    } catch {
+      setCopy('failed')
+    }
+    setTimeout(() => setCopy('idle'), 2000)
+  }
+
+  return (
+    <span className="view-url">
+      <code data-testid="view-url">{shown ? url : masked}</code>
+      <button type="button" className="link" onClick={() => setShown(!shown)}>
+        {shown ? t('header.hide') : t('header.show')}
+      </button>
+      <button type="button" onClick={() => void onCopy()}>
+        {copy === 'copied'
+          ? t('header.copied')
+          : copy === 'failed'
+            ? t('header.copyFailed')
+            : t('header.copy')}
+      </button>
+    </span>
+  )
+}

@@ -1,0 +1,35 @@
+import { useTranslation } from 'react-i18next'
+
+import { formatAgo, formatTime } from '../format'
+import { useConsoleView } from '../hooks/use-console'
+import { useNow } from '../hooks/use-now'
+
+const MISSED_SHOWN_MS = 8000
+
+/**
+ * Says plainly when the screen is not current: the link is down (and since when the data is),
+ * or the view missed reports and was refreshed.
+ */
+export function LinkBanner(): React.JSX.Element | null {
+  const { t, i18n } = useTranslation()
+  const { link, lastEventAt, missed } = useConsoleView()
+  const now = useNow()
+  const lng = i18n.resolvedLanguage ?? 'en'
+  if (link.state === 'reconnecting')
+    return (
+      <div className="banner banner-warn" role="alert" data-testid="stale-banner">
+        {t('link.stale', {
+          age: formatAgo(now - link.since, lng),
+          time: lastEventAt === null ? '—' : formatTime(lastEventAt, lng)
+        })}
+        {link.message && <span className="muted"> ({link.message})</span>}
+      </div>
+    )
+  if (missed !== null && now - missed.at < MISSED_SHOWN_MS)
+    return (
+      <div className="banner banner-info" role="status" data-testid="missed-banner">
+        {t('link.resynced', { count: missed.reports, reason: t(`link.reason_${missed.reason}`) })}
+      </div>
+    )
+  return null
+}

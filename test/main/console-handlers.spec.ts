@@ -1,0 +1,273 @@
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
+
+import { createConsoleHandlers } from '../../src/main/console-handlers'
+import { registerIpcHandlers } from '../../src/main/ipc'
+import type { StoredReport } from '../../src/shared/ingest-protocol'
+import type {
+  ConsoleIpcApi,
+  ConsoleStatus,
+  IpcEventListener,
+  IpcEventName
+} from '../../src/shared/ipc-contract'
+import type { HostMetrics, ReportQuery } from '../../src/shared/live-events'
+import type { PushMessage } from '../../src/shared/push-events'
+import {
+  ACCESS_KEY,
+  eventually,
+  liveClient,
+  nextEvent,
+  pushClient,
+  startConsole,
+  VIEW_KEY,
+  type RunningConsole
+} from '../support/console'
+import { createElectronFake, type FakeWebContents } from '../support/electron-fake'
+import { LineClient } from '../support/line-client'
+import { tempDirs } from '../support/temp-dir'
+
+// The desktop window's requests end to end: the real preload api, the fake Electron IPC between
+// them, and the handlers answered by a real console core on free ports with a temp data dir.
+const electron = vi.hoisted(() => ({ fake: undefined as unknown }))
+vi.mock('electron', () => electron.fake as object)
+const fake = createElectronFake()
+electron.fake = fake
+
+let api: ConsoleIpcApi
+beforeAll(async () => {
+  await import('../../src/preload/index')
+  api = fake.exposed.get('api') as ConsoleIpcApi
+})
+
+const dirs = tempDirs()
+const consoles: RunningConsole[] = []
+const closers: Array<() => void> = []
+let window: FakeWebContents
+
+beforeEach(() => {
+  fake.ipcMain.handlers.clear()
+  window = fake.openWindow()
+})
+
+afterEach(async () => {
+  window.destroy()
+  for (const close of closers.splice(0)) close()
+  await Promise.all(consoles.splice(0).map((c) => c.stop()))
+  await dirs.cleanup()
+})
+
+interface Wired {
+  c: RunningConsole
+  clipboard: { texts: string[]; writeText(text: string): void }
+  setStatus(status: ConsoleStatus): void
+}
+
+/** A real console whose handlers answer the window's IPC, as src/main/index.ts wires them. */
+async function wired(deps: Parameters<typeof startConsole>[2] = {}): Promise<Wired> {
+  const c = await startConsole(await dirs.make(), {}, deps)
+  consoles.push(c)
+  let status: ConsoleStatus = { state: 'running', info: c.core.info(), dataDir: c.dataDir }
+  const clipboard = {
+    texts: [] as string[],
+    writeText(text: string) {
+      this.texts.push(text)
+    }
+  }
+  registerIpcHandlers(
+    fake.ipcMain,
+    createConsoleHandlers({ core: c.core, status: () => status, clipboard })
+  )
+  return { c, clipboard, setStatus: (next) => (status = next) }
+}
+
+/** Everything the renderer receives of one live event, from now until the test ends. */
+function collect<E extends IpcEventName>(event: E): Array<Parameters<IpcEventListener<E>>[0]> {
+  const got: Array<Parameters<IpcEventListener<E>>[0]> = []
+  closers.push(api.on(event, (payload) => got.push(payload)))
+  return got
+}
+
+async function device(c: RunningConsole): Promise<LineClient> {
+  const d = await LineClient.connect(c.addresses.ingest.port)
+  closers.push(() => d.close())
+  return d
+}
+
+const seqs = (batches: StoredReport[][]): Array<number | undefined> =>
+  batches.flatMap((b) => b.map((r) => r.seq))
+
+/** Waits for a live sample (one with the console's counters) that `match` accepts. */
+async function sampleWhere(
+  samples: HostMetrics[][],
+  match: (viewers: number) => boolean,
+  what: string
+): Promise<void> {
+  await eventually(
+    () => samples.flat().some((s) => s.console !== undefined && match(s.console.viewers)),
+    what,
+    4000
+  )
+}
+
+describe('the desktop window’s IPC, answered by the console core', () => {
+  it('answers openLive with the snapshot, then sends what devices report over TCP as live events', async () => {
+    const { c } = await wired()
+    const d = await device(c)
+    d.send({ device: 'pump-7', seq: 1 })
+    await d.waitForReplies(1)
+
+    const reports = collect('reports')
+    const devices = collect('devices')
+    const snapshot = await api.openLive()
+    expect(snapshot.reports).toEqual([
+      { device: 'pump-7', seq: 1, time: expect.any(Number), identity: expect.any(String) }
+    ])
+    expect(snapshot.devices.map((x) => [x.id, x.online, x.reports])).toEqual([['pump-7', true, 1]])
+    expect(snapshot.clients).toEqual([])
+    expect(snapshot.metrics[0]).toEqual({
+      time: expect.any(Number),
+      cpus: [12.5, 40],
+      cpu: 26.3,
+      mem: { used: 1_000, total: 4_000 }
+    })
+
+    d.send({ device: 'pump-7', seq: 2 }, { device: 'valve-2', seq: 1 })
+    await d.waitForReplies(3)
+    await eventually(() => seqs(reports).length === 2, 'the two live reports')
+    // The one in the snapshot is not sent again; the new ones come once each, in order.
+    expect(reports.flat().map((r) => [r.device, r.seq])).toEqual([
+      ['pump-7', 2],
+      ['valve-2', 1]
+    ])
+    await eventually(() => devices.flat().some((x) => x.id === 'valve-2'), 'valve-2 announced')
+  })
+
+  it('replaces the feed when the same window opens it again (a reload): no event twice', async () => {
+    const { c } = await wired()
+    const reports = collect('reports')
+    const metrics = collect('metrics')
+    await api.openLive()
+    await api.openLive()
+
+    const d = await device(c)
+    d.send({ device: 'pump-7', seq: 1 })
+    await d.waitForReplies(1)
+    await eventually(() => reports.length > 0, 'the live report')
+    d.send({ device: 'pump-7', seq: 2 })
+    await d.waitForReplies(2)
+    await eventually(() => seqs(reports).includes(2), 'the second live report')
+    // Copies of one batch to two feeds would arrive together: both are in by now.
+    expect(seqs(reports)).toEqual([1, 2])
+    await sampleWhere(metrics, () => true, 'a live sample')
+    expect(metrics.flat().filter((s) => s.console !== undefined)[0]!.console!.viewers).toBe(1)
+  })
+
+  it('closes the feed of a destroyed window: it is no longer a viewer and is sent nothing', async () => {
+    const { c } = await wired()
+    const reports = collect('reports')
+    const metrics = collect('metrics')
+    await api.openLive()
+    const browser = liveClient(c, VIEW_KEY)
+    closers.push(() => browser.close())
+    const browserMetrics: HostMetrics[][] = []
+    const browserReports: StoredReport[][] = []
+    browser.on('metrics', (m) => browserMetrics.push(m))
+    await nextEvent(browser, 'hello')
+    browser.on('reports', (r) => browserReports.push(r))
+    await sampleWhere(metrics, (n) => n === 2, 'the window and the browser counted')
+
+    window.destroy()
+    const receivedBefore = reports.length + metrics.length
+    browserMetrics.length = 0
+    await sampleWhere(browserMetrics, (n) => n === 1, 'only the browser counted')
+    const d = await device(c)
+    d.send({ device: 'pump-7', seq: 1 })
+    await eventually(() => seqs(browserReports).includes(1), 'the report on the browser')
+    expect(reports.length + metrics.length).toBe(receivedBefore)
+  })
+
+  it('validates a report query and answers stored reports newest first', async () => {
+    const { c } = await wired()
+    for (const bad of [{ limit: 0 }, { limit: 'x' }, { limit: 5, colour: 'red' }, null]) {
+      await expect(api.queryReports(bad as unknown as ReportQuery)).rejects.toMatchObject({
+        code: 'bad_request',
+        message: expect.any(String)
+      })
+    }
+    await expect(api.queryReports({ limit: 0 })).rejects.toThrow('limit: must be at least 1')
+
+    const d = await device(c)
+    for (let seq = 1; seq <= 4; seq++) {
+      d.send({ device: seq % 2 === 0 ? 'even' : 'odd', seq })
+      await d.waitForReplies(seq)
+    }
+    expect((await api.queryReports({})).map((r) => r.seq)).toEqual([4, 3, 2, 1])
+    expect((await api.queryReports({ device: 'odd', limit: 1 })).map((r) => r.seq)).toEqual([3])
+  })
+
+  it('sends a message to a registered push client and shows its status; an unknown uid is not_found', async () => {
+    const { c } = await wired()
+    await expect(api.sendMessage({ to: 'nobody', data: 'hello?' })).rejects.toMatchObject({
+      code: 'not_found'
+    })
+    await expect(api.messageStatus('no-such-message')).rejects.toMatchObject({
+      code: 'not_found'
+    })
+
+    const phone = pushClient(c)
+    closers.push(() => phone.close())
+    const inbox: PushMessage[] = []
+    phone.on('message', (message, ack) => {
+      inbox.push(message)
+      ack()
+    })
+    const registered = await phone.timeout(5000).emitWithAck('register', { uid: 'phone-1' })
+    expect(registered.ok).toBe(true)
+
+    const sent = await api.sendMessage({ to: 'phone-1', data: { text: 'shift change at 14:00' } })
+    expect(sent).toEqual({ id: expect.any(String), recipients: ['phone-1'] })
+    await eventually(() => inbox.length === 1, 'the message on the phone')
+    expect(inbox[0]).toMatchObject({ id: sent.id, data: { text: 'shift change at 14:00' } })
+    await eventually(
+      async () => (await api.messageStatus(sent.id)).recipients[0]?.state === 'delivered',
+      'delivered'
+    )
+    expect(await api.messageStatus(sent.id)).toMatchObject({
+      id: sent.id,
+      broadcast: false,
+      recipients: [{ uid: 'phone-1', state: 'delivered', deliveredAt: expect.any(Number) }]
+    })
+  })
+
+  it('copies the view URL, with the view key and never the access key', async () => {
+    const { c, clipboard, setStatus } = await wired()
+    await api.copyViewUrl()
+    expect(clipboard.texts).toEqual([c.core.info().viewUrl])
+    expect(clipboard.texts[0]).toContain(`key=${encodeURIComponent(VIEW_KEY)}`)
+    expect(clipboard.texts[0]).not.toContain(ACCESS_KEY)
+
+    setStatus({ state: 'starting' })
+    await expect(api.copyViewUrl()).rejects.toMatchObject({ code: 'not_running' })
+    expect(clipboard.texts).toHaveLength(1)
+  })
+
+  it('sends the window nothing before openLive, then metrics events counting it among the viewers', async () => {
+    const { c } = await wired()
+    const metrics = collect('metrics')
+    const browser = liveClient(c, VIEW_KEY)
+    closers.push(() => browser.close())
+    const browserMetrics: HostMetrics[][] = []
+    browser.on('metrics', (m) => browserMetrics.push(m))
+    await sampleWhere(browserMetrics, (n) => n === 1, 'a sample counting the browser alone')
+    expect(metrics).toEqual([]) // the window has not said it is listening
+
+    await api.openLive()
+    await sampleWhere(metrics, (n) => n === 2, 'a sample counting the window too')
+    expect(metrics.flat().filter((s) => s.console !== undefined)[0]).toEqual({
+      time: expect.any(Number),
+      cpus: [12.5, 40],
+      cpu: 26.3,
+      mem: { used: 1_000, total: 4_000 },
+      console: { reportsPerSecond: 0, viewers: 2 }
+    })
+  })
+})
