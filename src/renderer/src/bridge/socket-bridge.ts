@@ -110,16 +110,22 @@ export class SocketBridge implements ConsoleBridge {
     socket.on('connect', () => {
       lostSince = 0
     })
+    let reconnectTimer: ReturnType<typeof setTimeout> | null = null
     socket.on('disconnect', (reason) => {
       if (reason === 'io client disconnect') return
       gathering = null
       lostSince = Date.now()
       events.link({ state: 'reconnecting', since: lostSince, message: reason })
+      // Socket.IO retries by itself after a lost transport, but not when the console closed
+      // the session (e.g. while it restarts): the screen must not stay down, so retry here.
+      if (reason === 'io server disconnect')
+        reconnectTimer = setTimeout(() => socket.connect(), 1000)
     })
 
     events.link({ state: 'connecting' })
     return () => {
       if (resyncTimer !== null) clearTimeout(resyncTimer)
+      if (reconnectTimer !== null) clearTimeout(reconnectTimer)
       socket.disconnect()
     }
   }

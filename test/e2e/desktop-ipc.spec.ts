@@ -1,0 +1,196 @@
+import { readFile } from 'node:fs/promises'
+import { createServer, type Server } from 'node:net'
+import { join } from 'node:path'
+
+import { build } from 'esbuild'
+import type { IpcMainInvokeEvent } from 'electron'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+
+import { createConsoleHandlers } from '../../src/main/console-handlers'
+import { resolveConfig } from '../../src/main/core/config'
+import { LookoutConsole } from '../../src/main/core/console'
+import { describeStartFailure } from '../../src/main/core/start-failure'
+import { registerIpcHandlers, type WindowSender } from '../../src/main/ipc'
+import type { ConsoleStatus } from '../../src/shared/ipc-contract'
+import type { PushMessage } from '../../src/shared/push-events'
+import {
+  chromiumAvailable,
+  collectPageErrors,
+  launchChromium,
+  screenshot
+} from '../support/browser'
+import { eventually, pushClient, startConsole, type RunningConsole } from '../support/console'
+import { FakeIpcMain } from '../support/electron-fake'
+import { LineClient } from '../support/line-client'
+import { tempDirs } from '../support/temp-dir'
+
+// The desktop window's path, end to end: the built renderer in Chromium, with the real preload
+// (bundled with `electron` replaced by a shim that carries IPC over Playwright), driving the
+// real main-process handlers over a real console core.
+
+const RENDERER = join(__dirname, '../../out/renderer')
+const ORIGIN = 'http://lookout.desktop'
+const dirs = tempDirs()
+
+/** The real preload, bundled for the page with the shim in place of `electron`. */
+async function testPreload(): Promise<string> {
+  const result = await build({
+    entryPoints: [join(__dirname, '../../src/preload/index.ts')],
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    write: false,
+    alias: { electron: join(__dirname, 'support/electron-page-shim.ts') }
+  })
+  return result.outputFiles[0]!.text
+}
+
+/** A window: the built renderer at a fake origin, its IPC answered by `ipcMain`'s handlers. */
+async function openWindow(browser: Browser, ipcMain: FakeIpcMain, preload: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
+  await page.route(`${ORIGIN}/**`, async (route) => {
+    const path = new URL(route.request().url()).pathname
+    await route.fulfill({ path: join(RENDERER, path === '/' ? 'index.html' : path) })
+  })
+  const sender: WindowSender = {
+    id: 1,
+    send: (channel, payload) =>
+      void page
+        .evaluate(([c, p]) => (globalThis as any).__lookoutEmit(c, p), [channel, payload] as const)
+        .catch(() => undefined), // the page may be closing
+    isDestroyed: () => page.isClosed(),
+    once: (_event, listener) => page.once('close', listener)
+  }
+  await page.exposeFunction('__lookoutInvoke', (channel: string, args: unknown[]) => {
+    const handler = ipcMain.handlers.get(channel)
+    if (handler === undefined) throw new Error(`no handler for ${channel}`)
+    return handler({ sender } as unknown as IpcMainInvokeEvent, ...args)
+  })
+  await page.addInitScript(preload)
+  return page
+}
+
+describe.runIf(chromiumAvailable())('the desktop window over IPC', () => {
+  let browser: Browser
+  let preload: string
+  let c: RunningConsole | undefined
+  const clipboard = { text: '', writeText: (text: string) => void (clipboard.text = text) }
+  let status: ConsoleStatus = { state: 'starting' }
+
+  beforeAll(async () => {
+    ;[browser, preload] = await Promise.all([launchChromium(), testPreload()])
+    // The renderer's own bundle must exist: `npm test` builds before it runs the tests.
+    await readFile(join(RENDERER, 'index.html'))
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await dirs.cleanup()
+  })
+  afterEach(async () => {
+    await c?.stop()
+    c = undefined
+  })
+
+  async function desktop(): Promise<{ page: Page; errors: string[]; c: RunningConsole }> {
+    const started = await startConsole(await dirs.make())
+    c = started
+    status = { state: 'running', info: c.core.info(), dataDir: c.dataDir }
+    const ipcMain = new FakeIpcMain()
+    registerIpcHandlers(
+      ipcMain,
+      createConsoleHandlers({ core: c.core, status: () => status, clipboard })
+    )
+    const page = await openWindow(browser, ipcMain, preload)
+    const errors = collectPageErrors(page)
+    await page.goto(`${ORIGIN}/index.html`)
+    return { page, errors, c: started }
+  }
+
+  it('shows the local console live, and a device reporting over TCP', async () => {
+    const { page, errors, c } = await desktop()
+    await page.getByTestId('link-state').and(page.locator('[data-state=live]')).waitFor()
+    expect(await page.getByTestId('link-state').textContent()).toBe('Local console')
+    expect(await page.getByTestId('role').textContent()).toBe('Operator')
+    expect(await page.getByTestId('ingest-address').textContent()).toBe(
+      `TCP 127.0.0.1:${c.addresses.ingest.port}`
+    )
+    const device = await LineClient.connect(c.addresses.ingest.port)
+    try {
+      device.send({ device: 'pump-7', seq: 1, flow: 12.5 }, { device: 'pump-7', seq: 2, flow: 13 })
+      await device.waitForReplies(2)
+      await page.locator('[data-testid=device-row][data-device=pump-7][data-online=true]').waitFor()
+      await eventually(
+        async () => (await page.getByTestId('feed-row').count()) === 2,
+        'both reports in the feed'
+      )
+      expect(await page.getByTestId('feed-row').first().textContent()).toContain('"flow":13')
+      // The core's sampler feeds the chart over IPC too: one series per core of its source.
+      await page.getByTestId('cpu-chart').and(page.locator('[data-series="2"]')).waitFor()
+      await screenshot(page, 'desktop-window')
+    } finally {
+      device.close()
+    }
+    expect(errors).toEqual([])
+  })
+
+  it('copies the read-only URL through the main process, and sends a message to a push client', async () => {
+    const { page, errors, c } = await desktop()
+    await page.getByRole('button', { name: 'Copy' }).click()
+    await eventually(async () => clipboard.text !== '', 'the clipboard written')
+    expect(clipboard.text).toBe(c.addresses.viewUrl)
+
+    const phone = pushClient(c)
+    const received: PushMessage[] = []
+    phone.on('message', (message: PushMessage, ack: () => void) => {
+      received.push(message)
+      ack()
+    })
+    phone.emit('register', { uid: 'tablet-3' })
+    try {
+      await page.locator('[data-testid=client-row][data-uid=tablet-3][data-online=true]').waitFor()
+      await page.getByTestId('send-text').fill('pump 7 needs a look')
+      await page.getByRole('button', { name: 'Send', exact: true }).click()
+      await eventually(async () => received.length === 1, 'the push client receiving it')
+      expect(received[0]).toMatchObject({ data: 'pump 7 needs a look', broadcast: true })
+      await page
+        .locator('[data-testid=delivery-state][data-uid=tablet-3][data-state=delivered]')
+        .waitFor()
+    } finally {
+      phone.disconnect()
+    }
+    expect(errors).toEqual([])
+  })
+
+  it('says which port is taken and what to look for when the console cannot start', async () => {
+    const squatter: Server = createServer()
+    await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', resolve))
+    const port = (squatter.address() as { port: number }).port
+    const config = resolveConfig({
+      host: '127.0.0.1',
+      ingestPort: port,
+      webPort: 0,
+      dataDir: await dirs.make()
+    })
+    const core = new LookoutConsole(config)
+    try {
+      await core.start()
+      throw new Error('the console started on a taken port')
+    } catch (error) {
+      status = { state: 'failed', ...describeStartFailure(error, { ingest: port, web: 0 }) }
+    } finally {
+      squatter.close()
+    }
+    const ipcMain = new FakeIpcMain()
+    registerIpcHandlers(ipcMain, createConsoleHandlers({ core, status: () => status, clipboard }))
+    const page = await openWindow(browser, ipcMain, preload)
+    await page.goto(`${ORIGIN}/index.html`)
+    const notice = page.getByTestId('failed')
+    await notice.waitFor()
+    expect(await notice.textContent()).toContain(
+      `ingest port ${port} (--ingest-port) is already in use`
+    )
+    expect(await notice.textContent()).toContain(`sport = :${port}`)
+    await screenshot(page, 'desktop-port-taken')
+  })
+})

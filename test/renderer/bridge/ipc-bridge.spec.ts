@@ -1,0 +1,147 @@
+import { describe, expect, it } from 'vitest'
+
+import type { BridgeEvents } from '../../../src/renderer/src/bridge/console-bridge'
+import { IpcBridge } from '../../../src/renderer/src/bridge/ipc-bridge'
+import type {
+  ConsoleIpcApi,
+  ConsoleStatus,
+  IpcEventListener,
+  IpcEventName
+} from '../../../src/shared/ipc-contract'
+import type { LiveSnapshot } from '../../../src/shared/live-events'
+
+/**
+ * A typed stand-in for the preload's `window.api`: the bridge's side of the contract only (the
+ * real preload and handlers are driven end to end in test/e2e/desktop-ipc.spec.ts).
+ */
+function fakeApi(initial: ConsoleStatus) {
+  const listeners = new Map<string, Set<(payload: unknown) => void>>()
+  let answerOpen: ((snapshot: LiveSnapshot) => void) | null = null
+  let opens = 0
+  const api: ConsoleIpcApi = {
+    getStatus: async () => initial,
+    openLive: () => {
+      opens++
+      return new Promise((resolve) => (answerOpen = resolve))
+    },
+    queryReports: async () => [],
+    sendMessage: async () => ({ id: 'm', recipients: [] }),
+    messageStatus: async () => {
+      throw new Error('unused')
+    },
+    copyViewUrl: async () => undefined,
+    on<E extends IpcEventName>(event: E, listener: IpcEventListener<E>) {
+      if (!listeners.has(event)) listeners.set(event, new Set())
+      listeners.get(event)!.add(listener as (payload: unknown) => void)
+      return () => listeners.get(event)!.delete(listener as (payload: unknown) => void)
+    }
+  }
+  return {
+    api,
+    emit: (event: IpcEventName, payload: unknown) =>
+      listeners.get(event)?.forEach((l) => l(payload)),
+    answerOpen: (snapshot: LiveSnapshot) => answerOpen!(snapshot),
+    opens: () => opens,
+    listenerCount: () => [...listeners.values()].reduce((n, s) => n + s.size, 0)
+  }
+}
+
+function recorder(): { events: BridgeEvents; log: string[] } {
+  const log: string[] = []
+  const record =
+    (name: string) =>
+    (payload: unknown): void => {
+      log.push(
+        name === 'link'
+          ? `link:${(payload as { state: string }).state}`
+          : name === 'reports'
+            ? `reports:${(payload as Array<{ seq: number }>).map((r) => r.seq).join(',')}`
+            : name
+      )
+    }
+  const events = Object.fromEntries(
+    ['hello', 'snapshot', 'reports', 'metrics', 'devices', 'clients', 'missed', 'link'].map((n) => [
+      n,
+      record(n)
+    ])
+  ) as unknown as BridgeEvents
+  return { events, log }
+}
+
+const running: ConsoleStatus = {
+  state: 'running',
+  dataDir: '/d',
+  info: {
+    version: '0.1.0',
+    ingest: { host: '127.0.0.1', port: 9800 },
+    web: { host: '127.0.0.1', port: 9801 },
+    viewUrl: 'http://127.0.0.1:9801/?key=v'
+  }
+}
+const empty: LiveSnapshot = { devices: [], clients: [], reports: [], metrics: [] }
+const settle = () => new Promise((r) => setTimeout(r, 0))
+const reports = (...seqs: number[]) =>
+  seqs.map((seq) => ({ device: 'd', seq, time: seq, identity: 'anonymous' }))
+
+describe('IpcBridge', () => {
+  it('waits for the console to start, then hands on the snapshot before any live event', async () => {
+    const fake = fakeApi({ state: 'starting' })
+    const { events, log } = recorder()
+    new IpcBridge(fake.api).connect(events)
+    await settle()
+    expect(log).toEqual(['link:connecting', 'link:connecting'])
+    fake.emit('status', running)
+    fake.emit('reports', reports(1)) // sent before the window's feed opened: in the snapshot
+    fake.answerOpen(empty)
+    await settle()
+    fake.emit('reports', reports(2))
+    expect(log.slice(2)).toEqual(['hello', 'snapshot', 'link:live', 'reports:2'])
+    expect(fake.opens()).toBe(1)
+  })
+
+  it('opens the feed once, though the status arrives both asked and pushed', async () => {
+    const fake = fakeApi(running)
+    new IpcBridge(fake.api).connect(recorder().events)
+    await settle()
+    fake.emit('status', running)
+    await settle()
+    expect(fake.opens()).toBe(1)
+  })
+
+  it('starts over from a fresh snapshot after reports were dropped', async () => {
+    const fake = fakeApi(running)
+    const { events, log } = recorder()
+    new IpcBridge(fake.api).connect(events)
+    await settle()
+    fake.answerOpen(empty)
+    await settle()
+    fake.emit('missed', { reports: 40, reason: 'overload' })
+    expect(fake.opens()).toBe(2)
+    fake.emit('reports', reports(3)) // of the old feed: covered by the coming snapshot
+    fake.answerOpen(empty)
+    await settle()
+    expect(log.slice(-3)).toEqual(['missed', 'snapshot', 'link:live'])
+    expect(log.filter((e) => e.startsWith('reports'))).toEqual([])
+    expect(log.filter((e) => e === 'snapshot')).toHaveLength(2)
+  })
+
+  it('shows a console that failed to start, with its hint', async () => {
+    const fake = fakeApi({ state: 'failed', message: 'the ingest port 9800 is in use', hint: 'ss' })
+    const links: unknown[] = []
+    new IpcBridge(fake.api).connect({ ...recorder().events, link: (l) => links.push(l) })
+    await settle()
+    expect(links.at(-1)).toEqual({
+      state: 'failed',
+      message: 'the ingest port 9800 is in use',
+      hint: 'ss'
+    })
+  })
+
+  it('stops listening when disconnected', async () => {
+    const fake = fakeApi(running)
+    const stop = new IpcBridge(fake.api).connect(recorder().events)
+    expect(fake.listenerCount()).toBe(6)
+    stop()
+    expect(fake.listenerCount()).toBe(0)
+  })
+})

@@ -1,0 +1,115 @@
+import { afterEach, describe, expect, it } from 'vitest'
+
+import type { BridgeEvents, LinkState } from '../../../src/renderer/src/bridge/console-bridge'
+import { SocketBridge } from '../../../src/renderer/src/bridge/socket-bridge'
+import type { LiveSnapshot } from '../../../src/shared/live-events'
+import {
+  ACCESS_KEY,
+  eventually,
+  startConsole,
+  VIEW_KEY,
+  type RunningConsole
+} from '../../support/console'
+import { LineClient } from '../../support/line-client'
+import { tempDirs } from '../../support/temp-dir'
+
+// The browser's bridge, in Node, against a real console: socket.io-client and fetch are the
+// same ones a browser page uses.
+
+const dirs = tempDirs()
+const stops: Array<() => unknown> = []
+afterEach(async () => {
+  for (const stop of stops.splice(0).reverse()) await stop()
+  await dirs.cleanup()
+})
+
+async function console_(): Promise<RunningConsole> {
+  const c = await startConsole(await dirs.make())
+  stops.push(() => c.stop())
+  return c
+}
+
+function connect(c: RunningConsole, key: string) {
+  const log: string[] = []
+  const links: LinkState[] = []
+  const snapshots: LiveSnapshot[] = []
+  const seqs: number[] = []
+  const events: BridgeEvents = {
+    hello: () => log.push('hello'),
+    snapshot: (s) => {
+      log.push('snapshot')
+      snapshots.push(s)
+    },
+    reports: (r) => {
+      log.push('reports')
+      seqs.push(...r.map((x) => x.seq!))
+    },
+    metrics: () => log.push('metrics'),
+    devices: () => log.push('devices'),
+    clients: () => log.push('clients'),
+    missed: () => log.push('missed'),
+    link: (l) => links.push(l)
+  }
+  const bridge = new SocketBridge(c.base, key)
+  stops.push(bridge.connect(events))
+  return { bridge, log, links, snapshots, seqs }
+}
+
+describe('SocketBridge', () => {
+  it('gathers the snapshot into one before any live event, then passes live reports on', async () => {
+    const c = await console_()
+    const device = await LineClient.connect(c.addresses.ingest.port)
+    stops.push(() => device.close())
+    device.send({ device: 'd1', seq: 1 })
+    await device.waitForReplies(1)
+
+    const v = connect(c, VIEW_KEY)
+    await eventually(async () => v.links.at(-1)?.state === 'live', 'the link live')
+    expect(v.log).toEqual(['hello', 'snapshot'])
+    expect(v.snapshots[0]!.reports.map((r) => r.seq)).toEqual([1])
+
+    device.send({ device: 'd1', seq: 2 })
+    await eventually(async () => v.seqs.includes(2), 'the live report')
+    expect(v.seqs).toEqual([2]) // the snapshot's report is not sent again
+  })
+
+  it('stops at a wrong key and says so, without retrying', async () => {
+    const c = await console_()
+    const v = connect(c, 'not-a-key')
+    await eventually(async () => v.links.at(-1)?.state === 'refused', 'the refusal')
+    expect(v.links.at(-1)).toMatchObject({ state: 'refused', reason: 'wrong_key' })
+    await new Promise((r) => setTimeout(r, 1200)) // longer than the first retry would wait
+    expect(v.links.filter((l) => l.state === 'refused')).toHaveLength(1)
+  })
+
+  it('shows the link lost, and a fresh snapshot first when it is back', async () => {
+    const c = await console_()
+    const v = connect(c, VIEW_KEY)
+    await eventually(async () => v.links.at(-1)?.state === 'live', 'the link live')
+    // Cut the connection under the viewer: the console's side closes it.
+    c.core['io']!.of('/live').disconnectSockets(true)
+    await eventually(async () => v.links.at(-1)?.state === 'reconnecting', 'the link lost')
+    await eventually(async () => v.links.at(-1)?.state === 'live', 'the link back', 10_000)
+    expect(v.log).toEqual(['hello', 'snapshot', 'hello', 'snapshot'])
+  })
+
+  it('queries history and sends over HTTP with its key, and turns refusals into coded errors', async () => {
+    const c = await console_()
+    const device = await LineClient.connect(c.addresses.ingest.port)
+    stops.push(() => device.close())
+    device.send({ device: 'd1', seq: 1, t: 20 }, { device: 'd2', seq: 1, t: 21 })
+    await device.waitForReplies(2)
+
+    const viewer = new SocketBridge(c.base, VIEW_KEY)
+    expect((await viewer.queryReports({ device: 'd2' })).map((r) => r.t)).toEqual([21])
+    await expect(viewer.queryReports({ limit: 0 })).rejects.toMatchObject({ code: 'bad_request' })
+    await expect(viewer.sendMessage({ data: 'x' })).rejects.toMatchObject({ code: 'forbidden' })
+
+    const operator = new SocketBridge(c.base, ACCESS_KEY)
+    const accepted = await operator.sendMessage({ data: 'hello' })
+    expect((await operator.messageStatus(accepted.id)).id).toBe(accepted.id)
+    await expect(operator.sendMessage({ to: 'nobody', data: 'x' })).rejects.toMatchObject({
+      code: 'not_found'
+    })
+  })
+})

@@ -1,0 +1,53 @@
+import { existsSync } from 'node:fs'
+import { mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
+
+import { chromium, type Browser, type Page } from 'playwright-core'
+
+/** Debian's Chromium: the tests never download a browser. */
+export const CHROMIUM = process.env.LOOKOUT_CHROMIUM ?? '/usr/bin/chromium'
+const INSTALL = 'sudo apt-get install -y chromium'
+
+/**
+ * Whether the browser tests can run. On a developer's machine without Chromium they are
+ * skipped with a loud message naming the install command; in CI (`CI` set) a missing browser
+ * fails the run instead, so CI never skips them silently.
+ */
+export function chromiumAvailable(): boolean {
+  if (existsSync(CHROMIUM)) return true
+  if (process.env.CI) throw new Error(`Chromium is missing at ${CHROMIUM}: ${INSTALL}`)
+  console.warn(
+    `\n*** SKIPPING the browser tests: no Chromium at ${CHROMIUM}. Install it: ${INSTALL} ***\n`
+  )
+  return false
+}
+
+export async function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking']
+  })
+}
+
+/** Where screenshots go: test artifacts, kept out of git. */
+export const SCREENSHOT_DIR = join(__dirname, '../../test-artifacts/screenshots')
+
+export async function screenshot(page: Page, name: string, selector?: string): Promise<void> {
+  await mkdir(SCREENSHOT_DIR, { recursive: true })
+  const path = join(SCREENSHOT_DIR, `${name}.png`)
+  if (selector === undefined) await page.screenshot({ path })
+  else await page.locator(selector).screenshot({ path })
+}
+
+/**
+ * Errors the page reported: uncaught exceptions and console errors (a CSP violation is one).
+ * A test ends by expecting this to be empty.
+ */
+export function collectPageErrors(page: Page): string[] {
+  const errors: string[] = []
+  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`))
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`console: ${message.text()}`)
+  })
+  return errors
+}
