@@ -62,6 +62,7 @@ describe.runIf(chromiumAvailable())('the console in a browser', () => {
   async function open(url: string): Promise<{ page: Page; errors: string[] }> {
     context = await browser.newContext({ viewport: { width: 1440, height: 900 } })
     const page = await context.newPage()
+    page.setDefaultTimeout(10_000) // a wait that fails says what it waited for, within the test's time
     const errors = collectPageErrors(page)
     await page.goto(url)
     return { page, errors }
@@ -227,6 +228,36 @@ describe.runIf(chromiumAvailable())('the console in a browser', () => {
       expect(await page.content()).not.toContain(keyOf(serve.url))
       // The one console error is the refused handshake's; nothing else went wrong.
       expect(errors.filter((e) => !e.includes('wrong key'))).toEqual([])
+    },
+    TIMEOUT
+  )
+
+  it(
+    'follows the OS into the dark theme',
+    async () => {
+      context = await browser.newContext({
+        viewport: { width: 1440, height: 900 },
+        colorScheme: 'dark'
+      })
+      const page = await context.newPage()
+      const errors = collectPageErrors(page)
+      await page.goto(serve.url)
+      await page.locator('[data-testid=device-row]').first().waitFor()
+      const background = await page
+        .locator('.panel')
+        .first()
+        .evaluate((el) => (globalThis as any).getComputedStyle(el).backgroundColor)
+      expect(background).toBe('rgb(22, 27, 34)')
+      await page.waitForTimeout(1000)
+      await screenshot(page, 'console-dark')
+      await page.emulateMedia({ colorScheme: 'light' })
+      expect(
+        await page
+          .locator('.panel')
+          .first()
+          .evaluate((el) => (globalThis as any).getComputedStyle(el).backgroundColor)
+      ).toBe('rgb(255, 255, 255)')
+      expect(errors).toEqual([])
     },
     TIMEOUT
   )

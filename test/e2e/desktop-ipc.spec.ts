@@ -49,6 +49,7 @@ async function testPreload(): Promise<string> {
 /** A window: the built renderer at a fake origin, its IPC answered by `ipcMain`'s handlers. */
 async function openWindow(browser: Browser, ipcMain: FakeIpcMain, preload: string): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
+  page.setDefaultTimeout(10_000) // a wait that fails says what it waited for, within the test's time
   await page.route(`${ORIGIN}/**`, async (route) => {
     const path = new URL(route.request().url()).pathname
     await route.fulfill({ path: join(RENDERER, path === '/' ? 'index.html' : path) })
@@ -159,6 +160,74 @@ describe.runIf(chromiumAvailable())('the desktop window over IPC', () => {
     } finally {
       phone.disconnect()
     }
+    expect(errors).toEqual([])
+  })
+
+  it('keeps 100,000 reports in a virtualized feed: pause, filter, expand', async () => {
+    const { page, errors } = await desktop()
+    await page.getByTestId('link-state').and(page.locator('[data-state=live]')).waitFor()
+    // Live batches as the main process sends them, straight into the window's IPC.
+    const emit = (from: number, count: number) =>
+      page.evaluate(
+        ([from, count]) => {
+          const batch = []
+          for (let i = from; i < from + count; i++)
+            batch.push({
+              _id: `r${i}`,
+              device: `tank-${i % 10}`,
+              seq: i,
+              time: 1_790_000_000_000 + i,
+              identity: 'anonymous',
+              level: i % 100
+            })
+          ;(globalThis as any).__lookoutEmit('live:reports', batch)
+        },
+        [from, count] as const
+      )
+    for (let i = 0; i < 20; i++) await emit(i * 5000 + 1, 5000)
+    await page.evaluate(() => {
+      const devices = Array.from({ length: 10 }, (_, i) => ({
+        id: `tank-${i}`,
+        identity: 'anonymous',
+        firstSeen: 1_790_000_000_000,
+        lastSeen: Date.now(),
+        reports: 10_000,
+        online: true,
+        reportsPerMinute: 0
+      }))
+      ;(globalThis as any).__lookoutEmit('live:devices', devices)
+    })
+    await eventually(
+      async () => (await page.getByTestId('feed-count').textContent()) === '100,000 reports kept',
+      'the feed holding 100,000 reports'
+    )
+    const rows = page.getByTestId('feed-row')
+    expect(await rows.count()).toBeLessThan(80) // only the rows in sight exist
+    expect(await rows.first().textContent()).toContain('"level":0') // seq 100000, the newest
+    await page.getByTestId('feed-scroll').evaluate((el) => (el.scrollTop = el.scrollHeight))
+    await page.getByTestId('feed-row').filter({ hasText: '"level":1}' }).last().waitFor()
+    await page.getByTestId('feed-scroll').evaluate((el) => (el.scrollTop = 0))
+
+    // Paused, the rows stay put and the new ones are counted.
+    await page.getByTestId('feed-pause').click()
+    await emit(100_001, 3)
+    await page.getByTestId('feed-pause').getByText('3 new').waitFor()
+    expect(await rows.first().textContent()).toContain('"level":0')
+    await page.getByTestId('feed-pause').click()
+    await eventually(
+      async () => ((await rows.first().textContent()) ?? '').includes('"level":3'),
+      'the newest report on top after resuming'
+    )
+
+    // One device only, and a row opened to its whole JSON.
+    await page.getByRole('combobox', { name: 'Show device' }).selectOption('tank-7')
+    const devices = await rows.evaluateAll((els) =>
+      els.map((el) => el.querySelector('.device')?.textContent)
+    )
+    expect(new Set(devices)).toEqual(new Set(['tank-7']))
+    await rows.first().getByRole('button').click()
+    const json = JSON.parse((await rows.first().locator('pre').textContent())!)
+    expect(json).toMatchObject({ device: 'tank-7', _id: expect.any(String) })
     expect(errors).toEqual([])
   })
 

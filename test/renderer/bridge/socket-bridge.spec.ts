@@ -23,8 +23,8 @@ afterEach(async () => {
   await dirs.cleanup()
 })
 
-async function console_(): Promise<RunningConsole> {
-  const c = await startConsole(await dirs.make())
+async function console_(maxViewers?: number): Promise<RunningConsole> {
+  const c = await startConsole(await dirs.make(), { maxViewers })
   stops.push(() => c.stop())
   return c
 }
@@ -51,8 +51,9 @@ function connect(c: RunningConsole, key: string) {
     link: (l) => links.push(l)
   }
   const bridge = new SocketBridge(c.base, key)
-  stops.push(bridge.connect(events))
-  return { bridge, log, links, snapshots, seqs }
+  const stop = bridge.connect(events)
+  stops.push(stop)
+  return { bridge, log, links, snapshots, seqs, stop }
 }
 
 describe('SocketBridge', () => {
@@ -80,6 +81,19 @@ describe('SocketBridge', () => {
     expect(v.links.at(-1)).toMatchObject({ state: 'refused', reason: 'wrong_key' })
     await new Promise((r) => setTimeout(r, 1200)) // longer than the first retry would wait
     expect(v.links.filter((l) => l.state === 'refused')).toHaveLength(1)
+  })
+
+  it('waits while the console is full of viewers, and gets in when a place frees up', async () => {
+    const c = await console_(1)
+    const first = connect(c, VIEW_KEY)
+    await eventually(async () => first.links.at(-1)?.state === 'live', 'the first viewer in')
+    const second = connect(c, VIEW_KEY)
+    await eventually(async () => second.links.at(-1)?.state === 'reconnecting', 'the second told')
+    expect(second.links.at(-1)).toMatchObject({
+      message: expect.stringMatching(/at most 1 viewers/)
+    })
+    first.stop() // the first viewer leaves
+    await eventually(async () => second.links.at(-1)?.state === 'live', 'the second in', 10_000)
   })
 
   it('shows the link lost, and a fresh snapshot first when it is back', async () => {

@@ -2,6 +2,7 @@ import type { Namespace, Socket } from 'socket.io'
 
 import type { StoredReport } from '../../../shared/ingest-protocol'
 import type {
+  ConsoleInfo,
   DeviceState,
   HostMetrics,
   LiveClientToServerEvents,
@@ -27,6 +28,8 @@ export type LiveSocket = Socket<
 
 export interface LiveSocketData {
   role: Role
+  /** Where the console is, read when the viewer was let in. */
+  info: ConsoleInfo
   lastResync?: number
 }
 

@@ -46,12 +46,20 @@ export function registerLiveHandlers(nsp: LiveNamespace, deps: LiveHandlerDeps):
       next(new Error(`the console takes at most ${maxViewers} viewers; try again later`))
       return
     }
+    // Between the web port opening and ingest listening the console has no address to tell
+    // yet: a viewer that comes that early is asked to retry (Socket.IO clients do by themselves).
+    try {
+      socket.data.info = deps.info()
+    } catch {
+      next(new Error('the console is starting; try again in a moment'))
+      return
+    }
     socket.data.role = role
     next()
   })
 
   nsp.on('connection', (socket: LiveSocket) => {
-    socket.emit('hello', { role: socket.data.role, ...deps.info() })
+    socket.emit('hello', { role: socket.data.role, ...socket.data.info })
     deps.broadcaster.join(socket)
     socket.on(
       'resync',

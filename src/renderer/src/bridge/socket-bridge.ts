@@ -45,6 +45,7 @@ export class SocketBridge implements ConsoleBridge {
     let lastResync = 0
     let resyncTimer: ReturnType<typeof setTimeout> | null = null
     let lostSince = 0
+    let reconnectTimer: ReturnType<typeof setTimeout> | null = null
 
     socket.on('hello', (hello) => {
       this.viewUrl = hello.viewUrl
@@ -105,12 +106,14 @@ export class SocketBridge implements ConsoleBridge {
       } else {
         if (lostSince === 0) lostSince = Date.now()
         events.link({ state: 'reconnecting', since: lostSince, message })
+        // A refusal by the console's middleware (starting, full) is not retried by Socket.IO
+        // itself; a lost network is (the socket stays active).
+        if (!socket.active) reconnectTimer = setTimeout(() => socket.connect(), 2000)
       }
     })
     socket.on('connect', () => {
       lostSince = 0
     })
-    let reconnectTimer: ReturnType<typeof setTimeout> | null = null
     socket.on('disconnect', (reason) => {
       if (reason === 'io client disconnect') return
       gathering = null
