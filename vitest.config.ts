@@ -1,13 +1,37 @@
 import { defineConfig } from 'vitest/config'
 
+// Two groups, run one after the other: the core, CLI and renderer specs first, then the browser
+// tests, which start consoles, simulators and Chromium. On two cores, running them alongside
+// the timing-sensitive live-view specs would only measure the contention.
+const shared = {
+  environment: 'node' as const,
+  testTimeout: 30_000,
+  hookTimeout: 30_000
+}
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.spec.ts'],
-    environment: 'node',
     reporters: ['default', './test/support/summary-reporter.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
     // Two cores: process-level tests (spawned consoles) run in at most two workers.
-    maxWorkers: 2
+    maxWorkers: 2,
+    projects: [
+      {
+        test: {
+          ...shared,
+          name: 'node',
+          include: ['test/**/*.spec.ts'],
+          exclude: ['test/e2e/**'],
+          sequence: { groupOrder: 0 }
+        }
+      },
+      {
+        test: {
+          ...shared,
+          name: 'browser',
+          include: ['test/e2e/**/*.spec.ts'],
+          sequence: { groupOrder: 1 }
+        }
+      }
+    ]
   }
 })

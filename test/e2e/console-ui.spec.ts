@@ -298,6 +298,12 @@ describe.runIf(chromiumAvailable())('a browser whose link drops', () => {
       await stop(serve)
       await page.getByTestId('stale-banner').waitFor({ timeout: 10_000 })
       expect(await page.locator('.console').getAttribute('data-link')).toBe('reconnecting')
+      // Every count in the header is marked stale, with its age on hover.
+      const tiles = page.locator('.tile')
+      expect(
+        await tiles.evaluateAll((els) => els.map((e) => e.getAttribute('data-stale')))
+      ).toEqual(['true', 'true', 'true', 'true'])
+      expect(await tiles.first().getAttribute('title')).toMatch(/^Data from /)
       await screenshot(page, 'link-lost')
 
       serve = await startServe(dir, ports)

@@ -26,6 +26,7 @@ export const en = {
     rate: 'Reports/s',
     viewers: 'Viewers',
     clients: 'Push clients online',
+    dataAge: 'Data from {{age}}',
     role_operator: 'Operator',
     role_viewer: 'Read-only'
   },

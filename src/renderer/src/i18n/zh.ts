@@ -28,6 +28,7 @@ export const zh: Messages = {
     rate: '报告/秒',
     viewers: '查看者',
     clients: '在线推送客户端',
+    dataAge: '数据来自 {{age}}',
     role_operator: '操作员',
     role_viewer: '只读'
   },

@@ -19,6 +19,12 @@ export function Header(): React.JSX.Element {
   const latest = view.metrics.at(-1)
   // Counters come with live samples only; one older than a few seconds is not current.
   const counters = latest?.console !== undefined && now - latest.time < 5000 ? latest.console : null
+  // Every tile is as fresh as the link: with the link down, all of them show their age.
+  const linkDown = view.link.state !== 'live'
+  const age =
+    view.lastEventAt === null
+      ? undefined
+      : t('header.dataAge', { age: formatAgo(now - view.lastEventAt, lng) })
 
   return (
     <header className="header">
@@ -44,16 +50,21 @@ export function Header(): React.JSX.Element {
         </dl>
       )}
       <ul className="tiles" aria-label="counts">
-        <Tile label={t('header.devices')} testId="count-devices">
+        <Tile label={t('header.devices')} testId="count-devices" stale={linkDown} age={age}>
           {formatNumber(online, lng)} / {formatNumber(view.devices.length, lng)}
         </Tile>
-        <Tile label={t('header.rate')} testId="count-rate" stale={counters === null}>
+        <Tile label={t('header.rate')} testId="count-rate" stale={counters === null} age={age}>
           {counters === null ? '—' : formatNumber(counters.reportsPerSecond, lng)}
         </Tile>
-        <Tile label={t('header.viewers')} testId="count-viewers" stale={counters === null}>
+        <Tile
+          label={t('header.viewers')}
+          testId="count-viewers"
+          stale={counters === null}
+          age={age}
+        >
           {counters === null ? '—' : formatNumber(counters.viewers, lng)}
         </Tile>
-        <Tile label={t('header.clients')} testId="count-clients">
+        <Tile label={t('header.clients')} testId="count-clients" stale={linkDown} age={age}>
           {formatNumber(clientsOnline, lng)} / {formatNumber(view.clients.length, lng)}
         </Tile>
       </ul>
@@ -79,11 +90,6 @@ export function Header(): React.JSX.Element {
           </select>
         </label>
       </div>
-      {latest && (
-        <span className="sr-only">
-          {t('host.sampleAge', { age: formatAgo(now - latest.time, lng) })}
-        </span>
-      )}
     </header>
   )
 }
@@ -92,10 +98,16 @@ function Tile(props: {
   label: string
   testId: string
   stale?: boolean
+  /** How old the figure is, shown on hover. */
+  age?: string
   children: React.ReactNode
 }): React.JSX.Element {
   return (
-    <li className={`tile${props.stale ? ' stale' : ''}`}>
+    <li
+      className={`tile${props.stale ? ' stale' : ''}`}
+      title={props.age}
+      data-stale={props.stale === true}
+    >
       <span className="tile-value" data-testid={props.testId}>
         {props.children}
       </span>
