@@ -29,6 +29,7 @@ import { PushConnections } from './push/push-connections'
 import { RequestError } from './request-error'
 import { parseReportQuery, parseSendMessage } from './request-schemas'
 import { ReportStore } from './store/report-store'
+import { repairTornTails } from './torn-tail'
 import { reportRoutes } from './web/api-routes'
 import { AuthThrottle } from './web/auth-throttle'
 import {
@@ -116,9 +117,19 @@ export class LookoutConsole {
         ? openDeviceAuthenticator
         : await TokenDeviceAuthenticator.fromFile(config.deviceTokensFile)
 
+    // Before anything loads them: a data file cut short by a crash or power cut is repaired,
+    // and said so.
+    const reportsDir = join(config.dataDir, 'reports')
+    for (const torn of await repairTornTails([config.dataDir, reportsDir])) {
+      logger.warn(
+        { file: torn.file, bytes: torn.bytes },
+        'repaired a data file: removed its torn last line (a write cut short by a crash or power cut)'
+      )
+    }
+
     const started = performance.now()
     const store = await ReportStore.open({
-      dir: join(config.dataDir, 'reports'),
+      dir: reportsDir,
       partitionMaxReports: config.partitionMaxReports,
       retentionDays: config.retentionDays,
       retentionReports: config.retentionReports,
