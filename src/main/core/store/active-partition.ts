@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises'
 import { join } from 'node:path'
 
 import Datastore from 'nedb-promises'
@@ -16,6 +17,7 @@ type ReportDatastore = Datastore<StoredReport>
 export class ActivePartition {
   private constructor(
     readonly file: string,
+    private readonly path: string,
     private readonly ds: ReportDatastore,
     private from: number,
     private to: number,
@@ -29,7 +31,8 @@ export class ActivePartition {
     file: string,
     onReport: (report: StoredReport) => void = () => undefined
   ): Promise<ActivePartition> {
-    const ds = Datastore.create({ filename: join(dir, file) }) as ReportDatastore
+    const path = join(dir, file)
+    const ds = Datastore.create({ filename: path }) as ReportDatastore
     await ds.load()
     const tally = new DeviceTally()
     let from = Infinity
@@ -42,7 +45,16 @@ export class ActivePartition {
       if (doc.time > to) to = doc.time
     }
     if (docs.length === 0) from = to = partitionStart(file)
-    return new ActivePartition(file, ds, from, to, docs.length, tally)
+    return new ActivePartition(file, path, ds, from, to, docs.length, tally)
+  }
+
+  /** The file's size now: where to cut it back to if the next append fails half-way; null if the file is gone. */
+  async fileSize(): Promise<number | null> {
+    try {
+      return (await stat(this.path)).size
+    } catch {
+      return null
+    }
   }
 
   /** One NeDB insert, one file append. */
@@ -54,6 +66,15 @@ export class ActivePartition {
       if (report.time < this.from) this.from = report.time
     }
     this.reportCount += reports.length
+  }
+
+  /**
+   * Takes documents of a failed append out of memory again. NeDB changes its memory before it
+   * writes, so this works on a full disk too; the record of it that reaches the file (if any)
+   * goes with the cut-back of the file.
+   */
+  async forget(ids: string[]): Promise<void> {
+    await this.ds.remove({ _id: { $in: ids } }, { multi: true }).catch(() => undefined)
   }
 
   find(selector: Record<string, unknown>, limit: number): Promise<StoredReport[]> {

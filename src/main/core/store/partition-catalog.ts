@@ -1,4 +1,4 @@
-import { mkdir, rm } from 'node:fs/promises'
+import { mkdir, rm, truncate } from 'node:fs/promises'
 import { join } from 'node:path'
 
 import Datastore from 'nedb-promises'
@@ -46,7 +46,11 @@ export class PartitionCatalog {
   private closed: PartitionInfo[] = []
   private active: ActivePartition | null = null
   /** The active partition's file after a failed write: reloaded from disk before the next one. */
-  private reloadFile: string | null = null
+  /**
+   * After a failed write: the active partition's file, and the size to cut it back to (null
+   * when its file was gone: then it is reloaded from whatever is on disk).
+   */
+  private recovery: { file: string; size: number | null } | null = null
   private readonly ids = new ReportIds()
   private readonly reader: ClosedPartitionReader
 
@@ -113,9 +117,14 @@ export class PartitionCatalog {
    */
   async append(reports: StoredReport[]): Promise<StoredReport[]> {
     const now = reports[0]?.time ?? 0
-    if (this.reloadFile !== null) {
-      this.active = await ActivePartition.open(this.options.dir, this.reloadFile)
-      this.reloadFile = null
+    if (this.recovery !== null) {
+      // A failed append may have written part of its batch (a full disk takes what fits). None
+      // of it was acked, so all of it goes: what is stored is exactly what was acked, and the
+      // device's resend is not stored twice. Until this succeeds, every write fails.
+      const { file, size } = this.recovery
+      if (size !== null) await truncate(join(this.options.dir, file), size)
+      else this.active = await ActivePartition.open(this.options.dir, file)
+      this.recovery = null
     }
     const current = this.active
     if (
@@ -127,14 +136,15 @@ export class PartitionCatalog {
     }
     const active = (this.active ??= await this.createActive(now))
     const docs = reports.map((report) => ({ _id: this.ids.next(), ...report }))
+    const sizeBefore = await active.fileSize()
     try {
       await active.append(docs)
       return reports
     } catch (error) {
-      // NeDB has put the batch in memory although the file append failed: forget the in-memory
-      // state and reload what really is on disk before the next write.
-      this.active = null
-      this.reloadFile = active.file
+      // NeDB has put the batch in memory although the file append failed: take it out again
+      // (queries go on meanwhile), and cut the file back before the next write.
+      await active.forget(docs.map((d) => d._id))
+      this.recovery = { file: active.file, size: sizeBefore }
       throw error
     }
   }

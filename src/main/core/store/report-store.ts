@@ -51,6 +51,8 @@ export class ReportStore extends EventEmitter<StoreEvents> {
   private readonly queue: Pending[] = []
   private readonly waitingDuplicates = new Map<string, StoredCallback[]>()
   private running = false
+  /** Batches failed in a row: a full disk is logged once, and its end once. */
+  private failedBatches = 0
   private scheduled = false
   private retentionDue = false
   private idle: Array<() => void> = []
@@ -154,9 +156,21 @@ export class ReportStore extends EventEmitter<StoreEvents> {
       stored = await this.catalog.append(batch.map((p) => p.report))
       // A partition just closed: the count limit of retention may now be exceeded.
       if (this.catalog.partitionCount() !== partitionsBefore) this.retentionDue = true
+      if (this.failedBatches > 0) {
+        this.options.logger.warn(
+          { failedBatches: this.failedBatches },
+          'store writes work again; reports refused meanwhile were answered `unavailable`'
+        )
+        this.failedBatches = 0
+      }
     } catch (e) {
       error = e instanceof Error ? e : new Error(String(e))
-      this.options.logger.error({ err: error, reports: batch.length }, 'store write failed')
+      // A full disk fails every batch until space returns: say so once, not once a batch.
+      if (this.failedBatches++ === 0)
+        this.options.logger.error(
+          { err: error, reports: batch.length },
+          'store write failed: answering `unavailable` until writes work again'
+        )
     }
     for (const { report, done } of batch) {
       let duplicates: StoredCallback[] | undefined

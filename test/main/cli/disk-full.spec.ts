@@ -1,0 +1,146 @@
+import { spawnSync } from 'node:child_process'
+import { chmod, mkdir, open, readdir, rm } from 'node:fs/promises'
+import { join } from 'node:path'
+
+import { afterEach, describe, expect, it } from 'vitest'
+
+import { serveApi, startServe, type ServeProcess } from '../../support/cli-process'
+import { eventually } from '../../support/console'
+import { LineClient } from '../../support/line-client'
+import { tempDirs } from '../../support/temp-dir'
+
+// A disk that fills up under a running console: as root (CI), a real 16 MB tmpfs filled to the
+// last byte; elsewhere, where mounting is not allowed, a data dir made read-only (root ignores
+// file permissions, so this variant cannot stand in for the first).
+
+const dirs = tempDirs()
+const cleanups: Array<() => Promise<unknown>> = []
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
+  await dirs.cleanup()
+})
+
+interface DiskFault {
+  dataDir: string
+  break(): Promise<void>
+  mend(): Promise<void>
+  kind: string
+}
+
+async function tmpfsFault(): Promise<DiskFault | null> {
+  if (process.getuid?.() !== 0) return null
+  const mountPoint = await dirs.make('lookout-tmpfs-')
+  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=16m', 'tmpfs', mountPoint])
+  if (mounted.status !== 0) return null
+  cleanups.push(async () => spawnSync('umount', ['-l', mountPoint]))
+  const dataDir = join(mountPoint, 'data')
+  const filler = join(mountPoint, 'filler')
+  return {
+    kind: 'a full tmpfs',
+    dataDir,
+    async break() {
+      // Fill every last byte, as a runaway log would.
+      const handle = await open(filler, 'w')
+      const block = Buffer.alloc(64 * 1024, 0x78)
+      try {
+        for (;;) await handle.write(block)
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOSPC') throw error
+      }
+      let size = 1024
+      while (size >= 1) {
+        try {
+          await handle.write(Buffer.alloc(size, 0x78))
+        } catch {
+          size = Math.floor(size / 2)
+        }
+      }
+      await handle.close()
+    },
+    async mend() {
+      await rm(filler)
+    }
+  }
+}
+
+async function readOnlyFault(): Promise<DiskFault> {
+  const dataDir = join(await dirs.make(), 'data')
+  const reports = join(dataDir, 'reports')
+  const setMode = async (mode: number) => {
+    for (const name of await readdir(reports)) await chmod(join(reports, name), mode)
+    await chmod(reports, mode === 0o444 ? 0o555 : 0o755)
+  }
+  return {
+    kind: 'a read-only data dir',
+    dataDir,
+    break: () => setMode(0o444),
+    mend: () => setMode(0o644)
+  }
+}
+
+describe('a disk that fills up', () => {
+  it('stops acking with `unavailable`, keeps serving, and recovers by itself when space returns', async () => {
+    const fault = (await tmpfsFault()) ?? (await readOnlyFault())
+    await mkdir(fault.dataDir, { recursive: true })
+    const serve: ServeProcess = await startServe(fault.dataDir)
+    cleanups.push(async () => {
+      serve.proc.kill('SIGKILL')
+      await serve.exited
+    })
+    const device = await LineClient.connect(serve.ingestPort)
+    cleanups.push(async () => device.close())
+    // 300-byte reports: a full disk still takes a few into the slack of its last page.
+    const report = (seq: number) => ({ device: 'tank', seq, note: 'x'.repeat(300) })
+    device.send(report(1))
+    expect(await device.waitForReplies(1)).toEqual([{ ack: 1 }])
+
+    await fault.break()
+    const seqs = Array.from({ length: 60 }, (_, i) => i + 2)
+    device.send(...seqs.map(report))
+    const replies = (await device.waitForReplies(1 + seqs.length)).slice(1)
+    const refused = replies.filter((r) => 'error' in r)
+    expect(refused.length, fault.kind).toBeGreaterThan(0)
+    for (const r of refused) expect(r).toMatchObject({ error: 'unavailable' })
+    // Still up: the API and the UI's port answer, and the device's connection stays open.
+    expect((await serveApi(serve, '/healthz')).ok).toBe(true)
+    const acked = new Set(replies.filter((r) => 'ack' in r).map((r) => r.ack as number))
+    expect(
+      ((await serveApi(serve, '/api/reports?device=tank&limit=1000')) as Array<{ seq: number }>)
+        .map((r) => r.seq)
+        .sort((a, b) => a - b)
+    ).toEqual([1, ...acked].sort((a, b) => a - b))
+    expect(serve.proc.exitCode).toBeNull()
+
+    await fault.mend()
+    // The device resends what was not acked, as the reporter libraries do, until all is acked:
+    // the console takes it again without a restart.
+    await eventually(async () => {
+      const missing = seqs.filter((s) => !acked.has(s))
+      if (missing.length === 0) return true
+      const before = device.replies.length
+      device.send(...missing.map(report))
+      for (const r of (await device.waitForReplies(before + missing.length)).slice(before))
+        if ('ack' in r) acked.add(r.ack as number)
+      return false
+    }, 'every report acked once space is back')
+    const all = [1, ...seqs]
+    const stored = (await serveApi(serve, '/api/reports?device=tank&limit=1000')) as Array<{
+      seq: number
+    }>
+    // Each once: what a failed write had put on disk was cut back, so resends are not doubled.
+    expect(stored.map((r) => r.seq).sort((a, b) => a - b)).toEqual(all)
+
+    // And what it wrote is whole: a restart loads every report.
+    serve.proc.kill('SIGTERM')
+    await serve.exited
+    const again = await startServe(fault.dataDir)
+    cleanups.push(async () => {
+      again.proc.kill('SIGKILL')
+      await again.exited
+    })
+    const reloaded = (await serveApi(again, '/api/reports?device=tank&limit=1000')) as Array<{
+      seq: number
+    }>
+    expect(reloaded.map((r) => r.seq).sort((a, b) => a - b)).toEqual(all)
+  })
+})
