@@ -63,3 +63,16 @@ export interface MessageAccepted {
   id: string
   recipients: string[]
 }
+
+/** GET /api/diagnostics (access key): the console process's own health, for soak runs and operators. */
+export interface DiagnosticsBody {
+  uptimeSeconds: number
+  /** Bytes. */
+  memory: { rss: number; heapUsed: number; external: number }
+  /** Event-loop delay since the previous call (or the start), ms. */
+  eventLoopDelayMs: { p50: number; p99: number; max: number }
+  /** Open handles by kind (sockets, timers, files…), as Node counts them. */
+  handles: Record<string, number>
+  connections: { ingest: number; viewers: number; pushClients: number }
+  store: { reports: number; partitions: number; bytesOnDisk: number }
+}

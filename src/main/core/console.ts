@@ -12,6 +12,7 @@ import { ConfigError, type ConsoleConfig } from './config'
 import { lockDataDir, type DataDirLock } from './data-dir-lock'
 import { DeviceEventLog } from './devices/device-event-log'
 import { DeviceRegistry } from './devices/device-registry'
+import { ConsoleDiagnostics } from './diagnostics'
 import { displayHost } from './display-address'
 import {
   openDeviceAuthenticator,
@@ -83,6 +84,7 @@ export class LookoutConsole {
   private events: DeviceEventLog | null = null
   private lock: DataDirLock | null = null
   private consoleInfo: ConsoleInfo | null = null
+  private diagnostics: ConsoleDiagnostics | null = null
   private readonly logger: Logger
   private readonly now: () => number
 
@@ -180,6 +182,15 @@ export class LookoutConsole {
     })
     this.messages = messages
 
+    const diagnostics = new ConsoleDiagnostics({
+      ingestConnections: () => this.ingest?.connectionCount ?? 0,
+      viewers: () => this.io?.of(LIVE_NAMESPACE).sockets.size ?? 0,
+      pushClients: () => connections.size,
+      store,
+      reportsDir
+    })
+    this.diagnostics = diagnostics
+
     const throttle = new AuthThrottle(10, 60_000, now)
     const web = new WebServer({
       host: config.host,
@@ -191,7 +202,13 @@ export class LookoutConsole {
       version,
       routes: [
         ...reportRoutes({ store, devices: registry }),
-        ...messageRoutes({ messages, clients })
+        ...messageRoutes({ messages, clients }),
+        {
+          method: 'GET',
+          path: '/api/diagnostics',
+          role: 'operator',
+          handle: () => diagnostics.read()
+        }
       ],
       logger: logger.child({ ns: 'web' }),
       now
@@ -316,6 +333,7 @@ export class LookoutConsole {
     this.broadcaster?.stop()
     this.sampler?.stop()
     this.registry?.stop()
+    this.diagnostics?.stop()
     // Closing Socket.IO closes the HTTP server it is attached to; cut the connections first so
     // no stalled peer holds it open.
     this.web?.destroyConnections()

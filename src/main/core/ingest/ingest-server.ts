@@ -50,6 +50,11 @@ export class IngestServer {
     this.now = options.now ?? Date.now
   }
 
+  /** Device connections open now. */
+  get connectionCount(): number {
+    return this.connections.size
+  }
+
   async start(): Promise<AddressInfo> {
     const server = createServer({ allowHalfOpen: true }, (socket) => this.accept(socket))
     this.server = server

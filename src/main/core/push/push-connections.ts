@@ -13,6 +13,11 @@ export interface PushSocketLike {
 export class PushConnections {
   private readonly sockets = new Map<string, PushSocketLike>()
 
+  /** Push clients connected now. */
+  get size(): number {
+    return this.sockets.size
+  }
+
   constructor(private readonly ackTimeoutMs = 10_000) {}
 
   /** Makes `socket` the uid's connection; returns the one it replaces, if another. */

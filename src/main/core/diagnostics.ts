@@ -1,0 +1,66 @@
+import { readdir, stat } from 'node:fs/promises'
+import { join } from 'node:path'
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks'
+
+import type { DiagnosticsBody } from '../../shared/api-types'
+
+export interface DiagnosticsSources {
+  ingestConnections(): number
+  viewers(): number
+  pushClients(): number
+  store: { reportCount: number; partitionCount: number }
+  reportsDir: string
+}
+
+/**
+ * The console process's own health: memory, event-loop delay, open handles, connections and
+ * the store's size. What a months-long run is judged by (`npm run soak` reads it every minute).
+ */
+export class ConsoleDiagnostics {
+  private readonly loop: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 })
+  private readonly startedAt = Date.now()
+
+  constructor(private readonly sources: DiagnosticsSources) {
+    this.loop.enable()
+  }
+
+  /** The figures now; the event-loop delay is that since the previous read. */
+  async read(): Promise<DiagnosticsBody> {
+    const memory = process.memoryUsage()
+    const ms = (ns: number): number => Math.round(ns / 1e4) / 100
+    const eventLoopDelayMs = {
+      p50: ms(this.loop.percentile(50)),
+      p99: ms(this.loop.percentile(99)),
+      max: ms(this.loop.max)
+    }
+    this.loop.reset()
+    const handles: Record<string, number> = {}
+    for (const kind of process.getActiveResourcesInfo()) handles[kind] = (handles[kind] ?? 0) + 1
+    return {
+      uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000),
+      memory: { rss: memory.rss, heapUsed: memory.heapUsed, external: memory.external },
+      eventLoopDelayMs,
+      handles,
+      connections: {
+        ingest: this.sources.ingestConnections(),
+        viewers: this.sources.viewers(),
+        pushClients: this.sources.pushClients()
+      },
+      store: {
+        reports: this.sources.store.reportCount,
+        partitions: this.sources.store.partitionCount,
+        bytesOnDisk: await directoryBytes(this.sources.reportsDir)
+      }
+    }
+  }
+
+  stop(): void {
+    this.loop.disable()
+  }
+}
+
+async function directoryBytes(dir: string): Promise<number> {
+  let total = 0
+  for (const name of await readdir(dir)) total += (await stat(join(dir, name))).size
+  return total
+}

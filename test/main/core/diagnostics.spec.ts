@@ -1,0 +1,50 @@
+import { afterEach, describe, expect, it } from 'vitest'
+
+import {
+  ACCESS_KEY,
+  api,
+  liveClient,
+  nextEvent,
+  startConsole,
+  VIEW_KEY,
+  type RunningConsole
+} from '../../support/console'
+import { LineClient } from '../../support/line-client'
+import { tempDirs } from '../../support/temp-dir'
+
+const dirs = tempDirs()
+let c: RunningConsole | undefined
+afterEach(async () => {
+  await c?.stop()
+  c = undefined
+  await dirs.cleanup()
+})
+
+describe('GET /api/diagnostics', () => {
+  it('reports the process, its connections and the store, to the operator only', async () => {
+    c = await startConsole(await dirs.make())
+    expect((await api(c, '/api/diagnostics', { key: VIEW_KEY })).status).toBe(403)
+
+    const device = await LineClient.connect(c.addresses.ingest.port)
+    device.send({ device: 'd', seq: 1 }, { device: 'd', seq: 2 })
+    await device.waitForReplies(2)
+    const viewer = liveClient(c, VIEW_KEY)
+    await nextEvent(viewer, 'hello')
+    try {
+      const { status, body } = await api(c, '/api/diagnostics', { key: ACCESS_KEY })
+      expect(status).toBe(200)
+      expect(body).toMatchObject({
+        connections: { ingest: 1, viewers: 1, pushClients: 0 },
+        store: { reports: 2, partitions: 1, bytesOnDisk: expect.any(Number) }
+      })
+      expect(body.store.bytesOnDisk).toBeGreaterThan(0)
+      expect(body.memory.rss).toBeGreaterThan(body.memory.heapUsed)
+      expect(body.eventLoopDelayMs.max).toBeGreaterThanOrEqual(body.eventLoopDelayMs.p50)
+      expect(body.handles.TCPServerWrap).toBeGreaterThanOrEqual(2) // ingest and web
+      expect(JSON.stringify(body)).not.toContain(ACCESS_KEY)
+    } finally {
+      device.close()
+      viewer.disconnect()
+    }
+  })
+})
