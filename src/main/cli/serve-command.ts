@@ -100,7 +100,7 @@ export function serveCommand(): Command {
     .addOption(
       new Option(
         '--device-tokens <file>',
-        'JSON file of device token → identity; reports then need a valid "auth"'
+        'JSON or YAML file of device token → identity (re-read on change); reports then need a valid "auth"'
       ).env(env('DEVICE_TOKENS'))
     )
     .addOption(

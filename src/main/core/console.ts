@@ -19,6 +19,7 @@ import {
   TokenDeviceAuthenticator,
   type DeviceAuthenticator
 } from './ingest/device-auth'
+import { DeviceTokenFile } from './ingest/device-token-file'
 import { IngestServer } from './ingest/ingest-server'
 import { ReportParser } from './ingest/report-parser'
 import { ACCESS_KEY_FILE, loadOrCreateKey, VIEW_KEY_FILE, type ConsoleKeys } from './keys'
@@ -85,6 +86,7 @@ export class LookoutConsole {
   private lock: DataDirLock | null = null
   private consoleInfo: ConsoleInfo | null = null
   private diagnostics: ConsoleDiagnostics | null = null
+  private tokenFile: DeviceTokenFile | null = null
   private readonly logger: Logger
   private readonly now: () => number
 
@@ -114,10 +116,16 @@ export class LookoutConsole {
     }
     if (keys.access === keys.view)
       throw new ConfigError('the view key must differ from the access key')
+    if (config.deviceTokensFile !== undefined)
+      this.tokenFile = await DeviceTokenFile.open(
+        config.deviceTokensFile,
+        logger.child({ ns: 'ingest' })
+      )
+    const tokenFile = this.tokenFile
     const authenticator: DeviceAuthenticator =
-      config.deviceTokensFile === undefined
+      tokenFile === null
         ? openDeviceAuthenticator
-        : await TokenDeviceAuthenticator.fromFile(config.deviceTokensFile)
+        : new TokenDeviceAuthenticator(() => [tokenFile.table])
 
     // Before anything loads them: a data file cut short by a crash or power cut is repaired,
     // and said so.
@@ -334,6 +342,8 @@ export class LookoutConsole {
     this.sampler?.stop()
     this.registry?.stop()
     this.diagnostics?.stop()
+    this.tokenFile?.close()
+    this.tokenFile = null
     // Closing Socket.IO closes the HTTP server it is attached to; cut the connections first so
     // no stalled peer holds it open.
     this.web?.destroyConnections()

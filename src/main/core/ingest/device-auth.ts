@@ -1,61 +1,84 @@
 import { createHash } from 'node:crypto'
-import { readFile } from 'node:fs/promises'
-
-import { z } from 'zod'
 
 import { ANONYMOUS_IDENTITY } from '../../../shared/ingest-protocol'
 
-/** Maps a report's `auth` token to the identity it is stored under; null means unauthorized. */
+/** Who a report comes from, or why it may not be stored. */
+export type Identification = { ok: true; identity: string } | { ok: false; message: string }
+
+/** Decides, from a report's `auth` token and device id, the identity it is stored under. */
 export interface DeviceAuthenticator {
   readonly mode: 'open' | 'token'
-  identify(auth: string | undefined): string | null
+  identify(auth: string | undefined, device: string): Identification
 }
 
 /** Open mode (the default): every report is accepted as `anonymous`; `auth` is ignored. */
 export const openDeviceAuthenticator: DeviceAuthenticator = {
   mode: 'open',
-  identify: () => ANONYMOUS_IDENTITY
+  identify: () => ({ ok: true, identity: ANONYMOUS_IDENTITY })
 }
 
-const tokenMapSchema = z.record(
-  z.string().min(8, 'tokens must be at least 8 characters'),
-  z.string().min(1)
-)
+/** What a token grants: the identity its reports are stored under, and the device ids allowed. */
+export interface TokenGrant {
+  identity: string
+  /** Patterns of the device ids the token may report as; null: any. */
+  devices: RegExp[] | null
+}
 
-function digest(token: string): string {
+/** A token's digest: tokens are held and compared only as SHA-256 digests. */
+export function tokenDigest(token: string): string {
   return createHash('sha256').update(token).digest('base64')
 }
 
 /**
- * Token mode: only reports whose `auth` is a known token are accepted. Tokens are held as
- * SHA-256 digests, so a lookup leaks nothing useful through timing and a heap dump holds no token.
+ * Tokens by digest. Held as digests, so a lookup leaks nothing useful through timing and a heap
+ * dump (or the data dir) holds no token.
+ */
+export class TokenTable {
+  private readonly grants: Map<string, TokenGrant>
+
+  constructor(entries: Iterable<[digest: string, grant: TokenGrant]>) {
+    this.grants = new Map(entries)
+  }
+
+  /** A table from plain tokens (a tokens file, a test). */
+  static fromTokens(tokens: Record<string, TokenGrant | string>): TokenTable {
+    return new TokenTable(
+      Object.entries(tokens).map(([token, grant]) => [
+        tokenDigest(token),
+        typeof grant === 'string' ? { identity: grant, devices: null } : grant
+      ])
+    )
+  }
+
+  lookup(token: string): TokenGrant | undefined {
+    return this.grants.get(tokenDigest(token))
+  }
+
+  get size(): number {
+    return this.grants.size
+  }
+}
+
+/**
+ * Token mode: only reports whose `auth` is a known token, from a device id that token allows,
+ * are accepted. The tables are read at every report, so a reloaded tokens file or a token
+ * revoked in the console applies to the very next line.
  */
 export class TokenDeviceAuthenticator implements DeviceAuthenticator {
   readonly mode = 'token'
-  private readonly identities: Map<string, string>
 
-  constructor(tokens: Record<string, string>) {
-    this.identities = new Map(Object.entries(tokens).map(([token, id]) => [digest(token), id]))
-  }
+  constructor(private readonly tables: () => Iterable<TokenTable>) {}
 
-  static async fromFile(path: string): Promise<TokenDeviceAuthenticator> {
-    let raw: unknown
-    try {
-      raw = JSON.parse(await readFile(path, 'utf8'))
-    } catch (error) {
-      throw new Error(`device tokens file ${path}: ${(error as Error).message}`)
+  identify(auth: string | undefined, device: string): Identification {
+    if (auth === undefined)
+      return { ok: false, message: 'this console requires a device token in "auth"' }
+    for (const table of this.tables()) {
+      const grant = table.lookup(auth)
+      if (grant === undefined) continue
+      if (grant.devices !== null && !grant.devices.some((pattern) => pattern.test(device)))
+        return { ok: false, message: `this token may not report as device "${device}"` }
+      return { ok: true, identity: grant.identity }
     }
-    const parsed = tokenMapSchema.safeParse(raw)
-    if (!parsed.success) {
-      throw new Error(
-        `device tokens file ${path}: expected an object of token → identity (${parsed.error.issues[0]?.message})`
-      )
-    }
-    return new TokenDeviceAuthenticator(parsed.data)
-  }
-
-  identify(auth: string | undefined): string | null {
-    if (auth === undefined) return null
-    return this.identities.get(digest(auth)) ?? null
+    return { ok: false, message: 'unknown device token' }
   }
 }

@@ -72,19 +72,11 @@ export class ReportParser {
     const badName = findBadFieldName(fields)
     if (badName !== null) return fail('invalid_field', badName, seq)
 
-    const identity = this.auth.identify(header.data.auth)
-    if (identity === null) {
-      return fail(
-        'unauthorized',
-        header.data.auth === undefined
-          ? 'this console requires a device token in "auth"'
-          : 'unknown device token',
-        seq
-      )
-    }
+    const identity = this.auth.identify(header.data.auth, header.data.device)
+    if (!identity.ok) return fail('unauthorized', identity.message, seq)
     delete fields.auth
     fields.time = receivedAt
-    fields.identity = identity
+    fields.identity = identity.identity
     return { ok: true, report: fields as StoredReport }
   }
 }

@@ -38,6 +38,10 @@ export class SocketBridge implements ConsoleBridge {
   connect(events: BridgeEvents): () => void {
     const socket: LiveSocket = io(this.origin + LIVE_NAMESPACE, {
       auth: { key: this.key },
+      // WebSocket straight away on a LAN (no polling first, no upgrade); long-polling only where
+      // a proxy will not pass WebSockets.
+      transports: ['websocket', 'polling'],
+      tryAllTransports: true,
       reconnectionDelay: 500,
       reconnectionDelayMax: 5000
     })

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 
 import { afterEach, describe, expect, it } from 'vitest'
 
-import { TokenDeviceAuthenticator } from '../../../../src/main/core/ingest/device-auth'
+import { TokenDeviceAuthenticator, TokenTable } from '../../../../src/main/core/ingest/device-auth'
 import { ingestFixture } from '../../../support/ingest'
 
 const fixture = ingestFixture()
@@ -100,7 +100,9 @@ describe('IngestServer over TCP', () => {
 
   it('answers unauthorized in token mode and stores nothing for it', async () => {
     const { port, store } = await rig({
-      auth: new TokenDeviceAuthenticator({ 'tok-12345678': 'line-1' })
+      auth: new TokenDeviceAuthenticator(() => [
+        TokenTable.fromTokens({ 'tok-12345678': 'line-1' })
+      ])
     })
     const c = await client(port)
     c.send(

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest'
 
 import {
   openDeviceAuthenticator,
-  TokenDeviceAuthenticator
+  TokenDeviceAuthenticator,
+  TokenTable
 } from '../../../../src/main/core/ingest/device-auth'
 import { ReportParser } from '../../../../src/main/core/ingest/report-parser'
 
@@ -101,7 +102,9 @@ describe('ReportParser', () => {
   })
 
   describe('in token mode', () => {
-    const tokens = new ReportParser(new TokenDeviceAuthenticator({ 'token-line-1': 'line-1' }))
+    const tokens = new ReportParser(
+      new TokenDeviceAuthenticator(() => [TokenTable.fromTokens({ 'token-line-1': 'line-1' })])
+    )
 
     it('stores the identity the token maps to', () => {
       const result = parse('{"device":"plc-1","auth":"token-line-1"}', tokens)

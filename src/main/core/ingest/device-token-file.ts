@@ -1,0 +1,127 @@
+import { watch, type FSWatcher } from 'node:fs'
+import { readFile } from 'node:fs/promises'
+import { basename, dirname, extname } from 'node:path'
+
+import { parse as parseYaml } from 'yaml'
+import { z } from 'zod'
+
+import { maskKey } from '../keys'
+import type { Logger } from '../logger'
+import { deviceIdPattern } from './device-id-pattern'
+import { TokenTable } from './device-auth'
+
+const grantSchema = z.union([
+  z.string().min(1, 'an identity must not be empty'),
+  z.strictObject({
+    identity: z.string().min(1, 'an identity must not be empty'),
+    devices: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional()
+  })
+])
+
+const fileSchema = z.record(z.string(), grantSchema)
+
+/**
+ * Reads a tokens file: JSON (`.json`) or YAML (anything else), a map of token → identity, or
+ * token → `{ identity, devices }` where `devices` is a pattern (or a list) of the device ids the
+ * token may report as.
+ */
+export async function readTokenFile(path: string): Promise<TokenTable> {
+  let raw: unknown
+  try {
+    const text = await readFile(path, 'utf8')
+    raw = extname(path).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text)
+  } catch (error) {
+    throw new Error(`device tokens file ${path}: ${(error as Error).message}`)
+  }
+  const parsed = fileSchema.safeParse(raw)
+  // Errors name a token by its masked hint only: they end up in logs.
+  const fail = (message: string): never => {
+    throw new Error(`device tokens file ${path}: ${message}`)
+  }
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]
+    const [token, ...rest] = issue?.path.map(String) ?? []
+    const where =
+      token === undefined
+        ? ''
+        : ` (token ${maskKey(token)}${rest.length ? `, ${rest.join('.')}` : ''})`
+    fail(`expected token → identity or token → { identity, devices }: ${issue?.message}${where}`)
+  }
+  for (const token of Object.keys(parsed.data!))
+    if (token.length < 8) fail(`token ${maskKey(token)}: tokens must be at least 8 characters`)
+  return TokenTable.fromTokens(
+    Object.fromEntries(
+      Object.entries(parsed.data!).map(([token, grant]) => [
+        token,
+        typeof grant === 'string'
+          ? { identity: grant, devices: null }
+          : {
+              identity: grant.identity,
+              devices:
+                grant.devices === undefined
+                  ? null
+                  : [grant.devices].flat().map((pattern) => deviceIdPattern(pattern))
+            }
+      ])
+    )
+  )
+}
+
+/**
+ * A tokens file kept in force while the console runs: re-read when it changes, so a token can be
+ * added or revoked without a restart. A change that does not parse is refused with a log line
+ * and the tokens in force stay as they were. The directory is watched, not the file, since
+ * editors save by writing a new file and renaming it over the old one.
+ */
+export class DeviceTokenFile {
+  private watcher: FSWatcher | null = null
+  private timer: NodeJS.Timeout | null = null
+
+  private constructor(
+    private readonly path: string,
+    private current: TokenTable,
+    private readonly logger: Logger
+  ) {}
+
+  /** Reads the file (an error stops the start: the console must not run with no tokens). */
+  static async open(path: string, logger: Logger): Promise<DeviceTokenFile> {
+    const file = new DeviceTokenFile(path, await readTokenFile(path), logger)
+    file.watcher = watch(dirname(path), (_event, name) => {
+      if (name === null || name === basename(path)) file.scheduleReload()
+    })
+    file.watcher.on('error', (error) =>
+      logger.warn({ err: error, path }, 'stopped watching the device tokens file')
+    )
+    return file
+  }
+
+  get table(): TokenTable {
+    return this.current
+  }
+
+  private scheduleReload(): void {
+    // One save is several events (write, rename, chmod): read once they have settled.
+    if (this.timer !== null) clearTimeout(this.timer)
+    this.timer = setTimeout(() => void this.reload(), 150)
+  }
+
+  private async reload(): Promise<void> {
+    this.timer = null
+    try {
+      this.current = await readTokenFile(this.path)
+      this.logger.info({ path: this.path, tokens: this.current.size }, 'device tokens reloaded')
+    } catch (error) {
+      this.logger.error(
+        { path: this.path, reason: (error as Error).message },
+        'device tokens file not reloaded; the tokens in force stay as they were'
+      )
+    }
+  }
+
+  close(): void {
+    this.watcher?.close()
+    this.watcher = null
+    if (this.timer !== null) clearTimeout(this.timer)
+    this.timer = null
+  }
+}

@@ -1,0 +1,129 @@
+import { rename, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+
+import { afterEach, describe, expect, it } from 'vitest'
+
+import { TokenDeviceAuthenticator } from '../../../../src/main/core/ingest/device-auth'
+import { deviceIdPattern } from '../../../../src/main/core/ingest/device-id-pattern'
+import { readTokenFile } from '../../../../src/main/core/ingest/device-token-file'
+import { eventually, startConsole, type RunningConsole } from '../../../support/console'
+import { LineClient } from '../../../support/line-client'
+import { tempDirs } from '../../../support/temp-dir'
+
+const dirs = tempDirs()
+let c: RunningConsole | undefined
+afterEach(async () => {
+  await c?.stop()
+  c = undefined
+  await dirs.cleanup()
+})
+
+describe('device id patterns', () => {
+  it('match `*` as any run and `?` as one character, everything else literally', () => {
+    expect(deviceIdPattern('plc-*').test('plc-hall/2')).toBe(true)
+    expect(deviceIdPattern('plc-*').test('xplc-1')).toBe(false)
+    expect(deviceIdPattern('line-?').test('line-1')).toBe(true)
+    expect(deviceIdPattern('line-?').test('line-12')).toBe(false)
+    expect(deviceIdPattern('a.b+(c)').test('a.b+(c)')).toBe(true)
+    expect(deviceIdPattern('a.b').test('axb')).toBe(false)
+  })
+})
+
+describe('device tokens files', () => {
+  it('read YAML and JSON alike, with identities and allowed device ids', async () => {
+    const dir = await dirs.make()
+    const yaml = join(dir, 'tokens.yaml')
+    await writeFile(
+      yaml,
+      [
+        '# plant A',
+        'tok-line-1-abcdef: line-1',
+        'tok-hall-2-abcdef:',
+        '  identity: hall-2',
+        '  devices: ["plc-hall2-*", "meter-?"]'
+      ].join('\n')
+    )
+    const json = join(dir, 'tokens.json')
+    await writeFile(
+      json,
+      JSON.stringify({ 'tok-hall-2-abcdef': { identity: 'hall-2', devices: 'plc-*' } })
+    )
+    const auth = new TokenDeviceAuthenticator(() => tables)
+    let tables = [await readTokenFile(yaml)]
+    expect(auth.identify('tok-line-1-abcdef', 'anything')).toEqual({ ok: true, identity: 'line-1' })
+    expect(auth.identify('tok-hall-2-abcdef', 'plc-hall2-7')).toEqual({
+      ok: true,
+      identity: 'hall-2'
+    })
+    expect(auth.identify('tok-hall-2-abcdef', 'meter-3')).toEqual({ ok: true, identity: 'hall-2' })
+    expect(auth.identify('tok-hall-2-abcdef', 'plc-hall1-7')).toEqual({
+      ok: false,
+      message: 'this token may not report as device "plc-hall1-7"'
+    })
+    expect(auth.identify('nope-nope-nope', 'x')).toMatchObject({
+      ok: false,
+      message: 'unknown device token'
+    })
+    expect(auth.identify(undefined, 'x')).toMatchObject({ ok: false })
+    tables = [await readTokenFile(json)]
+    expect(auth.identify('tok-hall-2-abcdef', 'plc-9')).toEqual({ ok: true, identity: 'hall-2' })
+  })
+
+  it('refuse a file that is not a map of tokens, saying where', async () => {
+    const dir = await dirs.make()
+    const short = join(dir, 'short.yml')
+    await writeFile(short, 'abc: line-1\n')
+    await expect(readTokenFile(short)).rejects.toThrow(/at least 8 characters/)
+    const extra = join(dir, 'extra.yml')
+    await writeFile(extra, 'tok-12345678:\n  identity: a\n  colour: red\n')
+    const error = await readTokenFile(extra).catch((e: Error) => e)
+    expect(String(error)).toMatch(/device tokens file .*extra\.yml.*token tok-…/)
+    expect(String(error)).not.toContain('tok-12345678') // errors are logged: no token in full
+    const broken = join(dir, 'broken.json')
+    await writeFile(broken, '{"tok-12345678": ')
+    await expect(readTokenFile(broken)).rejects.toThrow(/broken\.json/)
+  })
+})
+
+describe('a console in token mode', () => {
+  it('applies an edited tokens file to the next report, and keeps the old tokens when an edit is broken', async () => {
+    const dir = await dirs.make()
+    const file = join(dir, 'tokens.yaml')
+    await writeFile(file, 'tok-first-123456:\n  identity: first\n  devices: pump-*\n')
+    c = await startConsole(await dirs.make(), { deviceTokensFile: file })
+    const device = await LineClient.connect(c.addresses.ingest.port)
+    let seq = 0
+    const send = async (auth: string, id: string) => {
+      const before = device.replies.length
+      device.send({ device: id, seq: ++seq, auth })
+      return (await device.waitForReplies(before + 1)).at(-1)
+    }
+    try {
+      expect(await send('tok-first-123456', 'pump-1')).toEqual({ ack: seq })
+      expect(await send('tok-first-123456', 'valve-1')).toMatchObject({
+        error: 'unauthorized',
+        message: 'this token may not report as device "valve-1"'
+      })
+
+      // An editor's save: a new file renamed over the old one. The first token is revoked.
+      await writeFile(join(dir, 'tokens.yaml.tmp'), 'tok-second-12345: second\n')
+      await rename(join(dir, 'tokens.yaml.tmp'), file)
+      await eventually(
+        async () => 'ack' in ((await send('tok-second-12345', 'valve-1')) ?? {}),
+        'the new token accepted'
+      )
+      expect(await send('tok-first-123456', 'pump-1')).toMatchObject({
+        error: 'unauthorized',
+        message: 'unknown device token'
+      })
+      const stored = await c.core.queryReports({ device: 'valve-1' })
+      expect(stored.map((r) => r.identity)).toEqual(['second'])
+
+      await writeFile(file, 'tok-second-12345: [not, an, identity\n')
+      await new Promise((r) => setTimeout(r, 600)) // well past the reload's settling time
+      expect(await send('tok-second-12345', 'valve-1')).toEqual({ ack: seq })
+    } finally {
+      device.close()
+    }
+  })
+})
