@@ -7,7 +7,15 @@ import type { ConsoleHandlers, WindowSender } from './ipc'
 export interface ConsoleHandlerDeps {
   core: Pick<
     LookoutConsole,
-    'info' | 'subscribeLive' | 'queryReports' | 'sendMessage' | 'messageStatus'
+    | 'info'
+    | 'subscribeLive'
+    | 'queryReports'
+    | 'sendMessage'
+    | 'messageStatus'
+    | 'deviceTokens'
+    | 'createDeviceToken'
+    | 'revokeDeviceToken'
+    | 'setDeviceTokensRequired'
   >
   status: () => ConsoleStatus
   clipboard: { writeText(text: string): void }
@@ -39,6 +47,18 @@ export function createConsoleHandlers(deps: ConsoleHandlerDeps): ConsoleHandlers
     queryReports: async (_sender, query) => deps.core.queryReports(query),
     sendMessage: async (_sender, request) => deps.core.sendMessage(request),
     messageStatus: async (_sender, id) => deps.core.messageStatus(id),
+
+    deviceTokens: async () => deps.core.deviceTokens(),
+    createDeviceToken: async (_sender, request) => deps.core.createDeviceToken(request),
+    revokeDeviceToken: async (_sender, id) => deps.core.revokeDeviceToken(id),
+    setDeviceTokensRequired: async (_sender, required) =>
+      deps.core.setDeviceTokensRequired({ required }),
+
+    copyText: async (_sender, text) => {
+      if (typeof text !== 'string' || text.length > 4096)
+        throw new RequestError('bad_request', 'text: must be a string of at most 4096 characters')
+      deps.clipboard.writeText(text)
+    },
 
     copyViewUrl: async () => {
       if (deps.status().state !== 'running')

@@ -33,6 +33,11 @@ const api: ConsoleIpcApi = {
   sendMessage: (request) => call(IPC_CHANNELS.sendMessage, request),
   messageStatus: (id) => call(IPC_CHANNELS.messageStatus, id),
   copyViewUrl: () => call(IPC_CHANNELS.copyViewUrl),
+  copyText: (text) => call(IPC_CHANNELS.copyText, text),
+  deviceTokens: () => call(IPC_CHANNELS.deviceTokens),
+  createDeviceToken: (request) => call(IPC_CHANNELS.createDeviceToken, request),
+  revokeDeviceToken: (id) => call(IPC_CHANNELS.revokeDeviceToken, id),
+  setDeviceTokensRequired: (required) => call(IPC_CHANNELS.setDeviceTokensRequired, required),
   on
 }
 

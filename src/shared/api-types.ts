@@ -76,3 +76,35 @@ export interface DiagnosticsBody {
   connections: { ingest: number; viewers: number; pushClients: number }
   store: { reports: number; partitions: number; bytesOnDisk: number }
 }
+
+/** A device token created in the console. The token itself is shown once, at creation. */
+export interface DeviceTokenInfo {
+  id: string
+  identity: string
+  /** Patterns of the device ids it may report as; null: any. */
+  devices: string[] | null
+  /** Its first characters, to tell tokens apart. */
+  hint: string
+  createdAt: number
+}
+
+/** GET /api/device-tokens: whether devices need a token, and the tokens made in the console. */
+export interface DeviceTokenSettings {
+  /** Every report needs a valid token (set here, or by a tokens file). */
+  required: boolean
+  /** A tokens file (`--device-tokens`) is in force: token mode cannot be turned off here. */
+  fromFile: boolean
+  tokens: DeviceTokenInfo[]
+}
+
+/** POST /api/device-tokens */
+export interface CreateDeviceTokenRequest {
+  identity: string
+  devices?: string[]
+}
+
+export interface CreatedDeviceToken {
+  /** The token, in full: shown this once, stored only as a digest. */
+  token: string
+  info: DeviceTokenInfo
+}

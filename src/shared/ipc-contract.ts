@@ -4,7 +4,13 @@
  * for every method of `ConsoleRequests` and `IPC_EVENTS` one for every live event, so a new
  * request or event fails to compile until it is wired.
  */
-import type { MessageAccepted, MessageStatus } from './api-types'
+import type {
+  CreateDeviceTokenRequest,
+  CreatedDeviceToken,
+  DeviceTokenSettings,
+  MessageAccepted,
+  MessageStatus
+} from './api-types'
 import type { StoredReport } from './ingest-protocol'
 import type {
   ConsoleInfo,
@@ -33,6 +39,12 @@ export interface ConsoleRequests {
   messageStatus(id: string): Promise<MessageStatus>
   /** Puts the read-only remote-view URL on the clipboard. */
   copyViewUrl(): Promise<void>
+  /** Puts a text the window shows (a new device token) on the clipboard. */
+  copyText(text: string): Promise<void>
+  deviceTokens(): Promise<DeviceTokenSettings>
+  createDeviceToken(request: CreateDeviceTokenRequest): Promise<CreatedDeviceToken>
+  revokeDeviceToken(id: string): Promise<DeviceTokenSettings>
+  setDeviceTokensRequired(required: boolean): Promise<DeviceTokenSettings>
 }
 
 /** The live events of `/live`, and the console's own state changes, pushed to the window. */
@@ -57,7 +69,12 @@ export const IPC_CHANNELS = {
   queryReports: 'console:query-reports',
   sendMessage: 'console:send-message',
   messageStatus: 'console:message-status',
-  copyViewUrl: 'console:copy-view-url'
+  copyViewUrl: 'console:copy-view-url',
+  copyText: 'console:copy-text',
+  deviceTokens: 'console:device-tokens',
+  createDeviceToken: 'console:create-device-token',
+  revokeDeviceToken: 'console:revoke-device-token',
+  setDeviceTokensRequired: 'console:set-device-tokens-required'
 } as const satisfies Record<keyof ConsoleRequests, string>
 
 export const IPC_EVENTS = {

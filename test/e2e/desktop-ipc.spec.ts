@@ -231,6 +231,50 @@ describe.runIf(chromiumAvailable())('the desktop window over IPC', () => {
     expect(errors).toEqual([])
   })
 
+  it('makes, copies and revokes a device token in the Devices settings', async () => {
+    const { page, errors, c } = await desktop()
+    await page.getByTestId('open-tokens').click()
+    const dialog = page.getByTestId('tokens-dialog')
+    // The switch shows the console's state: it turns once the console has taken the change.
+    await dialog.getByTestId('tokens-required').click()
+    await eventually(
+      async () => dialog.getByTestId('tokens-required').isChecked(),
+      'tokens required'
+    )
+    await dialog.getByTestId('token-identity').fill('line-9')
+    await dialog.getByTestId('token-devices').fill('plc-9*')
+    await dialog.getByRole('button', { name: 'Make a token' }).click()
+    const token = (await dialog.getByTestId('token-value').textContent())!
+    expect(token).toMatch(/^[\w-]{32}$/)
+    await dialog.getByTestId('token-created').getByRole('button', { name: 'Copy' }).click()
+    await eventually(async () => clipboard.text === token, 'the token on the clipboard')
+    await dialog.locator('[data-testid=token-row][data-identity=line-9]').waitFor()
+    await screenshot(page, 'desktop-device-tokens')
+
+    const send = async (fields: Record<string, unknown>) => {
+      const device = await LineClient.connect(c.addresses.ingest.port)
+      try {
+        device.send({ seq: 1, ...fields })
+        return (await device.waitForReplies(1))[0]
+      } finally {
+        device.close()
+      }
+    }
+    expect(await send({ device: 'plc-9a', auth: token })).toEqual({ ack: 1 })
+    expect(await send({ device: 'plc-9a' })).toMatchObject({ error: 'unauthorized' })
+
+    await dialog.getByRole('button', { name: 'Revoke' }).click()
+    await dialog.getByText('No token made here yet.').waitFor()
+    expect(await send({ device: 'plc-9a', auth: token })).toMatchObject({
+      error: 'unauthorized',
+      message: 'unknown device token'
+    })
+    // The full token was on screen once; the list shows its hint only.
+    await page.keyboard.press('Escape')
+    expect(await page.content()).not.toContain(token)
+    expect(errors).toEqual([])
+  })
+
   it('says which port is taken and what to look for when the console cannot start', async () => {
     const squatter: Server = createServer()
     await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', resolve))

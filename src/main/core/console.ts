@@ -3,7 +3,12 @@ import { join } from 'node:path'
 import { Server as SocketServer } from 'socket.io'
 
 import { version } from '../../../package.json'
-import type { MessageAccepted, MessageStatus } from '../../shared/api-types'
+import type {
+  CreatedDeviceToken,
+  DeviceTokenSettings,
+  MessageAccepted,
+  MessageStatus
+} from '../../shared/api-types'
 import type { StoredReport } from '../../shared/ingest-protocol'
 import type { ConsoleInfo, LiveSnapshot } from '../../shared/live-events'
 import { LIVE_NAMESPACE } from '../../shared/live-events'
@@ -14,13 +19,10 @@ import { DeviceEventLog } from './devices/device-event-log'
 import { DeviceRegistry } from './devices/device-registry'
 import { ConsoleDiagnostics } from './diagnostics'
 import { displayHost } from './display-address'
-import {
-  openDeviceAuthenticator,
-  TokenDeviceAuthenticator,
-  type DeviceAuthenticator
-} from './ingest/device-auth'
+import { ConsoleDeviceAuthenticator } from './ingest/device-auth'
 import { DeviceTokenFile } from './ingest/device-token-file'
 import { IngestServer } from './ingest/ingest-server'
+import { ManagedTokens } from './ingest/managed-tokens'
 import { ReportParser } from './ingest/report-parser'
 import { ACCESS_KEY_FILE, loadOrCreateKey, VIEW_KEY_FILE, type ConsoleKeys } from './keys'
 import { silentLogger, type Logger } from './logger'
@@ -29,7 +31,12 @@ import { MessageService } from './push/message-service'
 import { PushClientRegistry } from './push/push-client-registry'
 import { PushConnections } from './push/push-connections'
 import { RequestError } from './request-error'
-import { parseReportQuery, parseSendMessage } from './request-schemas'
+import {
+  parseCreateDeviceToken,
+  parseReportQuery,
+  parseSendMessage,
+  parseTokensRequired
+} from './request-schemas'
 import { ReportStore } from './store/report-store'
 import { repairTornTails } from './torn-tail'
 import { reportRoutes } from './web/api-routes'
@@ -41,6 +48,7 @@ import {
   type LiveNamespace
 } from './web/live-broadcaster'
 import { registerLiveHandlers } from './web/live-handlers'
+import { deviceTokenRoutes } from './web/device-token-routes'
 import { messageRoutes } from './web/message-routes'
 import { registerPushHandlers, type PushNamespace } from './web/push-handlers'
 import { WebServer } from './web/web-server'
@@ -87,6 +95,7 @@ export class LookoutConsole {
   private consoleInfo: ConsoleInfo | null = null
   private diagnostics: ConsoleDiagnostics | null = null
   private tokenFile: DeviceTokenFile | null = null
+  private managedTokens: ManagedTokens | null = null
   private readonly logger: Logger
   private readonly now: () => number
 
@@ -121,11 +130,12 @@ export class LookoutConsole {
         config.deviceTokensFile,
         logger.child({ ns: 'ingest' })
       )
-    const tokenFile = this.tokenFile
-    const authenticator: DeviceAuthenticator =
-      tokenFile === null
-        ? openDeviceAuthenticator
-        : new TokenDeviceAuthenticator(() => [tokenFile.table])
+    const managedTokens = await ManagedTokens.open(config.dataDir, now)
+    this.managedTokens = managedTokens
+    const authenticator = new ConsoleDeviceAuthenticator({
+      file: this.tokenFile,
+      managed: managedTokens
+    })
 
     // Before anything loads them: a data file cut short by a crash or power cut is repaired,
     // and said so.
@@ -211,6 +221,7 @@ export class LookoutConsole {
       routes: [
         ...reportRoutes({ store, devices: registry }),
         ...messageRoutes({ messages, clients }),
+        ...deviceTokenRoutes(this),
         {
           method: 'GET',
           path: '/api/diagnostics',
@@ -315,6 +326,42 @@ export class LookoutConsole {
     return this.messages.send(to, data)
   }
 
+  /** Whether devices need a token, and the tokens made in the console (never the tokens). */
+  deviceTokens(): DeviceTokenSettings {
+    if (this.managedTokens === null) throw notRunning()
+    return {
+      required: this.managedTokens.required || this.tokenFile !== null,
+      fromFile: this.tokenFile !== null,
+      tokens: this.managedTokens.list()
+    }
+  }
+
+  /** Makes a device token; the answer holds it in full, this once. */
+  async createDeviceToken(request: unknown): Promise<CreatedDeviceToken> {
+    if (this.managedTokens === null) throw notRunning()
+    const { identity, devices } = parseCreateDeviceToken(request)
+    const created = await this.managedTokens.create(identity, devices ?? null)
+    this.logger.info({ id: created.info.id, identity }, 'device token created')
+    return created
+  }
+
+  async revokeDeviceToken(id: unknown): Promise<DeviceTokenSettings> {
+    if (this.managedTokens === null) throw notRunning()
+    if (typeof id !== 'string' || id === '')
+      throw new RequestError('bad_request', 'id: must be a token id')
+    await this.managedTokens.revoke(id)
+    this.logger.info({ id }, 'device token revoked')
+    return this.deviceTokens()
+  }
+
+  async setDeviceTokensRequired(request: unknown): Promise<DeviceTokenSettings> {
+    if (this.managedTokens === null) throw notRunning()
+    const { required } = parseTokensRequired(request)
+    await this.managedTokens.setRequired(required)
+    this.logger.info({ required }, 'device tokens required: changed')
+    return this.deviceTokens()
+  }
+
   async messageStatus(id: unknown): Promise<MessageStatus> {
     if (this.messages === null) throw notRunning()
     if (typeof id !== 'string' || id === '')
@@ -344,6 +391,7 @@ export class LookoutConsole {
     this.diagnostics?.stop()
     this.tokenFile?.close()
     this.tokenFile = null
+    this.managedTokens = null
     // Closing Socket.IO closes the HTTP server it is attached to; cut the connections first so
     // no stalled peer holds it open.
     this.web?.destroyConnections()

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 
 import { INGEST_LIMITS } from '../../shared/ingest-protocol'
+import type { CreateDeviceTokenRequest } from '../../shared/api-types'
 import type { ReportQuery, SendMessageRequest } from '../../shared/live-events'
 import { RequestError } from './request-error'
 
@@ -28,6 +29,27 @@ const sendMessageSchema = z.object({
   to: z.string().min(1, 'must not be empty').max(256).optional(),
   data: z.unknown().refine((d) => d !== undefined, 'required')
 })
+
+const createTokenSchema = z.strictObject({
+  identity: z.string().trim().min(1, 'must not be empty').max(INGEST_LIMITS.deviceIdMaxLength),
+  devices: z
+    .array(
+      z.string().trim().min(1, 'a pattern must not be empty').max(INGEST_LIMITS.deviceIdMaxLength)
+    )
+    .max(50)
+    .optional()
+})
+
+const requiredSchema = z.strictObject({ required: z.boolean() })
+
+/** A device token to make: the identity its reports get, and optionally the device ids allowed. */
+export function parseCreateDeviceToken(input: unknown): CreateDeviceTokenRequest {
+  return parse(createTokenSchema, input, 'the body must be an object { identity, devices? }')
+}
+
+export function parseTokensRequired(input: unknown): { required: boolean } {
+  return parse(requiredSchema, input, 'the body must be an object { required }')
+}
 
 /** A report query, validated; `bad_request` names the first field at fault. */
 export function parseReportQuery(input: unknown): ReportQuery & { limit: number } {

@@ -3,6 +3,7 @@ import { useEffect, useMemo, useState } from 'react'
 import type { ConsoleBridge, LinkState } from './bridge/console-bridge'
 import { ConsoleContext, useConsoleView } from './hooks/use-console'
 import { DeviceDetail } from './panels/device-detail'
+import { DeviceTokensDialog } from './panels/device-tokens-dialog'
 import { DevicesPanel } from './panels/devices-panel'
 import { FeedPanel } from './panels/feed-panel'
 import { Header } from './panels/header'
@@ -32,6 +33,7 @@ export function App(props: {
 function ConsoleScreen(props: { onRefused?: (refusal: Refusal) => void }): React.JSX.Element {
   const { link, hello } = useConsoleView()
   const [device, setDevice] = useState<string | null>(null)
+  const [tokens, setTokens] = useState(false)
   const { onRefused } = props
   useEffect(() => {
     if (link.state === 'refused') onRefused?.(link)
@@ -42,7 +44,7 @@ function ConsoleScreen(props: { onRefused?: (refusal: Refusal) => void }): React
     return <LoadingScreen />
   return (
     <div className="console" data-link={link.state}>
-      <Header />
+      <Header onTokens={() => setTokens(true)} />
       <LinkBanner />
       <main className="grid">
         <DevicesPanel onOpen={setDevice} />
@@ -51,6 +53,7 @@ function ConsoleScreen(props: { onRefused?: (refusal: Refusal) => void }): React
         <PushPanel />
       </main>
       {device !== null && <DeviceDetail device={device} onClose={() => setDevice(null)} />}
+      {tokens && <DeviceTokensDialog onClose={() => setTokens(false)} />}
     </div>
   )
 }

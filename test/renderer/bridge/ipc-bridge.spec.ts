@@ -10,6 +10,10 @@ import type {
 } from '../../../src/shared/ipc-contract'
 import type { LiveSnapshot } from '../../../src/shared/live-events'
 
+const unused = async (): Promise<never> => {
+  throw new Error('not used by the bridge')
+}
+
 /**
  * A typed stand-in for the preload's `window.api`: the bridge's side of the contract only (the
  * real preload and handlers are driven end to end in test/e2e/desktop-ipc.spec.ts).
@@ -26,10 +30,13 @@ function fakeApi(initial: ConsoleStatus) {
     },
     queryReports: async () => [],
     sendMessage: async () => ({ id: 'm', recipients: [] }),
-    messageStatus: async () => {
-      throw new Error('unused')
-    },
+    messageStatus: unused,
     copyViewUrl: async () => undefined,
+    copyText: async () => undefined,
+    deviceTokens: unused,
+    createDeviceToken: unused,
+    revokeDeviceToken: unused,
+    setDeviceTokensRequired: unused,
     on<E extends IpcEventName>(event: E, listener: IpcEventListener<E>) {
       if (!listeners.has(event)) listeners.set(event, new Set())
       listeners.get(event)!.add(listener as (payload: unknown) => void)

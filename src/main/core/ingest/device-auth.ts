@@ -82,3 +82,35 @@ export class TokenDeviceAuthenticator implements DeviceAuthenticator {
     return { ok: false, message: 'unknown device token' }
   }
 }
+
+/**
+ * The console's device authentication: token mode while a tokens file is in force or the
+ * console requires tokens (a switch in its settings), open mode otherwise. Decided per report,
+ * so turning the switch or revoking a token applies to the next line.
+ */
+export class ConsoleDeviceAuthenticator implements DeviceAuthenticator {
+  private readonly tokenMode: TokenDeviceAuthenticator
+
+  constructor(
+    private readonly sources: {
+      file: { table: TokenTable } | null
+      managed: { required: boolean; tokens: TokenTable }
+    }
+  ) {
+    this.tokenMode = new TokenDeviceAuthenticator(() => {
+      const tables = [sources.managed.tokens]
+      if (sources.file !== null) tables.unshift(sources.file.table)
+      return tables
+    })
+  }
+
+  get mode(): 'open' | 'token' {
+    return this.sources.file !== null || this.sources.managed.required ? 'token' : 'open'
+  }
+
+  identify(auth: string | undefined, device: string): Identification {
+    return this.mode === 'token'
+      ? this.tokenMode.identify(auth, device)
+      : openDeviceAuthenticator.identify(auth, device)
+  }
+}

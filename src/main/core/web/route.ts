@@ -13,7 +13,7 @@ export interface RouteContext {
 
 /** One endpoint: method, path, who may call it, and what it answers (as JSON). */
 export interface Route {
-  method: 'GET' | 'POST'
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE'
   /** An exact path, or a pattern with named groups for path parameters. */
   path: string | RegExp
   /** null: no key needed. A viewer's key reads; only the access key may do anything else. */

@@ -88,7 +88,7 @@ export class WebServer {
       if (route.role !== null)
         requireRole(req, url, this.options.keys, route.role, this.options.throttle)
       const body =
-        route.method === 'POST'
+        route.method === 'POST' || route.method === 'PUT'
           ? await readJsonBody(req, this.options.maxBodyBytes ?? 64 * 1024)
           : undefined
       sendJson(res, route.status ?? 200, await route.handle({ req, url, params, body }))

@@ -1,4 +1,10 @@
-import type { MessageAccepted, MessageStatus } from '../../../shared/api-types'
+import type {
+  CreateDeviceTokenRequest,
+  CreatedDeviceToken,
+  DeviceTokenSettings,
+  MessageAccepted,
+  MessageStatus
+} from '../../../shared/api-types'
 import type { StoredReport } from '../../../shared/ingest-protocol'
 import type {
   ConsoleInfo,
@@ -53,6 +59,11 @@ export interface ConsoleBridge {
   sendMessage(request: SendMessageRequest): Promise<MessageAccepted>
   messageStatus(id: string): Promise<MessageStatus>
   copyViewUrl(): Promise<void>
+  copyText(text: string): Promise<void>
+  deviceTokens(): Promise<DeviceTokenSettings>
+  createDeviceToken(request: CreateDeviceTokenRequest): Promise<CreatedDeviceToken>
+  revokeDeviceToken(id: string): Promise<DeviceTokenSettings>
+  setDeviceTokensRequired(required: boolean): Promise<DeviceTokenSettings>
 }
 
 /** An error the console answered, with its code (`bad_request`, `not_found`, …). */

@@ -77,4 +77,11 @@ export class IpcBridge implements ConsoleBridge {
   sendMessage: ConsoleBridge['sendMessage'] = (request) => this.api.sendMessage(request)
   messageStatus: ConsoleBridge['messageStatus'] = (id) => this.api.messageStatus(id)
   copyViewUrl: ConsoleBridge['copyViewUrl'] = () => this.api.copyViewUrl()
+  copyText: ConsoleBridge['copyText'] = (text) => this.api.copyText(text)
+  deviceTokens: ConsoleBridge['deviceTokens'] = () => this.api.deviceTokens()
+  createDeviceToken: ConsoleBridge['createDeviceToken'] = (request) =>
+    this.api.createDeviceToken(request)
+  revokeDeviceToken: ConsoleBridge['revokeDeviceToken'] = (id) => this.api.revokeDeviceToken(id)
+  setDeviceTokensRequired: ConsoleBridge['setDeviceTokensRequired'] = (required) =>
+    this.api.setDeviceTokensRequired(required)
 }

@@ -1,6 +1,13 @@
 import { io, type Socket } from 'socket.io-client'
 
-import type { ApiErrorBody, MessageAccepted, MessageStatus } from '../../../shared/api-types'
+import type {
+  ApiErrorBody,
+  CreateDeviceTokenRequest,
+  CreatedDeviceToken,
+  DeviceTokenSettings,
+  MessageAccepted,
+  MessageStatus
+} from '../../../shared/api-types'
 import type { Envelope } from '../../../shared/envelope'
 import type { StoredReport } from '../../../shared/ingest-protocol'
 import {
@@ -158,6 +165,36 @@ export class SocketBridge implements ConsoleBridge {
 
   async copyViewUrl(): Promise<void> {
     await copyText(this.viewUrl)
+  }
+
+  copyText(text: string): Promise<void> {
+    return copyText(text)
+  }
+
+  deviceTokens(): Promise<DeviceTokenSettings> {
+    return this.request<DeviceTokenSettings>('/api/device-tokens')
+  }
+
+  createDeviceToken(request: CreateDeviceTokenRequest): Promise<CreatedDeviceToken> {
+    return this.request<CreatedDeviceToken>('/api/device-tokens', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(request)
+    })
+  }
+
+  revokeDeviceToken(id: string): Promise<DeviceTokenSettings> {
+    return this.request<DeviceTokenSettings>(`/api/device-tokens/${encodeURIComponent(id)}`, {
+      method: 'DELETE'
+    })
+  }
+
+  setDeviceTokensRequired(required: boolean): Promise<DeviceTokenSettings> {
+    return this.request<DeviceTokenSettings>('/api/device-tokens/required', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ required })
+    })
   }
 
   private async request<T>(path: string, init: RequestInit = {}): Promise<T> {

@@ -122,6 +122,23 @@ export const en = {
     state_dropped: 'dropped',
     readOnly: 'Sending needs the access key.'
   },
+  tokens: {
+    open: 'Device tokens',
+    title: 'Device tokens',
+    required: 'Every device needs a token',
+    requiredHint:
+      'Off: any device on the network may report (as “anonymous”). On: a report without a valid token is refused with “unauthorized”.',
+    fromFile: 'A tokens file (--device-tokens) is in force: tokens are required.',
+    identity: 'Identity',
+    devices: 'Device ids (patterns, optional)',
+    anyDevice: 'any',
+    create: 'Make a token',
+    createdOnce:
+      'New token for “{{identity}}”. Copy it now: it is stored only as a digest and will not be shown again.',
+    none: 'No token made here yet.',
+    created: 'Made',
+    revoke: 'Revoke'
+  },
   time: { never: 'never' }
 }
 

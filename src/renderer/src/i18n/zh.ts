@@ -124,5 +124,21 @@ export const zh: Messages = {
     state_dropped: '已丢弃',
     readOnly: '发送消息需要访问密钥。'
   },
+  tokens: {
+    open: '设备令牌',
+    title: '设备令牌',
+    required: '每台设备都需要令牌',
+    requiredHint:
+      '关闭：网络上的任何设备都可上报（身份为 “anonymous”）。开启：没有有效令牌的报告将被拒绝（“unauthorized”）。',
+    fromFile: '令牌文件（--device-tokens）已生效：必须使用令牌。',
+    identity: '身份',
+    devices: '设备 ID（模式，可选）',
+    anyDevice: '任意',
+    create: '生成令牌',
+    createdOnce: '已为 “{{identity}}” 生成新令牌。请立即复制：它只以摘要形式保存，不会再次显示。',
+    none: '尚未在此生成令牌。',
+    created: '生成于',
+    revoke: '吊销'
+  },
   time: { never: '从未' }
 }

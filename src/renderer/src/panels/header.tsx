@@ -8,7 +8,7 @@ import { LANGUAGES } from '../i18n'
 import { LinkBadge } from './link-badge'
 
 /** Where devices report, the remote-view URL, the counts, the link and the language. */
-export function Header(): React.JSX.Element {
+export function Header({ onTokens }: { onTokens?: () => void }): React.JSX.Element {
   const { t, i18n } = useTranslation()
   const view = useConsoleView()
   const now = useNow()
@@ -53,13 +53,18 @@ export function Header(): React.JSX.Element {
         <Tile label={t('header.devices')} testId="count-devices" stale={linkDown} age={age}>
           {formatNumber(online, lng)} / {formatNumber(view.devices.length, lng)}
         </Tile>
-        <Tile label={t('header.rate')} testId="count-rate" stale={counters === null} age={age}>
+        <Tile
+          label={t('header.rate')}
+          testId="count-rate"
+          stale={linkDown || counters === null}
+          age={age}
+        >
           {counters === null ? '—' : formatNumber(counters.reportsPerSecond, lng)}
         </Tile>
         <Tile
           label={t('header.viewers')}
           testId="count-viewers"
-          stale={counters === null}
+          stale={linkDown || counters === null}
           age={age}
         >
           {counters === null ? '—' : formatNumber(counters.viewers, lng)}
@@ -70,6 +75,11 @@ export function Header(): React.JSX.Element {
       </ul>
       <div className="header-end">
         <LinkBadge />
+        {hello?.role === 'operator' && onTokens && (
+          <button type="button" onClick={onTokens} data-testid="open-tokens">
+            {t('tokens.open')}
+          </button>
+        )}
         {hello && (
           <span className={`role role-${hello.role}`} data-testid="role">
             {t(`header.role_${hello.role}`)}

@@ -1,0 +1,118 @@
+import { randomBytes, randomUUID } from 'node:crypto'
+import { readFile, rename, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+
+import { z } from 'zod'
+
+import type { DeviceTokenInfo } from '../../../shared/api-types'
+import { maskKey } from '../keys'
+import { RequestError } from '../request-error'
+import { deviceIdPattern } from './device-id-pattern'
+import { tokenDigest, TokenTable } from './device-auth'
+
+export const MANAGED_TOKENS_FILE = 'device-tokens.json'
+
+const storedSchema = z.object({
+  required: z.boolean(),
+  tokens: z.array(
+    z.object({
+      id: z.string(),
+      digest: z.string(),
+      identity: z.string(),
+      devices: z.array(z.string()).nullable(),
+      hint: z.string(),
+      createdAt: z.number()
+    })
+  )
+})
+type Stored = z.infer<typeof storedSchema>
+
+/**
+ * Device tokens made and revoked in the console (the desktop's Devices settings, or the API),
+ * kept in the data dir as SHA-256 digests only: the token is shown once, when it is made, and
+ * nobody who reads the data dir can report with it. Also holds whether every device needs a
+ * token.
+ */
+export class ManagedTokens {
+  private table: TokenTable
+
+  private constructor(
+    private readonly path: string,
+    private state: Stored,
+    private readonly now: () => number
+  ) {
+    this.table = buildTable(state)
+  }
+
+  static async open(dataDir: string, now: () => number = Date.now): Promise<ManagedTokens> {
+    const path = join(dataDir, MANAGED_TOKENS_FILE)
+    let state: Stored = { required: false, tokens: [] }
+    try {
+      const parsed = storedSchema.safeParse(JSON.parse(await readFile(path, 'utf8')))
+      if (!parsed.success) throw new Error(`${path} is damaged: ${parsed.error.issues[0]?.message}`)
+      state = parsed.data
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+    }
+    return new ManagedTokens(path, state, now)
+  }
+
+  get required(): boolean {
+    return this.state.required
+  }
+
+  get tokens(): TokenTable {
+    return this.table
+  }
+
+  list(): DeviceTokenInfo[] {
+    return this.state.tokens.map(({ digest: _digest, ...info }) => info)
+  }
+
+  async create(
+    identity: string,
+    devices: string[] | null
+  ): Promise<{ token: string; info: DeviceTokenInfo }> {
+    const token = randomBytes(24).toString('base64url')
+    const entry = {
+      id: randomUUID(),
+      digest: tokenDigest(token),
+      identity,
+      devices,
+      hint: maskKey(token),
+      createdAt: this.now()
+    }
+    await this.save({ ...this.state, tokens: [...this.state.tokens, entry] })
+    const { digest: _digest, ...info } = entry
+    return { token, info }
+  }
+
+  async revoke(id: string): Promise<void> {
+    const tokens = this.state.tokens.filter((t) => t.id !== id)
+    if (tokens.length === this.state.tokens.length)
+      throw new RequestError('not_found', `no device token ${id}`)
+    await this.save({ ...this.state, tokens })
+  }
+
+  async setRequired(required: boolean): Promise<void> {
+    await this.save({ ...this.state, required })
+  }
+
+  /** Written whole to a new file, then renamed: a crash leaves the old state or the new, never half. */
+  private async save(next: Stored): Promise<void> {
+    const temp = `${this.path}.${process.pid}.tmp`
+    await writeFile(temp, JSON.stringify(next, null, 2) + '\n', { mode: 0o600 })
+    await rename(temp, this.path)
+    this.state = next
+    this.table = buildTable(next)
+  }
+}
+
+function buildTable(state: Stored): TokenTable {
+  return new TokenTable(
+    state.tokens.map((t) => [
+      t.digest,
+      { identity: t.identity, devices: t.devices === null ? null : t.devices.map(deviceIdPattern) }
+    ])
+  )
+}
