@@ -23,6 +23,7 @@ interface ServeOptions {
   key?: string
   viewKey?: string
   pushKey?: string
+  allowedOrigins?: string[]
   offlineAfter?: number
   pushTtl: number
   deviceTokens?: string
@@ -90,6 +91,19 @@ export function serveCommand(): Command {
       )
         .argParser(parsePositiveInt)
         .env(env('OFFLINE_AFTER'))
+    )
+    .addOption(
+      new Option(
+        '--allowed-origins <origins>',
+        "comma-separated web origins (http://host:port) whose pages may connect to Socket.IO besides the console's own"
+      )
+        .argParser((text: string) =>
+          text
+            .split(',')
+            .map((o) => o.trim())
+            .filter((o) => o !== '')
+        )
+        .env(env('ALLOWED_ORIGINS'))
     )
     .addOption(
       new Option('--push-ttl <seconds>', 'how long a message waits for an offline push client')
@@ -197,6 +211,7 @@ async function runServe(options: ServeOptions): Promise<void> {
       pushKey: options.pushKey,
       offlineAfterMs: options.offlineAfter === undefined ? undefined : options.offlineAfter * 1000,
       pushTtlMs: options.pushTtl * 1000,
+      allowedOrigins: options.allowedOrigins,
       deviceTokensFile: options.deviceTokens,
       maxLineBytes: options.maxLineBytes,
       maxConnections: options.maxConnections,

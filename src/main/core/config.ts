@@ -32,7 +32,22 @@ export const consoleConfigSchema = z
       .int()
       .min(1000)
       .default(24 * 3_600_000),
-    /** JSON file mapping device token → identity; when set, every report needs a valid `auth`. */
+    /**
+     * Web pages of other origins allowed to open Socket.IO connections (`http://host:port`). A
+     * connection with an `Origin` header is let in only from the console's own page or these;
+     * clients that send none (devices, scripts, apps) are not affected.
+     */
+    allowedOrigins: z
+      .array(
+        z
+          .url({
+            protocol: /^https?$/,
+            error: 'must be a web origin such as http://wall.plant:8080'
+          })
+          .transform((u) => new URL(u).origin)
+      )
+      .default([]),
+    /** JSON or YAML file of device tokens; when set, every report needs a valid `auth`. */
     deviceTokensFile: z.string().min(1).optional(),
     /** Device connections in all, and from one address (this machine's own is exempt). */
     maxConnections: z.number().int().min(1).max(100_000).default(2000),

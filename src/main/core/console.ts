@@ -50,6 +50,7 @@ import {
 import { registerLiveHandlers } from './web/live-handlers'
 import { deviceTokenRoutes } from './web/device-token-routes'
 import { messageRoutes } from './web/message-routes'
+import { originCheck } from './web/origin-check'
 import { registerPushHandlers, type PushNamespace } from './web/push-handlers'
 import { WebServer } from './web/web-server'
 
@@ -236,7 +237,10 @@ export class LookoutConsole {
     // Everything on the web port is wired before the port opens: no connection can arrive
     // before its namespace and its key check exist. No CORS headers: a page from another origin
     // cannot poll the API; the keys guard the rest.
-    const io = new SocketServer(web.httpServer, { serveClient: false })
+    const io = new SocketServer(web.httpServer, {
+      serveClient: false,
+      allowRequest: originCheck(config.allowedOrigins)
+    })
     this.io = io
     const live = io.of(LIVE_NAMESPACE) as LiveNamespace
     this.broadcaster = new LiveBroadcaster(

@@ -90,10 +90,11 @@ function readableSeq(seq: unknown): number | undefined {
 }
 
 /**
- * Field names the store cannot keep faithfully, found without recursion (a deeply nested line
- * must not exhaust the stack): `$`-prefixed and dotted names (NeDB refuses them), `__proto__`
- * (it would re-parent the stored copy), the console's own top-level names, and nesting deeper
- * than INGEST_LIMITS.maxDepth. Returns a message, or null when every name is fine.
+ * Fields the store cannot keep faithfully, found without recursion (a deeply nested line must
+ * not exhaust the stack): `$`-prefixed and dotted names (NeDB refuses them), `__proto__` (it
+ * would re-parent the stored copy), the console's own top-level names, numbers beyond a double's
+ * range, and nesting deeper than INGEST_LIMITS.maxDepth. Returns a message, or null when all is
+ * fine.
  */
 function findBadFieldName(report: Record<string, unknown>): string | null {
   for (const name of Object.keys(report)) {
@@ -110,6 +111,10 @@ function findBadFieldName(report: Record<string, unknown>): string | null {
         if (name.includes('.')) return `${name}: field names must not contain "."`
         if (name === '__proto__') return '__proto__: not allowed as a field name'
       }
+      // JSON allows 1e999; JavaScript reads it as Infinity, which the store would write as null:
+      // the report would change between the live view and history. Refused instead.
+      if (typeof child === 'number' && !Number.isFinite(child))
+        return `${name}: number out of range (beyond ±1.8e308)`
       if (typeof child === 'object' && child !== null)
         stack.push({ value: child, depth: depth + 1 })
     }

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { rm } from 'node:fs/promises'
+import { connect } from 'node:net'
 import { join } from 'node:path'
 
 import { afterEach, describe, expect, it } from 'vitest'
@@ -197,6 +198,38 @@ describe('IngestServer over TCP', () => {
     expect(store.reportCount).toBe(2000)
     expect(store.deviceSummaries()).toHaveLength(200)
   })
+
+  // Linux routes all of 127.0.0.0/8 to this machine; elsewhere only 127.0.0.1 exists.
+  it.runIf(process.platform === 'linux')(
+    'takes a plant of 1,000 devices connecting at once, 50 behind each of 20 gateways, with the default limits',
+    async () => {
+      // The defaults (2,000 in all, 64 per address), with this machine's address counted like any
+      // other: each gateway is a loopback address of its own (127.0.0.2 … 127.0.0.21).
+      const { port, store } = await rig({ limits: { limitLoopback: true } })
+      const acks = await Promise.all(
+        Array.from({ length: 1000 }, (_, i) => {
+          const gateway = `127.0.0.${2 + Math.floor(i / 50)}`
+          return new Promise<string>((resolve, reject) => {
+            const socket = connect({ host: '127.0.0.1', port, localAddress: gateway }, () =>
+              socket.write(JSON.stringify({ device: `plc-${i}`, seq: 1 }) + '\n')
+            )
+            socket.setEncoding('utf8')
+            let reply = ''
+            socket.on('data', (text: string) => {
+              reply += text
+              if (reply.includes('\n')) {
+                socket.destroy()
+                resolve(reply.trim())
+              }
+            })
+            socket.on('error', reject)
+          })
+        })
+      )
+      expect(new Set(acks)).toEqual(new Set(['{"ack":1}']))
+      expect(store.deviceSummaries()).toHaveLength(1000)
+    }
+  )
 
   it('stops reading from a peer that never reads its replies, without holding them in memory, and serves others meanwhile', async () => {
     const { port, server } = await rig()

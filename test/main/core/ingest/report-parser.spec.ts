@@ -93,6 +93,19 @@ describe('ReportParser', () => {
     expect(!result.ok && result.reply.message).toMatch(/nested deeper/)
   })
 
+  it('rejects a number beyond a double’s range, which would be stored as null (found by the fuzzer)', () => {
+    const r = parse('{"device":"d","seq":4,"m":{"temp":1e1290}}')
+    expect(r).toEqual({
+      ok: false,
+      reply: {
+        error: 'invalid_field',
+        message: 'temp: number out of range (beyond ±1.8e308)',
+        seq: 4
+      }
+    })
+    expect(parse('{"device":"d","x":-1.7e308,"y":5e-324}').ok).toBe(true)
+  })
+
   it('rejects __proto__ as a field name, where a stored copy would take it as its prototype', () => {
     const result = parse('{"device":"a","__proto__":{"admin":true}}')
     expect(!result.ok && result.reply).toMatchObject({
