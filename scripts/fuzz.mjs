@@ -13,7 +13,14 @@ if (!Number.isInteger(runs) || runs < 1) {
 console.log(`fuzzing ingest framing and validation: ${runs} runs per property`)
 const result = spawnSync(
   process.execPath,
-  ['node_modules/vitest/vitest.mjs', 'run', 'test/main/core/ingest/ingest-fuzz.spec.ts'],
+  // No per-test time limit: a long run is meant to take long.
+  [
+    'node_modules/vitest/vitest.mjs',
+    'run',
+    '--testTimeout',
+    '0',
+    'test/main/core/ingest/ingest-fuzz.spec.ts'
+  ],
   { stdio: 'inherit', env: { ...process.env, FUZZ_RUNS: String(runs) } }
 )
 process.exit(result.status ?? 1)

@@ -26,14 +26,11 @@ export type ConsoleStatus =
   /** `hint` says what to do, e.g. which process holds the port. */
   | { state: 'failed'; message: string; hint?: string }
 
-/** What the renderer may ask the main process; each answer comes back in the envelope. */
-export interface ConsoleRequests {
-  getStatus(): Promise<ConsoleStatus>
-  /**
-   * Starts (or restarts) this window's live feed and answers its snapshot: live events sent
-   * after the answer follow it, none before it is lost (they are in it).
-   */
-  openLive(): Promise<LiveSnapshot>
+/**
+ * What the UI may ask the console, however it reaches it: the desktop window over IPC, a browser
+ * over HTTP. The renderer's ConsoleBridge offers exactly these.
+ */
+export interface ConsoleOperations {
   queryReports(query: ReportQuery): Promise<StoredReport[]>
   sendMessage(request: SendMessageRequest): Promise<MessageAccepted>
   messageStatus(id: string): Promise<MessageStatus>
@@ -45,6 +42,16 @@ export interface ConsoleRequests {
   createDeviceToken(request: CreateDeviceTokenRequest): Promise<CreatedDeviceToken>
   revokeDeviceToken(id: string): Promise<DeviceTokenSettings>
   setDeviceTokensRequired(required: boolean): Promise<DeviceTokenSettings>
+}
+
+/** What the renderer may ask the main process; each answer comes back in the envelope. */
+export interface ConsoleRequests extends ConsoleOperations {
+  getStatus(): Promise<ConsoleStatus>
+  /**
+   * Starts (or restarts) this window's live feed and answers its snapshot: live events sent
+   * after the answer follow it, none before it is lost (they are in it).
+   */
+  openLive(): Promise<LiveSnapshot>
 }
 
 /** The live events of `/live`, and the console's own state changes, pushed to the window. */

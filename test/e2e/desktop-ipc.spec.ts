@@ -22,7 +22,7 @@ import {
 } from '../support/browser'
 import { eventually, pushClient, startConsole, type RunningConsole } from '../support/console'
 import { FakeIpcMain } from '../support/electron-fake'
-import { LineClient } from '../support/line-client'
+import { LineClient, reportOnce } from '../support/line-client'
 import { tempDirs } from '../support/temp-dir'
 
 // The desktop window's path, end to end: the built renderer in Chromium, with the real preload
@@ -251,15 +251,8 @@ describe.runIf(chromiumAvailable())('the desktop window over IPC', () => {
     await dialog.locator('[data-testid=token-row][data-identity=line-9]').waitFor()
     await screenshot(page, 'desktop-device-tokens')
 
-    const send = async (fields: Record<string, unknown>) => {
-      const device = await LineClient.connect(c.addresses.ingest.port)
-      try {
-        device.send({ seq: 1, ...fields })
-        return (await device.waitForReplies(1))[0]
-      } finally {
-        device.close()
-      }
-    }
+    const send = (fields: Record<string, unknown>) =>
+      reportOnce(c.addresses.ingest.port, { seq: 1, ...fields })
     expect(await send({ device: 'plc-9a', auth: token })).toEqual({ ack: 1 })
     expect(await send({ device: 'plc-9a' })).toMatchObject({ error: 'unauthorized' })
 

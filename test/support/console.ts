@@ -14,6 +14,7 @@ import type {
   PushClientToServerEvents,
   PushServerToClientEvents
 } from '../../src/shared/push-events'
+import { tempDirs } from './temp-dir'
 
 export const ACCESS_KEY = 'operator-key-for-tests-0123'
 export const VIEW_KEY = 'viewer-key-for-tests-0123'
@@ -120,4 +121,34 @@ export async function api(
     headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', ...rest.headers }
   })
   return { status: res.status, body: await res.json() }
+}
+
+/**
+ * Consoles for one spec file, each with a temp data dir, all stopped and removed by `cleanup()`
+ * (call it from afterEach). `dataDir` starts one on an existing data dir (a restart).
+ */
+export function consoleFixture() {
+  const dirs = tempDirs()
+  const running: RunningConsole[] = []
+  return {
+    dirs,
+    async start(
+      config: ConsoleConfigInput = {},
+      deps: ConsoleDeps = {},
+      dataDir?: string
+    ): Promise<RunningConsole> {
+      const c = await startConsole(dataDir ?? (await dirs.make()), config, deps)
+      running.push(c)
+      return c
+    },
+    /** Stops one console now (a restart), leaving its data dir. */
+    async stop(c: RunningConsole): Promise<void> {
+      running.splice(running.indexOf(c), 1)
+      await c.stop()
+    },
+    async cleanup(): Promise<void> {
+      for (const c of running.splice(0).reverse()) await c.stop()
+      await dirs.cleanup()
+    }
+  }
 }

@@ -85,3 +85,17 @@ export class LineClient {
     this.socket.destroy()
   }
 }
+
+/** Connects, sends one report, and answers the console's reply to it. */
+export async function reportOnce(
+  port: number,
+  report: Record<string, unknown>
+): Promise<Record<string, unknown>> {
+  const device = await LineClient.connect(port)
+  try {
+    device.send(report)
+    return (await device.waitForReplies(1))[0]!
+  } finally {
+    device.close()
+  }
+}

@@ -3,26 +3,19 @@ import { afterEach, describe, expect, it } from 'vitest'
 import {
   ACCESS_KEY,
   api,
+  consoleFixture,
   liveClient,
   nextEvent,
-  startConsole,
-  VIEW_KEY,
-  type RunningConsole
+  VIEW_KEY
 } from '../../support/console'
 import { LineClient } from '../../support/line-client'
-import { tempDirs } from '../../support/temp-dir'
 
-const dirs = tempDirs()
-let c: RunningConsole | undefined
-afterEach(async () => {
-  await c?.stop()
-  c = undefined
-  await dirs.cleanup()
-})
+const consoles = consoleFixture()
+afterEach(() => consoles.cleanup())
 
 describe('GET /api/diagnostics', () => {
   it('reports the process, its connections and the store, to the operator only', async () => {
-    c = await startConsole(await dirs.make())
+    const c = await consoles.start()
     expect((await api(c, '/api/diagnostics', { key: VIEW_KEY })).status).toBe(403)
 
     const device = await LineClient.connect(c.addresses.ingest.port)

@@ -1,11 +1,5 @@
-import type {
-  CreateDeviceTokenRequest,
-  CreatedDeviceToken,
-  DeviceTokenSettings,
-  MessageAccepted,
-  MessageStatus
-} from '../../../shared/api-types'
 import type { StoredReport } from '../../../shared/ingest-protocol'
+import type { ConsoleOperations } from '../../../shared/ipc-contract'
 import type {
   ConsoleInfo,
   DeviceState,
@@ -13,9 +7,7 @@ import type {
   LiveSnapshot,
   MissedNotice,
   PushClientState,
-  ReportQuery,
-  Role,
-  SendMessageRequest
+  Role
 } from '../../../shared/live-events'
 
 /** The state of this UI's link to the console, as the header shows it. */
@@ -51,19 +43,10 @@ export interface BridgeEvents {
  * The one way the UI reaches the console: over IPC in the desktop window, over Socket.IO and
  * the HTTP API in a browser. The panels never know which one they have.
  */
-export interface ConsoleBridge {
+export interface ConsoleBridge extends ConsoleOperations {
   readonly kind: 'desktop' | 'browser'
   /** Starts the live feed; returns the function that stops it. */
   connect(events: BridgeEvents): () => void
-  queryReports(query: ReportQuery): Promise<StoredReport[]>
-  sendMessage(request: SendMessageRequest): Promise<MessageAccepted>
-  messageStatus(id: string): Promise<MessageStatus>
-  copyViewUrl(): Promise<void>
-  copyText(text: string): Promise<void>
-  deviceTokens(): Promise<DeviceTokenSettings>
-  createDeviceToken(request: CreateDeviceTokenRequest): Promise<CreatedDeviceToken>
-  revokeDeviceToken(id: string): Promise<DeviceTokenSettings>
-  setDeviceTokensRequired(required: boolean): Promise<DeviceTokenSettings>
 }
 
 /** An error the console answered, with its code (`bad_request`, `not_found`, …). */

@@ -6,6 +6,7 @@ import { LineChart } from '../charts/line-chart'
 import { formatAgo, formatDateTime } from '../format'
 import { useBridge, useConsoleView } from '../hooks/use-console'
 import { useNow } from '../hooks/use-now'
+import { Dialog } from './dialog'
 import { payloadOf } from './feed-panel'
 
 const RANGES = { '15m': 15 * 60_000, '1h': 3_600_000, '6h': 6 * 3_600_000, '24h': 86_400_000 }
@@ -92,99 +93,79 @@ export function DeviceDetail(props: { device: string; onClose: () => void }): Re
           .reverse()
       : []
 
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent): void => {
-      if (e.key === 'Escape') props.onClose()
-    }
-    window.addEventListener('keydown', onKey)
-    return () => window.removeEventListener('keydown', onKey)
-  }, [props])
-
   return (
-    <div className="overlay" onClick={props.onClose}>
-      <section
-        className="panel detail"
-        role="dialog"
-        aria-modal="true"
-        aria-label={t('detail.title', { id: props.device })}
-        data-testid="device-detail"
-        onClick={(e) => e.stopPropagation()}
-      >
-        <div className="panel-bar">
-          <h2>
-            {state && <span className={`dot ${state.online ? 'dot-online' : 'dot-offline'}`} />}{' '}
-            {t('detail.title', { id: props.device })}
-          </h2>
-          <div className="panel-tools">
-            {state && <span className="muted">{formatAgo(now - state.lastSeen, lng)}</span>}
-            <button type="button" onClick={props.onClose}>
-              {t('detail.close')}
-            </button>
-          </div>
-        </div>
-        <div className="panel-body">
-          <div className="form-row">
-            <label>
-              {t('detail.field')}{' '}
-              <select
-                value={chosen ?? ''}
-                onChange={(e) => setField(e.target.value)}
-                disabled={fields.length === 0}
-              >
-                {fields.map((f) => (
-                  <option key={f} value={f}>
-                    {f}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label>
-              {t('detail.range')}{' '}
-              <select value={range} onChange={(e) => setRange(e.target.value as Range)}>
-                {(Object.keys(RANGES) as Range[]).map((r) => (
-                  <option key={r} value={r}>
-                    {t(`detail.range_${r}`)}
-                  </option>
-                ))}
-              </select>
-            </label>
-            {history.state === 'ready' && (
-              <span className="muted">{t('detail.points', { count: points.length })}</span>
-            )}
-          </div>
-          {history.state === 'loading' && <p className="empty">{t('detail.loading')}</p>}
-          {history.state === 'error' && (
-            <p className="error" role="alert">
-              {t('detail.error', { message: history.message })}
-            </p>
-          )}
-          {history.state === 'ready' &&
-            (fields.length === 0 ? (
-              <p className="empty">{t('detail.noNumeric')}</p>
-            ) : points.length === 0 ? (
-              <p className="empty">{t('detail.noData')}</p>
-            ) : (
-              <LineChart
-                series={[{ name: chosen!, data: points }]}
-                window={{ ms: RANGES[range], until: now }}
-                height={260}
-                label={`${props.device} ${chosen}`}
-                testId="device-chart"
-              />
+    <Dialog
+      label={t('detail.title', { id: props.device })}
+      testId="device-detail"
+      title={
+        <>
+          {state && <span className={`dot ${state.online ? 'dot-online' : 'dot-offline'}`} />}{' '}
+          {t('detail.title', { id: props.device })}
+        </>
+      }
+      tools={state && <span className="muted">{formatAgo(now - state.lastSeen, lng)}</span>}
+      onClose={props.onClose}
+    >
+      <div className="form-row">
+        <label>
+          {t('detail.field')}{' '}
+          <select
+            value={chosen ?? ''}
+            onChange={(e) => setField(e.target.value)}
+            disabled={fields.length === 0}
+          >
+            {fields.map((f) => (
+              <option key={f} value={f}>
+                {f}
+              </option>
             ))}
-          <h3 className="sub">{t('detail.latest')}</h3>
-          {latest ? (
-            <>
-              <p className="muted">{formatDateTime(latest.time, lng)}</p>
-              <pre className="json" data-testid="latest-report">
-                {JSON.stringify(latest, null, 2)}
-              </pre>
-            </>
-          ) : (
-            <p className="empty">{t('feed.empty')}</p>
-          )}
-        </div>
-      </section>
-    </div>
+          </select>
+        </label>
+        <label>
+          {t('detail.range')}{' '}
+          <select value={range} onChange={(e) => setRange(e.target.value as Range)}>
+            {(Object.keys(RANGES) as Range[]).map((r) => (
+              <option key={r} value={r}>
+                {t(`detail.range_${r}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        {history.state === 'ready' && (
+          <span className="muted">{t('detail.points', { count: points.length })}</span>
+        )}
+      </div>
+      {history.state === 'loading' && <p className="empty">{t('detail.loading')}</p>}
+      {history.state === 'error' && (
+        <p className="error" role="alert">
+          {t('detail.error', { message: history.message })}
+        </p>
+      )}
+      {history.state === 'ready' &&
+        (fields.length === 0 ? (
+          <p className="empty">{t('detail.noNumeric')}</p>
+        ) : points.length === 0 ? (
+          <p className="empty">{t('detail.noData')}</p>
+        ) : (
+          <LineChart
+            series={[{ name: chosen!, data: points }]}
+            window={{ ms: RANGES[range], until: now }}
+            height={260}
+            label={`${props.device} ${chosen}`}
+            testId="device-chart"
+          />
+        ))}
+      <h3 className="sub">{t('detail.latest')}</h3>
+      {latest ? (
+        <>
+          <p className="muted">{formatDateTime(latest.time, lng)}</p>
+          <pre className="json" data-testid="latest-report">
+            {JSON.stringify(latest, null, 2)}
+          </pre>
+        </>
+      ) : (
+        <p className="empty">{t('feed.empty')}</p>
+      )}
+    </Dialog>
   )
 }

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next'
 import type { CreatedDeviceToken, DeviceTokenSettings } from '../../../shared/api-types'
 import { formatDateTime } from '../format'
 import { useBridge } from '../hooks/use-console'
+import { Dialog } from './dialog'
 
 /**
  * The operator's device-token settings: whether every device needs a token, the tokens made
@@ -34,14 +35,6 @@ export function DeviceTokensDialog(props: { onClose: () => void }): React.JSX.El
   )
   useEffect(() => void run(async () => undefined), [run])
 
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent): void => {
-      if (e.key === 'Escape') props.onClose()
-    }
-    window.addEventListener('keydown', onKey)
-    return () => window.removeEventListener('keydown', onKey)
-  }, [props])
-
   const onCreate = (e: React.FormEvent): void => {
     e.preventDefault()
     const devices = patterns
@@ -62,130 +55,109 @@ export function DeviceTokensDialog(props: { onClose: () => void }): React.JSX.El
   }
 
   return (
-    <div className="overlay" onClick={props.onClose}>
-      <section
-        className="panel detail"
-        role="dialog"
-        aria-modal="true"
-        aria-label={t('tokens.title')}
-        data-testid="tokens-dialog"
-        onClick={(e) => e.stopPropagation()}
-      >
-        <div className="panel-bar">
-          <h2>{t('tokens.title')}</h2>
-          <div className="panel-tools">
-            <button type="button" onClick={props.onClose}>
-              {t('detail.close')}
+    <Dialog label={t('tokens.title')} testId="tokens-dialog" onClose={props.onClose}>
+      {error !== null && (
+        <p className="error" role="alert" data-testid="tokens-error">
+          {error}
+        </p>
+      )}
+      {settings === null ? (
+        <p className="empty">{t('detail.loading')}</p>
+      ) : (
+        <>
+          <label className="form-row">
+            <input
+              type="checkbox"
+              checked={settings.required}
+              disabled={settings.fromFile}
+              onChange={(e) => void run(() => bridge.setDeviceTokensRequired(e.target.checked))}
+              data-testid="tokens-required"
+            />
+            {t('tokens.required')}
+          </label>
+          <p className="muted">
+            {settings.fromFile ? t('tokens.fromFile') : t('tokens.requiredHint')}
+          </p>
+
+          <form className="form-row" onSubmit={onCreate}>
+            <label>
+              {t('tokens.identity')}{' '}
+              <input
+                value={identity}
+                onChange={(e) => setIdentity(e.target.value)}
+                data-testid="token-identity"
+                required
+              />
+            </label>
+            <label>
+              {t('tokens.devices')}{' '}
+              <input
+                value={patterns}
+                placeholder="plc-hall2-*"
+                onChange={(e) => setPatterns(e.target.value)}
+                data-testid="token-devices"
+              />
+            </label>
+            <button type="submit" className="primary" disabled={identity.trim() === ''}>
+              {t('tokens.create')}
             </button>
-          </div>
-        </div>
-        <div className="panel-body">
-          {error !== null && (
-            <p className="error" role="alert" data-testid="tokens-error">
-              {error}
-            </p>
-          )}
-          {settings === null ? (
-            <p className="empty">{t('detail.loading')}</p>
-          ) : (
-            <>
-              <label className="form-row">
-                <input
-                  type="checkbox"
-                  checked={settings.required}
-                  disabled={settings.fromFile}
-                  onChange={(e) => void run(() => bridge.setDeviceTokensRequired(e.target.checked))}
-                  data-testid="tokens-required"
-                />
-                {t('tokens.required')}
-              </label>
-              <p className="muted">
-                {settings.fromFile ? t('tokens.fromFile') : t('tokens.requiredHint')}
-              </p>
+          </form>
 
-              <form className="form-row" onSubmit={onCreate}>
-                <label>
-                  {t('tokens.identity')}{' '}
-                  <input
-                    value={identity}
-                    onChange={(e) => setIdentity(e.target.value)}
-                    data-testid="token-identity"
-                    required
-                  />
-                </label>
-                <label>
-                  {t('tokens.devices')}{' '}
-                  <input
-                    value={patterns}
-                    placeholder="plc-hall2-*"
-                    onChange={(e) => setPatterns(e.target.value)}
-                    data-testid="token-devices"
-                  />
-                </label>
-                <button type="submit" className="primary" disabled={identity.trim() === ''}>
-                  {t('tokens.create')}
+          {created !== null && (
+            <div className="banner banner-info" data-testid="token-created">
+              <p>{t('tokens.createdOnce', { identity: created.info.identity })}</p>
+              <p className="token-value">
+                <code data-testid="token-value">{created.token}</code>
+                <button
+                  type="button"
+                  onClick={() =>
+                    void bridge.copyText(created.token).then(
+                      () => setCopied(true),
+                      (e: Error) => setError(e.message)
+                    )
+                  }
+                >
+                  {copied ? t('header.copied') : t('header.copy')}
                 </button>
-              </form>
-
-              {created !== null && (
-                <div className="banner banner-info" data-testid="token-created">
-                  <p>{t('tokens.createdOnce', { identity: created.info.identity })}</p>
-                  <p className="token-value">
-                    <code data-testid="token-value">{created.token}</code>
-                    <button
-                      type="button"
-                      onClick={() =>
-                        void bridge.copyText(created.token).then(
-                          () => setCopied(true),
-                          (e: Error) => setError(e.message)
-                        )
-                      }
-                    >
-                      {copied ? t('header.copied') : t('header.copy')}
-                    </button>
-                  </p>
-                </div>
-              )}
-
-              {settings.tokens.length === 0 ? (
-                <p className="empty">{t('tokens.none')}</p>
-              ) : (
-                <table className="table">
-                  <thead>
-                    <tr>
-                      <th>{t('tokens.identity')}</th>
-                      <th>{t('tokens.devices')}</th>
-                      <th>{t('push.token')}</th>
-                      <th>{t('tokens.created')}</th>
-                      <th />
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {settings.tokens.map((token) => (
-                      <tr key={token.id} data-testid="token-row" data-identity={token.identity}>
-                        <td>{token.identity}</td>
-                        <td className="mono">
-                          {token.devices?.join(', ') ?? t('tokens.anyDevice')}
-                        </td>
-                        <td className="mono muted">{token.hint}</td>
-                        <td>{formatDateTime(token.createdAt, lng)}</td>
-                        <td>
-                          <button
-                            type="button"
-                            onClick={() => void run(() => bridge.revokeDeviceToken(token.id))}
-                          >
-                            {t('tokens.revoke')}
-                          </button>
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              )}
-            </>
+              </p>
+            </div>
           )}
-        </div>
-      </section>
-    </div>
+
+          {settings.tokens.length === 0 ? (
+            <p className="empty">{t('tokens.none')}</p>
+          ) : (
+            <table className="table">
+              <thead>
+                <tr>
+                  <th>{t('tokens.identity')}</th>
+                  <th>{t('tokens.devices')}</th>
+                  <th>{t('push.token')}</th>
+                  <th>{t('tokens.created')}</th>
+                  <th />
+                </tr>
+              </thead>
+              <tbody>
+                {settings.tokens.map((token) => (
+                  <tr key={token.id} data-testid="token-row" data-identity={token.identity}>
+                    <td>{token.identity}</td>
+                    <td className="mono">{token.devices?.join(', ') ?? t('tokens.anyDevice')}</td>
+                    <td className="mono muted">{token.hint}</td>
+                    <td>{formatDateTime(token.createdAt, lng)}</td>
+                    <td>
+                      <button
+                        type="button"
+                        onClick={() => void run(() => bridge.revokeDeviceToken(token.id))}
+                      >
+                        {t('tokens.revoke')}
+                      </button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </>
+      )}
+    </Dialog>
   )
 }

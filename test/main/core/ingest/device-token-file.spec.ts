@@ -6,17 +6,12 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { TokenDeviceAuthenticator } from '../../../../src/main/core/ingest/device-auth'
 import { deviceIdPattern } from '../../../../src/main/core/ingest/device-id-pattern'
 import { readTokenFile } from '../../../../src/main/core/ingest/device-token-file'
-import { eventually, startConsole, type RunningConsole } from '../../../support/console'
+import { consoleFixture, eventually } from '../../../support/console'
 import { LineClient } from '../../../support/line-client'
-import { tempDirs } from '../../../support/temp-dir'
 
-const dirs = tempDirs()
-let c: RunningConsole | undefined
-afterEach(async () => {
-  await c?.stop()
-  c = undefined
-  await dirs.cleanup()
-})
+const consoles = consoleFixture()
+const dirs = consoles.dirs
+afterEach(() => consoles.cleanup())
 
 describe('device id patterns', () => {
   it('match `*` as any run and `?` as one character, everything else literally', () => {
@@ -90,7 +85,7 @@ describe('a console in token mode', () => {
     const dir = await dirs.make()
     const file = join(dir, 'tokens.yaml')
     await writeFile(file, 'tok-first-123456:\n  identity: first\n  devices: pump-*\n')
-    c = await startConsole(await dirs.make(), { deviceTokensFile: file })
+    const c = await consoles.start({ deviceTokensFile: file })
     const device = await LineClient.connect(c.addresses.ingest.port)
     let seq = 0
     const send = async (auth: string, id: string) => {

@@ -4,38 +4,19 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 
 import { MANAGED_TOKENS_FILE } from '../../../../src/main/core/ingest/managed-tokens'
-import { api, startConsole, VIEW_KEY, type RunningConsole } from '../../../support/console'
-import { LineClient } from '../../../support/line-client'
-import { tempDirs } from '../../../support/temp-dir'
+import { api, consoleFixture, VIEW_KEY, type RunningConsole } from '../../../support/console'
+import { reportOnce } from '../../../support/line-client'
 
-const dirs = tempDirs()
-const running: RunningConsole[] = []
-afterEach(async () => {
-  for (const c of running.splice(0)) await c.stop()
-  await dirs.cleanup()
-})
+const consoles = consoleFixture()
+afterEach(() => consoles.cleanup())
 
-async function console_(dataDir: string): Promise<RunningConsole> {
-  const c = await startConsole(dataDir)
-  running.push(c)
-  return c
-}
-
-/** Sends one report and answers the console's reply to it. */
-async function report(c: RunningConsole, fields: Record<string, unknown>) {
-  const device = await LineClient.connect(c.addresses.ingest.port)
-  try {
-    device.send({ seq: 1, ...fields })
-    return (await device.waitForReplies(1))[0]
-  } finally {
-    device.close()
-  }
-}
+const report = (c: RunningConsole, fields: Record<string, unknown>) =>
+  reportOnce(c.addresses.ingest.port, { seq: 1, ...fields })
 
 describe('device tokens made in the console', () => {
   it('are made, required, limited to device ids, revoked — and kept as digests across restarts', async () => {
-    const dataDir = await dirs.make()
-    let c = await console_(dataDir)
+    const dataDir = await consoles.dirs.make()
+    let c = await consoles.start({}, {}, dataDir)
     expect((await api(c, '/api/device-tokens', { key: VIEW_KEY })).status).toBe(403)
     expect((await api(c, '/api/device-tokens')).body).toEqual({
       required: false,
@@ -76,9 +57,8 @@ describe('device tokens made in the console', () => {
     // The data dir holds a digest, never the token.
     const stored = await readFile(join(dataDir, MANAGED_TOKENS_FILE), 'utf8')
     expect(stored).not.toContain(token)
-    await c.stop()
-    running.length = 0
-    c = await console_(dataDir)
+    await consoles.stop(c)
+    c = await consoles.start({}, {}, dataDir)
     expect(await report(c, { device: 'plc-9b', auth: token })).toEqual({ ack: 1 })
     const listed = (await api(c, '/api/device-tokens')).body
     expect(listed).toMatchObject({ required: true, tokens: [{ identity: 'line-9' }] })
@@ -93,7 +73,7 @@ describe('device tokens made in the console', () => {
   })
 
   it('refuse bad requests with a 4xx that says what is wrong', async () => {
-    const c = await console_(await dirs.make())
+    const c = await consoles.start()
     const post = (body: unknown) =>
       api(c, '/api/device-tokens', { method: 'POST', body: JSON.stringify(body) })
     expect(await post({ identity: '' })).toMatchObject({

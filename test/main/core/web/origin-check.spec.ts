@@ -3,24 +3,18 @@ import { request } from 'node:http'
 import { io } from 'socket.io-client'
 import { afterEach, describe, expect, it } from 'vitest'
 
-import { startConsole, VIEW_KEY, type RunningConsole } from '../../../support/console'
-import { tempDirs } from '../../../support/temp-dir'
+import { consoleFixture, VIEW_KEY, type RunningConsole } from '../../../support/console'
 
-const dirs = tempDirs()
-let c: RunningConsole | undefined
-afterEach(async () => {
-  await c?.stop()
-  c = undefined
-  await dirs.cleanup()
-})
+const consoles = consoleFixture()
+afterEach(() => consoles.cleanup())
 
 /** An Engine.IO handshake as a browser page of `origin` would send it. */
-function handshake(origin?: string): Promise<{ status: number; body: string }> {
+function handshake(c: RunningConsole, origin?: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request(
       {
         host: '127.0.0.1',
-        port: c!.addresses.web.port,
+        port: c.addresses.web.port,
         path: '/socket.io/?EIO=4&transport=polling',
         headers: origin === undefined ? {} : { origin }
       },
@@ -37,12 +31,12 @@ function handshake(origin?: string): Promise<{ status: number; body: string }> {
 
 describe('Socket.IO origin check', () => {
   it('lets in the console’s own page, clients without an origin, and allowed origins only', async () => {
-    c = await startConsole(await dirs.make(), { allowedOrigins: ['http://wall.plant:8080/'] })
+    const c = await consoles.start({ allowedOrigins: ['http://wall.plant:8080/'] })
     const own = `http://127.0.0.1:${c.addresses.web.port}`
-    expect((await handshake(own)).status).toBe(200)
-    expect((await handshake()).status).toBe(200) // a device, a script, a phone app
-    expect((await handshake('http://wall.plant:8080')).status).toBe(200)
-    const refused = await handshake('http://evil.example')
+    expect((await handshake(c, own)).status).toBe(200)
+    expect((await handshake(c)).status).toBe(200) // a device, a script, a phone app
+    expect((await handshake(c, 'http://wall.plant:8080')).status).toBe(200)
+    const refused = await handshake(c, 'http://evil.example')
     expect(refused.status).toBe(403)
     expect(refused.body).toContain('origin http://evil.example is not allowed')
 

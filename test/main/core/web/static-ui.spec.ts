@@ -4,24 +4,18 @@ import { join } from 'node:path'
 
 import { afterEach, describe, expect, it } from 'vitest'
 
-import { startConsole, type RunningConsole } from '../../../support/console'
-import { tempDirs } from '../../../support/temp-dir'
+import { consoleFixture, type RunningConsole } from '../../../support/console'
 
-const dirs = tempDirs()
-let c: RunningConsole | undefined
-afterEach(async () => {
-  await c?.stop()
-  c = undefined
-  await dirs.cleanup()
-})
+const consoles = consoleFixture()
+const dirs = consoles.dirs
+afterEach(() => consoles.cleanup())
 
 async function withUi(): Promise<RunningConsole> {
   const ui = await dirs.make()
   await mkdir(join(ui, 'assets'))
   await writeFile(join(ui, 'index.html'), '<!doctype html><title>Lookout</title>')
   await writeFile(join(ui, 'assets', 'index-abc123.js'), 'console.log(1)')
-  c = await startConsole(await dirs.make(), {}, { uiDir: ui })
-  return c
+  return consoles.start({}, { uiDir: ui })
 }
 
 /** A raw GET, so paths reach the server exactly as written (fetch would normalise `..`). */
@@ -70,7 +64,7 @@ describe('the web port serves the built UI', () => {
   })
 
   it('says the UI is not built when it is not, and serves the API anyway', async () => {
-    c = await startConsole(await dirs.make(), {}, { uiDir: join(await dirs.make(), 'missing') })
+    const c = await consoles.start({}, { uiDir: join(await dirs.make(), 'missing') })
     const page = await get(c, '/')
     expect(page.status).toBe(503)
     expect(JSON.parse(page.body)).toMatchObject({ error: 'ui_not_built' })
