@@ -35,7 +35,9 @@ if (runtime.binary !== null) {
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal))
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)))
 } else {
-  console.log(`Lookout: ${runtime.reason}, so the console runs headless (as \`lookout serve\`).`)
+  console.log(
+    `Lookout: ${runtime.reason}, so the console runs headless (as \`lookout serve\`): open the \`open:\` address below in a browser.`
+  )
   process.argv = [process.argv[0], join(root, 'out/main/cli.js'), 'serve', ...serveArgs]
   await import(pathToFileURL(join(root, 'out/main/cli.js')).href)
 }

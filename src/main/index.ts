@@ -10,6 +10,7 @@ import { defaultDataDir } from './core/data-dir'
 import { createLogger } from './core/logger'
 import { describeStartFailure } from './core/start-failure'
 import { registerIpcHandlers } from './ipc'
+import { guardContents, guardSession } from './window-guards'
 import { DEFAULT_SIZE, loadWindowState, saveWindowState, type WindowState } from './window-state'
 
 // The Electron shell: lifecycle, the window, and the wiring of the core to IPC. The console
@@ -20,11 +21,6 @@ const config = resolveConfig({ dataDir: defaultDataDir() })
 const core = new LookoutConsole(config, { logger, uiDir: join(__dirname, '../renderer') })
 let status: ConsoleStatus = { state: 'starting' }
 let window: BrowserWindow | null = null
-
-/** The desktop window's own policy; the served UI gets the same one from the web server. */
-const CONTENT_SECURITY_POLICY =
-  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
-  "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
 function setStatus(next: ConsoleStatus): void {
   status = next
@@ -63,30 +59,10 @@ async function createWindow(): Promise<void> {
   })
   window.on('closed', () => (window = null))
 
-  // Nothing leaves the console's own page: links open in the system browser, nothing navigates.
-  window.webContents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https://') || url.startsWith('http://')) void shell.openExternal(url)
-    return { action: 'deny' }
-  })
-  window.webContents.on('will-navigate', (event) => event.preventDefault())
-  window.webContents.on('will-attach-webview', (event) => event.preventDefault())
+  guardContents(window.webContents, (url) => void shell.openExternal(url))
 
   if (process.env.ELECTRON_RENDERER_URL) await window.loadURL(process.env.ELECTRON_RENDERER_URL)
   else await window.loadFile(join(__dirname, '../renderer/index.html'))
-}
-
-function harden(): void {
-  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) =>
-    callback(false)
-  )
-  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-    callback({
-      responseHeaders: {
-        ...details.responseHeaders,
-        'Content-Security-Policy': [CONTENT_SECURITY_POLICY]
-      }
-    })
-  })
 }
 
 if (!app.requestSingleInstanceLock()) {
@@ -103,7 +79,7 @@ if (!app.requestSingleInstanceLock()) {
   registerIpcHandlers(ipcMain, createConsoleHandlers({ core, status: () => status, clipboard }))
 
   void app.whenReady().then(async () => {
-    harden()
+    guardSession(session.defaultSession)
     const opening = createWindow()
     try {
       await core.start()

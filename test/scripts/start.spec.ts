@@ -25,6 +25,10 @@ describe('npm start without a usable Electron runtime', () => {
     expect(lines[1]).toBe('Lookout console running')
     expect(out).toMatch(/^ingest: 127\.0\.0\.1:\d+$/m)
     expect(started.stderr()).not.toMatch(/\n\s+at /) // no stack trace
+    // The same UI as the desktop window's, served to a browser at the `open:` address.
+    const page = await fetch(/^open: (.*)$/m.exec(out)![1]!)
+    expect(page.status).toBe(200)
+    expect(await page.text()).toContain('<div id="root"></div>')
     started.proc.kill('SIGTERM')
     expect(await started.exited).toBe(0)
   })
