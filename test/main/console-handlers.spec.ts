@@ -119,7 +119,13 @@ describe('the desktop window’s IPC, answered by the console core', () => {
     const devices = collect('devices')
     const snapshot = await api.openLive()
     expect(snapshot.reports).toEqual([
-      { device: 'pump-7', seq: 1, time: expect.any(Number), identity: expect.any(String) }
+      {
+        _id: expect.any(String),
+        device: 'pump-7',
+        seq: 1,
+        time: expect.any(Number),
+        identity: expect.any(String)
+      }
     ])
     expect(snapshot.devices.map((x) => [x.id, x.online, x.reports])).toEqual([['pump-7', true, 1]])
     expect(snapshot.clients).toEqual([])

@@ -20,13 +20,13 @@ const unused = async (): Promise<never> => {
  */
 function fakeApi(initial: ConsoleStatus) {
   const listeners = new Map<string, Set<(payload: unknown) => void>>()
-  let answerOpen: ((snapshot: LiveSnapshot) => void) | null = null
+  const answers: Array<(snapshot: LiveSnapshot) => void> = []
   let opens = 0
   const api: ConsoleIpcApi = {
     getStatus: async () => initial,
     openLive: () => {
       opens++
-      return new Promise((resolve) => (answerOpen = resolve))
+      return new Promise((resolve) => answers.push(resolve))
     },
     queryReports: async () => [],
     sendMessage: async () => ({ id: 'm', recipients: [] }),
@@ -47,7 +47,8 @@ function fakeApi(initial: ConsoleStatus) {
     api,
     emit: (event: IpcEventName, payload: unknown) =>
       listeners.get(event)?.forEach((l) => l(payload)),
-    answerOpen: (snapshot: LiveSnapshot) => answerOpen!(snapshot),
+    /** Answers the newest openLive, or the `index`-th one. */
+    answerOpen: (snapshot: LiveSnapshot, index = answers.length - 1) => answers[index]!(snapshot),
     opens: () => opens,
     listenerCount: () => [...listeners.values()].reduce((n, s) => n + s.size, 0)
   }
@@ -115,21 +116,33 @@ describe('IpcBridge', () => {
     expect(fake.opens()).toBe(1)
   })
 
-  it('starts over from a fresh snapshot after reports were dropped', async () => {
+  it('passes an overload notice on and keeps the batch that follows it (found in review)', async () => {
     const fake = fakeApi(running)
     const { events, log } = recorder()
     new IpcBridge(fake.api).connect(events)
     await settle()
     fake.answerOpen(empty)
     await settle()
+    // The broadcaster sends `missed` (the oldest of a burst left out), then the burst's newest.
     fake.emit('missed', { reports: 40, reason: 'overload' })
-    expect(fake.opens()).toBe(2)
-    fake.emit('reports', reports(3)) // of the old feed: covered by the coming snapshot
-    fake.answerOpen(empty)
+    fake.emit('reports', reports(41, 42))
     await settle()
-    expect(log.slice(-3)).toEqual(['missed', 'snapshot', 'link:live'])
-    expect(log.filter((e) => e.startsWith('reports'))).toEqual([])
-    expect(log.filter((e) => e === 'snapshot')).toHaveLength(2)
+    expect(log.slice(-2)).toEqual(['missed', 'reports:41,42'])
+    expect(fake.opens()).toBe(1) // nothing to fetch again: no snapshot holds what was left out
+  })
+
+  it('lets only the newest open of the feed through when the status flaps', async () => {
+    const fake = fakeApi(running)
+    const { events, log } = recorder()
+    new IpcBridge(fake.api).connect(events)
+    await settle()
+    fake.emit('status', { state: 'starting' })
+    fake.emit('status', running)
+    expect(fake.opens()).toBe(2)
+    fake.answerOpen({ ...empty, reports: reports(2) as never })
+    fake.answerOpen({ ...empty, reports: reports(1) as never }, 0) // the stale one, late
+    await settle()
+    expect(log.filter((e) => e === 'snapshot')).toHaveLength(1)
   })
 
   it('shows a console that failed to start, with its hint', async () => {

@@ -2,7 +2,7 @@ import { watch, type FSWatcher } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { basename, dirname, extname } from 'node:path'
 
-import { parse as parseYaml } from 'yaml'
+import { parse as parseYaml, YAMLParseError } from 'yaml'
 import { z } from 'zod'
 
 import { maskKey } from '../keys'
@@ -26,12 +26,17 @@ const fileSchema = z.record(z.string(), grantSchema)
  * token may report as.
  */
 export async function readTokenFile(path: string): Promise<TokenTable> {
-  let raw: unknown
+  let text: string
   try {
-    const text = await readFile(path, 'utf8')
-    raw = extname(path).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text)
+    text = await readFile(path, 'utf8')
   } catch (error) {
     throw new Error(`device tokens file ${path}: ${(error as Error).message}`)
+  }
+  let raw: unknown
+  try {
+    raw = extname(path).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text)
+  } catch (error) {
+    throw new Error(`device tokens file ${path}: ${syntaxErrorWhere(error)}`)
   }
   const parsed = fileSchema.safeParse(raw)
   // Errors name a token by its masked hint only: they end up in logs.
@@ -65,6 +70,19 @@ export async function readTokenFile(path: string): Promise<TokenTable> {
       ])
     )
   )
+}
+
+/**
+ * Where a tokens file fails to parse, without the parser's own message: both JSON's and YAML's
+ * quote the offending source, which here is a token, and errors end up in logs.
+ */
+function syntaxErrorWhere(error: unknown): string {
+  if (error instanceof YAMLParseError) {
+    const at = error.linePos?.[0]
+    return `not valid YAML (${error.code}${at ? ` at line ${at.line}, column ${at.col}` : ''})`
+  }
+  const position = /position (\d+)/.exec(String((error as Error).message))?.[1]
+  return `not valid JSON${position === undefined ? '' : ` (at character ${position})`}`
 }
 
 /**

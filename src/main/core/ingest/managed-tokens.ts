@@ -35,6 +35,7 @@ type Stored = z.infer<typeof storedSchema>
  */
 export class ManagedTokens {
   private table: TokenTable
+  private queue: Promise<unknown> = Promise.resolve()
 
   private constructor(
     private readonly path: string,
@@ -82,29 +83,40 @@ export class ManagedTokens {
       hint: maskKey(token),
       createdAt: this.now()
     }
-    await this.save({ ...this.state, tokens: [...this.state.tokens, entry] })
+    await this.change((state) => ({ ...state, tokens: [...state.tokens, entry] }))
     const { digest: _digest, ...info } = entry
     return { token, info }
   }
 
   async revoke(id: string): Promise<void> {
-    const tokens = this.state.tokens.filter((t) => t.id !== id)
-    if (tokens.length === this.state.tokens.length)
-      throw new RequestError('not_found', `no device token ${id}`)
-    await this.save({ ...this.state, tokens })
+    await this.change((state) => {
+      const tokens = state.tokens.filter((t) => t.id !== id)
+      if (tokens.length === state.tokens.length)
+        throw new RequestError('not_found', `no device token ${id}`)
+      return { ...state, tokens }
+    })
   }
 
   async setRequired(required: boolean): Promise<void> {
-    await this.save({ ...this.state, required })
+    await this.change((state) => ({ ...state, required }))
   }
 
-  /** Written whole to a new file, then renamed: a crash leaves the old state or the new, never half. */
-  private async save(next: Stored): Promise<void> {
-    const temp = `${this.path}.${process.pid}.tmp`
-    await writeFile(temp, JSON.stringify(next, null, 2) + '\n', { mode: 0o600 })
-    await rename(temp, this.path)
-    this.state = next
-    this.table = buildTable(next)
+  /**
+   * Applies one change at a time, each to the state the previous one left: two quick revokes
+   * must not bring the first token back. Written whole to a new file, then renamed: a crash
+   * leaves the old state or the new, never half.
+   */
+  private change(next: (state: Stored) => Stored): Promise<void> {
+    const run = this.queue.then(async () => {
+      const state = next(this.state)
+      const temp = `${this.path}.${randomUUID()}.tmp`
+      await writeFile(temp, JSON.stringify(state, null, 2) + '\n', { mode: 0o600, flush: true })
+      await rename(temp, this.path)
+      this.state = state
+      this.table = buildTable(state)
+    })
+    this.queue = run.catch(() => undefined) // a failed change does not block the next
+    return run
   }
 }
 

@@ -112,8 +112,9 @@ export class PartitionCatalog {
   }
 
   /**
-   * Writes a batch to the active partition (one file append). The reports themselves stay free
-   * of the store's internal `_id`: what ingest handed in is what the live view sends out.
+   * Writes a batch to the active partition (one file append), and answers the reports as
+   * stored: each with its `_id`, unique and in arrival order, which the live view and the
+   * history API both carry, so a viewer can tell a report it already shows.
    */
   async append(reports: StoredReport[]): Promise<StoredReport[]> {
     const now = reports[0]?.time ?? 0
@@ -139,7 +140,7 @@ export class PartitionCatalog {
     const sizeBefore = await active.fileSize()
     try {
       await active.append(docs)
-      return reports
+      return docs
     } catch (error) {
       // NeDB has put the batch in memory although the file append failed: take it out again
       // (queries go on meanwhile), and cut the file back before the next write.
@@ -177,7 +178,7 @@ export class PartitionCatalog {
     for (let i = closed.length - 1; i >= 0 && results.length < query.limit; i--) {
       results.push(...(await this.reader.find(closed[i]!, query, query.limit - results.length)))
     }
-    return results.map(withoutId)
+    return results
   }
 
   /**

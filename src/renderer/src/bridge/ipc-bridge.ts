@@ -21,15 +21,19 @@ export class IpcBridge implements ConsoleBridge {
         if (!opening && !closed) deliver(payload)
       }
 
+    // Only the newest open counts: a status that flaps must not let an older answer through.
+    let generation = 0
     const open = async (): Promise<void> => {
+      const mine = ++generation
       opening = true
       try {
         const snapshot = await this.api.openLive()
-        if (closed) return
+        if (closed || mine !== generation) return
         opening = false
         events.snapshot(snapshot)
         events.link({ state: 'live', since: Date.now() })
       } catch (error) {
+        if (mine !== generation) return
         opening = false
         if (!closed) events.link({ state: 'failed', message: (error as Error).message })
       }
@@ -55,13 +59,10 @@ export class IpcBridge implements ConsoleBridge {
       this.api.on('metrics', live(events.metrics)),
       this.api.on('devices', live(events.devices)),
       this.api.on('clients', live(events.clients)),
-      this.api.on(
-        'missed',
-        live((notice) => {
-          events.missed(notice)
-          void open() // an overloaded view starts over from a fresh snapshot
-        })
-      )
+      // In the window only `overload` can happen (it is never a slow socket): those reports
+      // were left out for every viewer and are in no snapshot either, so there is nothing to
+      // fetch again; the screen says so, and the live events go on.
+      this.api.on('missed', live(events.missed))
     ]
     events.link({ state: 'connecting' })
     void this.api

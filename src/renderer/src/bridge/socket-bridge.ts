@@ -99,7 +99,9 @@ export class SocketBridge implements ConsoleBridge {
     }
     socket.on('missed', (notice) => {
       events.missed(notice)
-      resync()
+      // A slow link lost reports the others got: the snapshot has the newest of them. Overload
+      // reports were left out for everyone and are in no snapshot: nothing to fetch.
+      if (notice.reason === 'slow') resync()
     })
 
     socket.on('connect_error', (error) => {

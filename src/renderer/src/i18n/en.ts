@@ -10,9 +10,10 @@ export const en = {
     refused: 'Refused',
     failed: 'Console stopped',
     stale: 'Link lost {{age}} — showing the data as of {{time}}; reconnecting by itself.',
-    resynced: 'This view missed {{count}} reports ({{reason}}) and was refreshed.',
-    reason_slow: 'the link was too slow',
-    reason_overload: 'more arrived than a view can show'
+    missed_slow:
+      'This view missed {{count}} reports (its link was too slow) and was refreshed; all are stored.',
+    missed_overload:
+      '{{count}} reports arrived faster than a view can show and were left out of the feed; all are stored.'
   },
   header: {
     ingest: 'Devices report to',

@@ -12,9 +12,9 @@ export const zh: Messages = {
     refused: '已拒绝',
     failed: '控制台已停止',
     stale: '连接已断开 {{age}}——显示的是 {{time}} 的数据，正在自动重连。',
-    resynced: '此视图漏收了 {{count}} 条报告（{{reason}}），已刷新。',
-    reason_slow: '连接太慢',
-    reason_overload: '到达的报告超出视图能显示的数量'
+    missed_slow: '此视图漏收了 {{count}} 条报告（连接太慢），已刷新；所有报告均已保存。',
+    missed_overload:
+      '{{count}} 条报告到达过快，超出视图能显示的数量，未列入报告流；所有报告均已保存。'
   },
   header: {
     ingest: '设备上报地址',

@@ -28,7 +28,7 @@ export function LinkBanner(): React.JSX.Element | null {
   if (missed !== null && now - missed.at < MISSED_SHOWN_MS)
     return (
       <div className="banner banner-info" role="status" data-testid="missed-banner">
-        {t('link.resynced', { count: missed.reports, reason: t(`link.reason_${missed.reason}`) })}
+        {t(`link.missed_${missed.reason}`, { count: missed.reports })}
       </div>
     )
   return null

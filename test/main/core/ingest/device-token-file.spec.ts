@@ -74,9 +74,17 @@ describe('device tokens files', () => {
     const error = await readTokenFile(extra).catch((e: Error) => e)
     expect(String(error)).toMatch(/device tokens file .*extra\.yml.*token tok-…/)
     expect(String(error)).not.toContain('tok-12345678') // errors are logged: no token in full
+    // A syntax error says where, never what: the parsers quote the source, and it is a token.
     const broken = join(dir, 'broken.json')
     await writeFile(broken, '{"tok-12345678": ')
-    await expect(readTokenFile(broken)).rejects.toThrow(/broken\.json/)
+    const json = String(await readTokenFile(broken).catch((e: Error) => e))
+    expect(json).toMatch(/broken\.json: not valid JSON/)
+    expect(json).not.toContain('tok-1234')
+    const yaml = join(dir, 'broken.yaml')
+    await writeFile(yaml, 's3cretTokenABCDEFGH: [plant-a\n')
+    const yamlError = String(await readTokenFile(yaml).catch((e: Error) => e))
+    expect(yamlError).toMatch(/broken\.yaml: not valid YAML \(\w+ at line \d+, column \d+\)/)
+    expect(yamlError).not.toContain('s3cret')
   })
 })
 

@@ -72,6 +72,23 @@ describe('device tokens made in the console', () => {
     })
   })
 
+  it('apply quick changes one after another: two revokes at once revoke both (found in review)', async () => {
+    const c = await consoles.start()
+    const made = await Promise.all(
+      ['a', 'b', 'c'].map((identity) =>
+        api(c, '/api/device-tokens', { method: 'POST', body: JSON.stringify({ identity }) })
+      )
+    )
+    expect((await api(c, '/api/device-tokens')).body.tokens).toHaveLength(3)
+    await Promise.all(
+      made
+        .slice(0, 2)
+        .map((m) => api(c, `/api/device-tokens/${m.body.info.id}`, { method: 'DELETE' }))
+    )
+    const left = (await api(c, '/api/device-tokens')).body.tokens
+    expect(left.map((t: { identity: string }) => t.identity)).toEqual(['c'])
+  })
+
   it('refuse bad requests with a 4xx that says what is wrong', async () => {
     const c = await consoles.start()
     const post = (body: unknown) =>

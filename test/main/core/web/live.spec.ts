@@ -184,13 +184,16 @@ describe('/live', () => {
     )
     const seqs = batches.flatMap((b) => b.reports.map((r) => r.seq))
     expect(seqs).toEqual(Array.from({ length: 5000 }, (_, i) => i))
-    // Live reports have the shape the API serves: no store-internal fields.
+    // Live reports have the shape the API serves, the store's `_id` included.
     expect(Object.keys(batches[0]!.reports[0]!).sort()).toEqual([
+      '_id',
       'device',
       'identity',
       'seq',
       'time'
     ])
+    const newest = (await api(c, '/api/reports?limit=1')).body[0]
+    expect(newest).toEqual(batches.at(-1)!.reports.at(-1))
     expect(batches.length).toBeLessThan(10)
     for (let i = 1; i < batches.length; i++)
       expect(batches[i]!.at - batches[i - 1]!.at).toBeGreaterThanOrEqual(200)
