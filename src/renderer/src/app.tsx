@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react'
 
 import type { ConsoleBridge, LinkState } from './bridge/console-bridge'
-import { ConsoleContext, useConsoleView } from './hooks/use-console'
+import { ConsoleContext, useConsole } from './hooks/use-console'
 import { DeviceDetail } from './panels/device-detail'
 import { DeviceTokensDialog } from './panels/device-tokens-dialog'
 import { DevicesPanel } from './panels/devices-panel'
@@ -31,7 +31,8 @@ export function App(props: {
 }
 
 function ConsoleScreen(props: { onRefused?: (refusal: Refusal) => void }): React.JSX.Element {
-  const { link, hello } = useConsoleView()
+  const link = useConsole((v) => v.link)
+  const hello = useConsole((v) => v.hello)
   const [device, setDevice] = useState<string | null>(null)
   const [tokens, setTokens] = useState(false)
   const { onRefused } = props

@@ -1,4 +1,15 @@
 // Times, numbers and sizes in the user's language (the UI language decides the locale).
+// Intl formatters are costly to build (a thousand device rows, every second): one per kind.
+
+const cache = new Map<string, unknown>()
+function cached<T>(key: string, make: () => T): T {
+  let value = cache.get(key) as T | undefined
+  if (value === undefined) {
+    value = make()
+    cache.set(key, value)
+  }
+  return value
+}
 
 const units: Array<[Intl.RelativeTimeFormatUnit, number]> = [
   ['day', 86_400_000],
@@ -9,7 +20,10 @@ const units: Array<[Intl.RelativeTimeFormatUnit, number]> = [
 
 /** "3 sec. ago", "2 hr. ago", "刚刚"… */
 export function formatAgo(ms: number, lng: string): string {
-  const rtf = new Intl.RelativeTimeFormat(lng, { numeric: 'auto', style: 'short' })
+  const rtf = cached(
+    `rtf:${lng}`,
+    () => new Intl.RelativeTimeFormat(lng, { numeric: 'auto', style: 'short' })
+  )
   const age = Math.max(0, ms)
   for (const [unit, size] of units) {
     if (age >= size || unit === 'second') return rtf.format(-Math.floor(age / size), unit)
@@ -18,31 +32,45 @@ export function formatAgo(ms: number, lng: string): string {
 }
 
 export function formatTime(time: number, lng: string): string {
-  return new Intl.DateTimeFormat(lng, {
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hour12: false
-  }).format(time)
+  return cached(
+    `time:${lng}`,
+    () =>
+      new Intl.DateTimeFormat(lng, {
+        hour: '2-digit',
+        minute: '2-digit',
+        second: '2-digit',
+        hour12: false
+      })
+  ).format(time)
 }
 
 /** Time with milliseconds, for the feed. */
 export function formatPreciseTime(time: number, lng: string): string {
-  return new Intl.DateTimeFormat(lng, {
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    fractionalSecondDigits: 3,
-    hour12: false
-  }).format(time)
+  return cached(
+    `precise:${lng}`,
+    () =>
+      new Intl.DateTimeFormat(lng, {
+        hour: '2-digit',
+        minute: '2-digit',
+        second: '2-digit',
+        fractionalSecondDigits: 3,
+        hour12: false
+      })
+  ).format(time)
 }
 
 export function formatDateTime(time: number, lng: string): string {
-  return new Intl.DateTimeFormat(lng, { dateStyle: 'short', timeStyle: 'medium' }).format(time)
+  return cached(
+    `datetime:${lng}`,
+    () => new Intl.DateTimeFormat(lng, { dateStyle: 'short', timeStyle: 'medium' })
+  ).format(time)
 }
 
 export function formatNumber(n: number, lng: string, digits = 0): string {
-  return new Intl.NumberFormat(lng, { maximumFractionDigits: digits }).format(n)
+  return cached(
+    `number:${lng}:${digits}`,
+    () => new Intl.NumberFormat(lng, { maximumFractionDigits: digits })
+  ).format(n)
 }
 
 export function formatBytes(bytes: number, lng: string): string {

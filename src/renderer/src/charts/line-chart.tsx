@@ -1,5 +1,5 @@
 import ReactEChartsCore from 'echarts-for-react/esm/core'
-import { useEffect, useRef } from 'react'
+import { useEffect, useMemo, useRef } from 'react'
 
 import { useColorScheme } from '../hooks/use-color-scheme'
 import { chartTheme, echarts } from './echarts'
@@ -33,39 +33,48 @@ export function LineChart(props: LineChartProps): React.JSX.Element {
   const colors = chartTheme(scheme)
   const chart = useRef<ReactEChartsCore>(null)
 
-  const option = {
-    animation: false,
-    backgroundColor: 'transparent',
-    textStyle: { color: colors.text },
-    grid: { left: 44, right: 12, top: props.series.length > 1 ? 32 : 12, bottom: 28 },
-    legend: {
-      show: props.series.length > 1,
-      type: 'scroll',
-      top: 0,
-      textStyle: { color: colors.text }
-    },
-    tooltip: { trigger: 'axis', valueFormatter: (v: number) => `${v}${props.unit ?? ''}` },
-    xAxis: {
-      type: 'time',
-      min: props.window ? props.window.until - props.window.ms : undefined,
-      max: props.window?.until,
-      axisLine: { lineStyle: { color: colors.line } },
-      splitLine: { show: false }
-    },
-    yAxis: {
-      type: 'value',
-      min: 0,
-      max: props.yMax,
-      axisLabel: { formatter: `{value}${props.unit ?? ''}` },
-      splitLine: { lineStyle: { color: colors.line } }
-    },
-    series: props.series.map((s) => ({
-      name: s.name,
-      type: 'line',
-      showSymbol: false,
-      data: s.data
-    }))
-  }
+  // Built again only when what it shows changes: echarts-for-react compares options and calls
+  // setOption on any difference, so an option made anew each render would redraw each render.
+  const { series, yMax, unit } = props
+  const windowMs = props.window?.ms
+  const windowUntil = props.window?.until
+  const option = useMemo(
+    () => ({
+      animation: false,
+      backgroundColor: 'transparent',
+      textStyle: { color: colors.text },
+      grid: { left: 44, right: 12, top: series.length > 1 ? 32 : 12, bottom: 28 },
+      legend: {
+        show: series.length > 1,
+        type: 'scroll',
+        top: 0,
+        textStyle: { color: colors.text }
+      },
+      // Rich text, not HTML: the page's CSP allows no inline styles, which HTML tooltips use.
+      tooltip: {
+        trigger: 'axis',
+        renderMode: 'richText',
+        valueFormatter: (v: number) => `${v}${unit ?? ''}`
+      },
+      xAxis: {
+        type: 'time',
+        min:
+          windowMs !== undefined && windowUntil !== undefined ? windowUntil - windowMs : undefined,
+        max: windowUntil,
+        axisLine: { lineStyle: { color: colors.line } },
+        splitLine: { show: false }
+      },
+      yAxis: {
+        type: 'value',
+        min: 0,
+        max: yMax,
+        axisLabel: { formatter: `{value}${unit ?? ''}` },
+        splitLine: { lineStyle: { color: colors.line } }
+      },
+      series: series.map((s) => ({ name: s.name, type: 'line', showSymbol: false, data: s.data }))
+    }),
+    [series, yMax, unit, windowMs, windowUntil, colors.text, colors.line]
+  )
 
   // The instance is created asynchronously on mount: until it exists there is nothing to read.
   useEffect(() => {

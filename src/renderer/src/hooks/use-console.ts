@@ -19,6 +19,16 @@ export function useConsoleView(): ConsoleView {
   return useSyncExternalStore(store.subscribe, store.getView)
 }
 
+/**
+ * One part of the view: the component re-renders only when that part changes (the view's parts
+ * are replaced, never mutated, so a part that did not change is the same object). The feed's
+ * ring is the one mutable part: select `feedVersion` with it.
+ */
+export function useConsole<T>(select: (view: ConsoleView) => T): T {
+  const { store } = useConsoleContext()
+  return useSyncExternalStore(store.subscribe, () => select(store.getView()))
+}
+
 export function useBridge(): ConsoleBridge {
   return useConsoleContext().bridge
 }

@@ -97,6 +97,7 @@ export const en = {
     noNumeric: 'This device’s reports have no numeric field to chart.',
     noData: 'No report in this range.',
     points: '{{count}} points',
+    truncated: 'the newest 10,000 only: from {{time}}',
     latest: 'Latest report',
     error: 'Could not load the history: {{message}}'
   },

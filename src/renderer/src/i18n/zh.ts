@@ -98,6 +98,7 @@ export const zh: Messages = {
     noNumeric: '此设备的报告中没有可绘制的数值字段。',
     noData: '此范围内没有报告。',
     points: '{{count}} 个点',
+    truncated: '仅最新的 10,000 条：自 {{time}} 起',
     latest: '最新报告',
     error: '无法加载历史：{{message}}'
   },

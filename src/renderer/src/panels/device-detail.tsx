@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next'
 import type { StoredReport } from '../../../shared/ingest-protocol'
 import { LineChart } from '../charts/line-chart'
 import { formatAgo, formatDateTime } from '../format'
-import { useBridge, useConsoleView } from '../hooks/use-console'
+import { useBridge, useConsole } from '../hooks/use-console'
 import { useNow } from '../hooks/use-now'
 import { Dialog } from './dialog'
 import { payloadOf } from './feed-panel'
@@ -41,7 +41,9 @@ type History =
 export function DeviceDetail(props: { device: string; onClose: () => void }): React.JSX.Element {
   const { t, i18n } = useTranslation()
   const bridge = useBridge()
-  const { devices, feedVersion, feed } = useConsoleView()
+  const devices = useConsole((v) => v.devices)
+  const feed = useConsole((v) => v.feed)
+  const feedVersion = useConsole((v) => v.feedVersion)
   const now = useNow()
   const lng = i18n.resolvedLanguage ?? 'en'
   const [range, setRange] = useState<Range>('15m')
@@ -49,9 +51,9 @@ export function DeviceDetail(props: { device: string; onClose: () => void }): Re
   const [field, setField] = useState<string | null>(null)
   const state = devices.find((d) => d.id === props.device)
 
-  // Reload when the range changes, and when the device reports again (at most every 5 s).
-  const reloadTick = Math.floor(now / 5000)
-  const lastSeen = state?.lastSeen ?? 0
+  // Reload when the range changes, and when the device has reported since (at most every 5 s);
+  // a quiet device costs no query.
+  const reloadKey = Math.floor((state?.lastSeen ?? 0) / 5000)
   useEffect(() => {
     let cancelled = false
     bridge
@@ -67,8 +69,7 @@ export function DeviceDetail(props: { device: string; onClose: () => void }): Re
     return () => {
       cancelled = true
     }
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [bridge, props.device, range, lastSeen > 0 ? reloadTick : 0])
+  }, [bridge, props.device, range, reloadKey])
 
   // The newest report: from the feed when it is there (fresher), else from history.
   const latest = useMemo(() => {
@@ -82,16 +83,28 @@ export function DeviceDetail(props: { device: string; onClose: () => void }): Re
 
   const fields = latest ? numericFields(latest) : []
   const chosen = field !== null && fields.includes(field) ? field : fields[0]
-  const points =
-    history.state === 'ready' && chosen !== undefined
-      ? history.reports
-          .map((r): [number, number] | null => {
-            const v = valueAt(r, chosen)
-            return v === undefined ? null : [r.time, v]
-          })
-          .filter((p): p is [number, number] => p !== null)
-          .reverse()
-      : []
+  const points = useMemo(
+    () =>
+      history.state === 'ready' && chosen !== undefined
+        ? history.reports
+            .map((r): [number, number] | null => {
+              const v = valueAt(r, chosen)
+              return v === undefined ? null : [r.time, v]
+            })
+            .filter((p): p is [number, number] => p !== null)
+            .reverse()
+        : [],
+    [history, chosen]
+  )
+  const chartSeries = useMemo(
+    () => (chosen === undefined ? [] : [{ name: chosen, data: points }]),
+    [chosen, points]
+  )
+  // A full page of history may not reach back over the whole range: say from when it shows.
+  const truncatedFrom =
+    history.state === 'ready' && history.reports.length >= HISTORY_LIMIT
+      ? history.reports.at(-1)?.time
+      : undefined
 
   return (
     <Dialog
@@ -134,6 +147,11 @@ export function DeviceDetail(props: { device: string; onClose: () => void }): Re
         {history.state === 'ready' && (
           <span className="muted">{t('detail.points', { count: points.length })}</span>
         )}
+        {truncatedFrom !== undefined && (
+          <span className="muted" data-testid="history-truncated">
+            {t('detail.truncated', { time: formatDateTime(truncatedFrom, lng) })}
+          </span>
+        )}
       </div>
       {history.state === 'loading' && <p className="empty">{t('detail.loading')}</p>}
       {history.state === 'error' && (
@@ -148,7 +166,7 @@ export function DeviceDetail(props: { device: string; onClose: () => void }): Re
           <p className="empty">{t('detail.noData')}</p>
         ) : (
           <LineChart
-            series={[{ name: chosen!, data: points }]}
+            series={chartSeries}
             window={{ ms: RANGES[range], until: now }}
             height={260}
             label={`${props.device} ${chosen}`}

@@ -3,14 +3,15 @@ import { useTranslation } from 'react-i18next'
 
 import type { DeviceState } from '../../../shared/api-types'
 import { formatAgo, formatNumber } from '../format'
-import { useConsoleView } from '../hooks/use-console'
+import { useConsole } from '../hooks/use-console'
 import { useNow } from '../hooks/use-now'
 import { Panel } from './panel'
 
 /** Every device, its online dot and the age of its last report; a click opens it. */
 export function DevicesPanel(props: { onOpen: (device: string) => void }): React.JSX.Element {
   const { t, i18n } = useTranslation()
-  const { devices, hello } = useConsoleView()
+  const devices = useConsole((v) => v.devices)
+  const hello = useConsole((v) => v.hello)
   const now = useNow()
   const lng = i18n.resolvedLanguage ?? 'en'
   const [filter, setFilter] = useState('')

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next'
 
 import type { StoredReport } from '../../../shared/ingest-protocol'
 import { formatNumber, formatPreciseTime } from '../format'
-import { useConsoleView } from '../hooks/use-console'
+import { useConsole } from '../hooks/use-console'
 import { Panel } from './panel'
 
 const ROW_HEIGHT = 28
@@ -34,7 +34,9 @@ function summaryOf(report: StoredReport): string {
  */
 export function FeedPanel(): React.JSX.Element {
   const { t, i18n } = useTranslation()
-  const { feed, feedVersion, devices } = useConsoleView()
+  const feed = useConsole((v) => v.feed)
+  const feedVersion = useConsole((v) => v.feedVersion)
+  const devices = useConsole((v) => v.devices)
   const lng = i18n.resolvedLanguage ?? 'en'
   const [pausedAt, setPausedAt] = useState<number | null>(null)
   const [device, setDevice] = useState('')

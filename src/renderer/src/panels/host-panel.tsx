@@ -1,8 +1,9 @@
+import { useMemo } from 'react'
 import { useTranslation } from 'react-i18next'
 
 import { LineChart } from '../charts/line-chart'
 import { formatAgo, formatBytes, formatNumber } from '../format'
-import { useConsoleView } from '../hooks/use-console'
+import { useConsole } from '../hooks/use-console'
 import { useNow } from '../hooks/use-now'
 import { Panel } from './panel'
 
@@ -13,10 +14,20 @@ const STALE_AFTER_MS = 5000
 /** The console host: load of each core over the last minute, and memory. */
 export function HostPanel(): React.JSX.Element {
   const { t, i18n } = useTranslation()
-  const { metrics } = useConsoleView()
+  const metrics = useConsole((v) => v.metrics)
   const now = useNow()
   const lng = i18n.resolvedLanguage ?? 'en'
   const latest = metrics.at(-1)
+  // One line per core over the last minute; new only when a sample arrives (once a second).
+  const cpuSeries = useMemo(() => {
+    const last = metrics.at(-1)
+    if (last === undefined) return []
+    const recent = metrics.filter((m) => m.time > last.time - WINDOW_MS)
+    return last.cpus.map((_, core) => ({
+      name: t('host.core', { n: core }),
+      data: recent.map((m): [number, number] => [m.time, m.cpus[core] ?? 0])
+    }))
+  }, [metrics, t])
 
   if (latest === undefined)
     return (
@@ -25,11 +36,7 @@ export function HostPanel(): React.JSX.Element {
       </Panel>
     )
 
-  const recent = metrics.filter((m) => m.time > latest.time - WINDOW_MS)
-  const series = latest.cpus.map((_, core) => ({
-    name: t('host.core', { n: core }),
-    data: recent.map((m): [number, number] => [m.time, m.cpus[core] ?? 0])
-  }))
+  const series = cpuSeries
   const stale = now - latest.time > STALE_AFTER_MS
   const memShare = latest.mem.total > 0 ? (latest.mem.used / latest.mem.total) * 100 : 0
 

@@ -1,13 +1,14 @@
 import { useTranslation } from 'react-i18next'
 
 import { formatAgo } from '../format'
-import { useConsoleView } from '../hooks/use-console'
+import { useConsole } from '../hooks/use-console'
 import { useNow } from '../hooks/use-now'
 
 /** The health of this view's own link to the console, always in sight. */
 export function LinkBadge(): React.JSX.Element {
   const { t, i18n } = useTranslation()
-  const { link, hello } = useConsoleView()
+  const link = useConsole((v) => v.link)
+  const hello = useConsole((v) => v.hello)
   const now = useNow()
   const lng = i18n.resolvedLanguage ?? 'en'
   let text: string

@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next'
 
 import { formatAgo, formatTime } from '../format'
-import { useConsoleView } from '../hooks/use-console'
+import { useConsole } from '../hooks/use-console'
 import { useNow } from '../hooks/use-now'
 
 const MISSED_SHOWN_MS = 8000
@@ -12,7 +12,9 @@ const MISSED_SHOWN_MS = 8000
  */
 export function LinkBanner(): React.JSX.Element | null {
   const { t, i18n } = useTranslation()
-  const { link, lastEventAt, missed } = useConsoleView()
+  const link = useConsole((v) => v.link)
+  const lastEventAt = useConsole((v) => v.lastEventAt)
+  const missed = useConsole((v) => v.missed)
   const now = useNow()
   const lng = i18n.resolvedLanguage ?? 'en'
   if (link.state === 'reconnecting')

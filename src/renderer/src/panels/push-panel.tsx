@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next'
 
 import { formatAgo, formatTime } from '../format'
-import { useConsoleView } from '../hooks/use-console'
+import { useConsole } from '../hooks/use-console'
 import { useNow } from '../hooks/use-now'
 import { Panel } from './panel'
 import { SendMessageForm } from './send-message-form'
@@ -9,7 +9,8 @@ import { SendMessageForm } from './send-message-form'
 /** The registered push clients; the send form for the operator only. */
 export function PushPanel(): React.JSX.Element {
   const { t, i18n } = useTranslation()
-  const { clients, hello } = useConsoleView()
+  const clients = useConsole((v) => v.clients)
+  const hello = useConsole((v) => v.hello)
   const now = useNow()
   const lng = i18n.resolvedLanguage ?? 'en'
   const operator = hello?.role === 'operator'
