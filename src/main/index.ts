@@ -1,4 +1,5 @@
 import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 
 import { app, BrowserWindow, clipboard, ipcMain, screen, session, shell } from 'electron'
 
@@ -21,6 +22,12 @@ const config = resolveConfig({ dataDir: defaultDataDir() })
 const core = new LookoutConsole(config, { logger, uiDir: join(__dirname, '../renderer') })
 let status: ConsoleStatus = { state: 'starting' }
 let window: BrowserWindow | null = null
+
+// The page the window shows: the built renderer, or electron-vite's dev server while developing
+// (never in a packaged app, where the variable could point the operator's powers anywhere).
+const rendererFile = join(__dirname, '../renderer/index.html')
+const devServerUrl = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL
+const rendererUrl = devServerUrl ?? pathToFileURL(rendererFile).href
 
 function setStatus(next: ConsoleStatus): void {
   status = next
@@ -61,8 +68,8 @@ async function createWindow(): Promise<void> {
 
   guardContents(window.webContents, (url) => void shell.openExternal(url))
 
-  if (process.env.ELECTRON_RENDERER_URL) await window.loadURL(process.env.ELECTRON_RENDERER_URL)
-  else await window.loadFile(join(__dirname, '../renderer/index.html'))
+  if (devServerUrl !== undefined) await window.loadURL(devServerUrl)
+  else await window.loadFile(rendererFile)
 }
 
 if (!app.requestSingleInstanceLock()) {
@@ -76,7 +83,11 @@ if (!app.requestSingleInstanceLock()) {
     window.focus()
   })
 
-  registerIpcHandlers(ipcMain, createConsoleHandlers({ core, status: () => status, clipboard }))
+  registerIpcHandlers(
+    ipcMain,
+    createConsoleHandlers({ core, status: () => status, clipboard }),
+    (frameUrl) => frameUrl !== undefined && frameUrl.startsWith(rendererUrl)
+  )
 
   void app.whenReady().then(async () => {
     guardSession(session.defaultSession)

@@ -1,6 +1,7 @@
 import type { IpcMain } from 'electron'
 
 import { IPC_CHANNELS, type ConsoleRequests } from '../shared/ipc-contract'
+import { RequestError } from './core/request-error'
 import { toEnvelope } from './core/to-envelope'
 
 /** The window that asked, as the handlers see it: Electron's WebContents satisfies this. */
@@ -26,12 +27,20 @@ export type ConsoleHandlers = {
  */
 export function registerIpcHandlers(
   ipcMain: Pick<IpcMain, 'handle'>,
-  handlers: ConsoleHandlers
+  handlers: ConsoleHandlers,
+  /** Whether a request comes from the console's own page; others are refused. */
+  trusted: (frameUrl: string | undefined) => boolean = () => true
 ): void {
   for (const method of Object.keys(IPC_CHANNELS) as Array<keyof ConsoleRequests>) {
     const handler = handlers[method] as (sender: WindowSender, ...args: unknown[]) => unknown
     ipcMain.handle(IPC_CHANNELS[method], (event, ...args: unknown[]) =>
-      toEnvelope(() => handler(event.sender, ...args))
+      toEnvelope(() => {
+        // The operator's powers are for the console's page only, never a frame or page that
+        // found its way into the window.
+        if (!trusted(event.senderFrame?.url))
+          throw new RequestError('forbidden', 'this page may not use the console')
+        return handler(event.sender, ...args)
+      })
     )
   }
 }

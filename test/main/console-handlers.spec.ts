@@ -218,6 +218,10 @@ describe('the desktop window’s IPC, answered by the console core', () => {
     await expect(api.messageStatus('no-such-message')).rejects.toMatchObject({
       code: 'not_found'
     })
+    // The window is held to the HTTP body's bound (64 KB by default), not let round it.
+    await expect(api.sendMessage({ data: 'x'.repeat(70_000) })).rejects.toMatchObject({
+      code: 'too_large'
+    })
 
     const phone = pushClient(c)
     closers.push(() => phone.close())

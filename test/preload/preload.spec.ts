@@ -66,7 +66,12 @@ describe('preload ↔ main IPC wiring', () => {
     ['queryReports', [{ device: 'pump-7', since: 1_000, limit: 5 }]],
     ['sendMessage', [{ to: 'phone-1', data: { text: 'shift change', at: [14, 0] } }]],
     ['messageStatus', ['7c0f5a9e-message-id']],
-    ['copyViewUrl', []]
+    ['copyViewUrl', []],
+    ['copyText', ['a device token']],
+    ['deviceTokens', []],
+    ['createDeviceToken', [{ identity: 'line-9', devices: ['plc-9*'] }]],
+    ['revokeDeviceToken', ['7c0f5a9e-token-id']],
+    ['setDeviceTokensRequired', [true]]
   ]
 
   it.each(requests)(
@@ -113,6 +118,21 @@ describe('preload ↔ main IPC wiring', () => {
       message: 'something broke',
       code: 'internal'
     })
+  })
+
+  it('refuses every request from a page other than the console’s own', async () => {
+    const calls: Call[] = []
+    const own = fake.ipcRenderer.frameUrl
+    registerIpcHandlers(fake.ipcMain, recording(calls), (url) => url === own)
+    expect(await ask('deviceTokens', [])).toEqual({ answeredBy: 'deviceTokens' })
+    fake.ipcRenderer.frameUrl = 'https://attacker.example/'
+    try {
+      for (const method of METHODS)
+        await expect(ask(method, [])).rejects.toMatchObject({ code: 'forbidden' })
+    } finally {
+      fake.ipcRenderer.frameUrl = own
+    }
+    expect(calls).toHaveLength(1) // none of the refused requests reached a handler
   })
 
   it('registers one handler per contract channel, and refuses a second registration', () => {

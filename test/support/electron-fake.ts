@@ -28,6 +28,8 @@ export class FakeIpcMain {
 
 export class FakeIpcRenderer {
   private readonly listeners = new EventEmitter()
+  /** The URL of the page that asks: the console's own unless a test says otherwise. */
+  frameUrl = 'file:///lookout/out/renderer/index.html'
 
   constructor(
     private readonly ipcMain: FakeIpcMain,
@@ -37,8 +39,11 @@ export class FakeIpcRenderer {
   async invoke(channel: string, ...args: unknown[]): Promise<unknown> {
     const handler = this.ipcMain.handlers.get(channel)
     if (handler === undefined) throw new Error(`No handler registered for '${channel}'`)
-    // Only `sender` is there: the one field of the event the handlers may read.
-    const event = { sender: this.window() } as unknown as IpcMainInvokeEvent
+    // Only `sender` and the asking frame's URL are there: the fields the handlers may read.
+    const event = {
+      sender: this.window(),
+      senderFrame: { url: this.frameUrl }
+    } as unknown as IpcMainInvokeEvent
     return structuredClone(await handler(event, ...structuredClone(args)))
   }
 

@@ -327,6 +327,10 @@ export class LookoutConsole {
   async sendMessage(request: unknown): Promise<MessageAccepted> {
     if (this.messages === null) throw notRunning()
     const { to, data } = parseSendMessage(request)
+    // The same bound as an HTTP body: the window's IPC is not a way round it.
+    const bytes = Buffer.byteLength(JSON.stringify(data))
+    if (bytes > this.config.maxBodyBytes)
+      throw new RequestError('too_large', `data: at most ${this.config.maxBodyBytes} bytes`)
     return this.messages.send(to, data)
   }
 

@@ -143,4 +143,46 @@ describe('a disk that fills up', () => {
     }>
     expect(reloaded.map((r) => r.seq).sort((a, b) => a - b)).toEqual(all)
   })
+
+  it('keeps exactly what was acked when it stops during the outage, and stores resends once after a restart', async () => {
+    const fault = (await tmpfsFault()) ?? (await readOnlyFault())
+    await mkdir(fault.dataDir, { recursive: true })
+    const serve = await startServe(fault.dataDir)
+    const report = (seq: number) => ({ device: 'tank', seq, note: 'x'.repeat(300) })
+    const device = await LineClient.connect(serve.ingestPort)
+    device.send(report(1))
+    await device.waitForReplies(1)
+    await fault.break()
+    const seqs = Array.from({ length: 60 }, (_, i) => i + 2)
+    device.send(...seqs.map(report))
+    const replies = (await device.waitForReplies(1 + seqs.length)).slice(1)
+    const acked = new Set(replies.filter((r) => 'ack' in r).map((r) => r.ack as number))
+    expect(acked.size).toBeLessThan(seqs.length)
+    device.close()
+    serve.proc.kill('SIGTERM')
+    expect(await serve.exited).toBe(0)
+
+    await fault.mend()
+    const again = await startServe(fault.dataDir)
+    cleanups.push(async () => {
+      again.proc.kill('SIGKILL')
+      await again.exited
+    })
+    // Exactly what was acked is stored: the unacked part of the failed write went as it stopped.
+    const kept = (await serveApi(again, '/api/reports?device=tank&limit=1000')) as Array<{
+      seq: number
+    }>
+    expect(kept.map((r) => r.seq).sort((a, b) => a - b)).toEqual(
+      [1, ...acked].sort((a, b) => a - b)
+    )
+    const resend = await LineClient.connect(again.ingestPort)
+    cleanups.push(async () => resend.close())
+    const missing = seqs.filter((s) => !acked.has(s))
+    resend.send(...missing.map(report))
+    expect((await resend.waitForReplies(missing.length)).every((r) => 'ack' in r)).toBe(true)
+    const stored = (await serveApi(again, '/api/reports?device=tank&limit=1000')) as Array<{
+      seq: number
+    }>
+    expect(stored.map((r) => r.seq).sort((a, b) => a - b)).toEqual([1, ...seqs])
+  })
 })

@@ -118,15 +118,7 @@ export class PartitionCatalog {
    */
   async append(reports: StoredReport[]): Promise<StoredReport[]> {
     const now = reports[0]?.time ?? 0
-    if (this.recovery !== null) {
-      // A failed append may have written part of its batch (a full disk takes what fits). None
-      // of it was acked, so all of it goes: what is stored is exactly what was acked, and the
-      // device's resend is not stored twice. Until this succeeds, every write fails.
-      const { file, size } = this.recovery
-      if (size !== null) await truncate(join(this.options.dir, file), size)
-      else this.active = await ActivePartition.open(this.options.dir, file)
-      this.recovery = null
-    }
+    await this.recover()
     const current = this.active
     if (
       current !== null &&
@@ -150,12 +142,40 @@ export class PartitionCatalog {
     }
   }
 
+  /**
+   * After a failed append: it may have written part of its batch (a full disk takes what fits).
+   * None of it was acked, so all of it goes: what is stored is exactly what was acked, and the
+   * device's resend is not stored twice. Until this succeeds, every write fails. Also run before
+   * the partition closes and when the store closes, so no path keeps the partial batch.
+   */
+  private async recover(): Promise<void> {
+    if (this.recovery === null) return
+    const { file, size } = this.recovery
+    if (size !== null) await truncate(join(this.options.dir, file), size)
+    else if (this.active?.file === file)
+      this.active = await ActivePartition.open(this.options.dir, file)
+    this.recovery = null
+  }
+
+  /** Finishes what a failed write left (see recover); a store closing with a full disk says so. */
+  async close(): Promise<void> {
+    try {
+      await this.recover()
+    } catch (error) {
+      this.options.logger.error(
+        { err: error, file: this.recovery?.file },
+        'could not cut a failed write from its file: reports of it that were never acked may be kept'
+      )
+    }
+  }
+
   private async createActive(now: number): Promise<ActivePartition> {
     const lastStart = this.closed.length > 0 ? partitionStart(this.closed.at(-1)!.file) : 0
     return ActivePartition.open(this.options.dir, partitionFileName(Math.max(now, lastStart + 1)))
   }
 
   private async closeActive(): Promise<void> {
+    await this.recover()
     const active = this.active
     if (active === null) return
     const info = active.info()

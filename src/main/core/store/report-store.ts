@@ -240,6 +240,7 @@ export class ReportStore extends EventEmitter<StoreEvents> {
   async close(): Promise<void> {
     clearInterval(this.retentionTimer)
     await this.flush()
+    await this.catalog.close()
   }
 }
 

@@ -46,6 +46,7 @@ const STATUS_OF_CODE: Record<string, number> = {
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
+  too_large: 413,
   too_soon: 429,
   unavailable: 503
 }
