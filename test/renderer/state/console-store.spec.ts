@@ -25,6 +25,15 @@ describe('ReportRing', () => {
     expect(ring.total).toBe(5)
     expect(ring.at(3)).toBeUndefined()
   })
+
+  it('keeps within its byte budget, dropping the oldest', () => {
+    const big = (n: number): StoredReport => ({ ...report(n), blob: 'x'.repeat(1000) })
+    const ring = new ReportRing(100, 3500)
+    ring.push([big(1), big(2), big(3), big(4)])
+    expect(seqs(ring)).toEqual([4, 3, 2]) // ~1,070 bytes each: three fit in 3,500
+    ring.push([report(5)])
+    expect(seqs(ring)).toEqual([5, 4, 3, 2])
+  })
 })
 
 describe('ConsoleStore', () => {
