@@ -19,6 +19,12 @@ export interface ConsoleHandlerDeps {
   >
   status: () => ConsoleStatus
   clipboard: { writeText(text: string): void }
+  /**
+   * True while a window does not respond (Electron's 'unresponsive'): its events are dropped
+   * and counted instead of queueing without bound in this process, and once it responds again
+   * it is told what it missed (`slow`) and fetches a fresh snapshot.
+   */
+  unresponsive?: (senderId: number) => boolean
 }
 
 /**
@@ -36,8 +42,18 @@ export function createConsoleHandlers(deps: ConsoleHandlerDeps): ConsoleHandlers
     // then on (Fiddle's ready signal), and a reloaded window asks again and starts over.
     openLive: async (sender) => {
       feeds.get(sender.id)?.()
+      let missed = 0
       const { snapshot, unsubscribe } = deps.core.subscribeLive((event, payload) => {
-        if (!sender.isDestroyed()) sender.send(IPC_EVENTS[event], payload)
+        if (sender.isDestroyed()) return
+        if (deps.unresponsive?.(sender.id)) {
+          if (event === 'reports') missed += (payload as unknown[]).length
+          return
+        }
+        if (missed > 0) {
+          sender.send(IPC_EVENTS.missed, { reports: missed, reason: 'slow' })
+          missed = 0
+        }
+        sender.send(IPC_EVENTS[event], payload)
       })
       if (!feeds.has(sender.id)) sender.once('destroyed', () => closeFeed(sender))
       feeds.set(sender.id, unsubscribe)

@@ -22,6 +22,8 @@ const config = resolveConfig({ dataDir: defaultDataDir() })
 const core = new LookoutConsole(config, { logger, uiDir: join(__dirname, '../renderer') })
 let status: ConsoleStatus = { state: 'starting' }
 let window: BrowserWindow | null = null
+/** The window hangs (Electron says so): live events for it are dropped, not queued. */
+let unresponsive = false
 
 // The page the window shows: the built renderer, or electron-vite's dev server while developing
 // (never in a packaged app, where the variable could point the operator's powers anywhere).
@@ -65,6 +67,8 @@ async function createWindow(): Promise<void> {
     )
   })
   window.on('closed', () => (window = null))
+  window.on('unresponsive', () => (unresponsive = true))
+  window.on('responsive', () => (unresponsive = false))
 
   guardContents(window.webContents, (url) => void shell.openExternal(url))
 
@@ -85,7 +89,12 @@ if (!app.requestSingleInstanceLock()) {
 
   registerIpcHandlers(
     ipcMain,
-    createConsoleHandlers({ core, status: () => status, clipboard }),
+    createConsoleHandlers({
+      core,
+      status: () => status,
+      clipboard,
+      unresponsive: () => unresponsive
+    }),
     (frameUrl) => frameUrl !== undefined && frameUrl.startsWith(rendererUrl)
   )
 

@@ -61,6 +61,9 @@ interface Wired {
   setStatus(status: ConsoleStatus): void
 }
 
+/** Whether the window hangs (Electron's 'unresponsive'), as a test sets it. */
+let hung = false
+
 /** A real console whose handlers answer the window's IPC, as src/main/index.ts wires them. */
 async function wired(deps: Parameters<typeof startConsole>[2] = {}): Promise<Wired> {
   const c = await startConsole(await dirs.make(), {}, deps)
@@ -74,7 +77,12 @@ async function wired(deps: Parameters<typeof startConsole>[2] = {}): Promise<Wir
   }
   registerIpcHandlers(
     fake.ipcMain,
-    createConsoleHandlers({ core: c.core, status: () => status, clipboard })
+    createConsoleHandlers({
+      core: c.core,
+      status: () => status,
+      clipboard,
+      unresponsive: () => hung
+    })
   )
   return { c, clipboard, setStatus: (next) => (status = next) }
 }
@@ -165,6 +173,27 @@ describe('the desktop window’s IPC, answered by the console core', () => {
     expect(seqs(reports)).toEqual([1, 2])
     await sampleWhere(metrics, () => true, 'a live sample')
     expect(metrics.flat().filter((s) => s.console !== undefined)[0]!.console!.viewers).toBe(1)
+  })
+
+  it('sends a hung window nothing, then tells it what it missed once it responds', async () => {
+    const { c } = await wired()
+    const reports = collect('reports')
+    const missed = collect('missed')
+    await api.openLive()
+    const d = await device(c)
+    hung = true
+    try {
+      d.send({ device: 'p', seq: 1 }, { device: 'p', seq: 2 }, { device: 'p', seq: 3 })
+      await d.waitForReplies(3)
+      await new Promise((r) => setTimeout(r, 200)) // the live batch has gone out by now
+      expect(reports).toEqual([])
+    } finally {
+      hung = false
+    }
+    d.send({ device: 'p', seq: 4 })
+    await eventually(() => reports.length > 0, 'the next live batch')
+    expect(missed).toEqual([{ reports: 3, reason: 'slow' }])
+    expect(reports.flat().map((r) => r.seq)).toEqual([4])
   })
 
   it('closes the feed of a destroyed window: it is no longer a viewer and is sent nothing', async () => {

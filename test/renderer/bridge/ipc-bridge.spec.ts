@@ -131,6 +131,20 @@ describe('IpcBridge', () => {
     expect(fake.opens()).toBe(1) // nothing to fetch again: no snapshot holds what was left out
   })
 
+  it('starts over from a fresh snapshot after the window hung (`slow`)', async () => {
+    const fake = fakeApi(running)
+    const { events, log } = recorder()
+    new IpcBridge(fake.api).connect(events)
+    await settle()
+    fake.answerOpen(empty)
+    await settle()
+    fake.emit('missed', { reports: 12, reason: 'slow' })
+    expect(fake.opens()).toBe(2)
+    fake.answerOpen(empty)
+    await settle()
+    expect(log.slice(-3)).toEqual(['missed', 'snapshot', 'link:live'])
+  })
+
   it('lets only the newest open of the feed through when the status flaps', async () => {
     const fake = fakeApi(running)
     const { events, log } = recorder()

@@ -1,6 +1,6 @@
 import { watch, type FSWatcher } from 'node:fs'
 import { readFile } from 'node:fs/promises'
-import { basename, dirname, extname } from 'node:path'
+import { dirname, extname } from 'node:path'
 
 import { parse as parseYaml, YAMLParseError } from 'yaml'
 import { z } from 'zod'
@@ -26,12 +26,18 @@ const fileSchema = z.record(z.string(), grantSchema)
  * token may report as.
  */
 export async function readTokenFile(path: string): Promise<TokenTable> {
-  let text: string
+  return parseTokenFile(path, await readTokenText(path))
+}
+
+async function readTokenText(path: string): Promise<string> {
   try {
-    text = await readFile(path, 'utf8')
+    return await readFile(path, 'utf8')
   } catch (error) {
     throw new Error(`device tokens file ${path}: ${(error as Error).message}`)
   }
+}
+
+function parseTokenFile(path: string, text: string): TokenTable {
   let raw: unknown
   try {
     raw = extname(path).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text)
@@ -95,18 +101,24 @@ export class DeviceTokenFile {
   private watcher: FSWatcher | null = null
   private timer: NodeJS.Timeout | null = null
 
+  private generation = 0
+
   private constructor(
     private readonly path: string,
     private current: TokenTable,
+    /** The text in force, so a directory event that changed nothing costs no reload. */
+    private text: string,
     private readonly logger: Logger
   ) {}
 
   /** Reads the file (an error stops the start: the console must not run with no tokens). */
   static async open(path: string, logger: Logger): Promise<DeviceTokenFile> {
-    const file = new DeviceTokenFile(path, await readTokenFile(path), logger)
-    file.watcher = watch(dirname(path), (_event, name) => {
-      if (name === null || name === basename(path)) file.scheduleReload()
-    })
+    const text = await readTokenText(path)
+    const file = new DeviceTokenFile(path, parseTokenFile(path, text), text, logger)
+    // Any change in the directory is read (a small file): the file may be a symlink swapped
+    // underneath (a Kubernetes ConfigMap renames `..data`), whose events carry other names.
+    // Only a change of its content counts.
+    file.watcher = watch(dirname(path), () => file.scheduleReload())
     file.watcher.on('error', (error) =>
       logger.warn({ err: error, path }, 'stopped watching the device tokens file')
     )
@@ -125,10 +137,16 @@ export class DeviceTokenFile {
 
   private async reload(): Promise<void> {
     this.timer = null
+    const mine = ++this.generation
     try {
-      this.current = await readTokenFile(this.path)
+      const text = await readTokenText(this.path)
+      // A newer reload started meanwhile: it reads a newer file; this one must not win.
+      if (mine !== this.generation || text === this.text) return
+      this.current = parseTokenFile(this.path, text)
+      this.text = text
       this.logger.info({ path: this.path, tokens: this.current.size }, 'device tokens reloaded')
     } catch (error) {
+      if (mine !== this.generation) return
       this.logger.error(
         { path: this.path, reason: (error as Error).message },
         'device tokens file not reloaded; the tokens in force stay as they were'

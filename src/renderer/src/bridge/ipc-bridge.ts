@@ -59,10 +59,16 @@ export class IpcBridge implements ConsoleBridge {
       this.api.on('metrics', live(events.metrics)),
       this.api.on('devices', live(events.devices)),
       this.api.on('clients', live(events.clients)),
-      // In the window only `overload` can happen (it is never a slow socket): those reports
-      // were left out for every viewer and are in no snapshot either, so there is nothing to
-      // fetch again; the screen says so, and the live events go on.
-      this.api.on('missed', live(events.missed))
+      // `overload` reports were left out for every viewer and are in no snapshot: the screen
+      // says so and the live events go on. `slow`: this window hung a while and was sent
+      // nothing meanwhile; it starts over from a fresh snapshot.
+      this.api.on(
+        'missed',
+        live((notice) => {
+          events.missed(notice)
+          if (notice.reason === 'slow') void open()
+        })
+      )
     ]
     events.link({ state: 'connecting' })
     void this.api

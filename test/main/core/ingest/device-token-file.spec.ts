@@ -1,4 +1,4 @@
-import { rename, writeFile } from 'node:fs/promises'
+import { mkdir, rename, symlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 
 import { afterEach, describe, expect, it } from 'vitest'
@@ -7,7 +7,7 @@ import { TokenDeviceAuthenticator } from '../../../../src/main/core/ingest/devic
 import { deviceIdPattern } from '../../../../src/main/core/ingest/device-id-pattern'
 import { readTokenFile } from '../../../../src/main/core/ingest/device-token-file'
 import { consoleFixture, eventually } from '../../../support/console'
-import { LineClient } from '../../../support/line-client'
+import { LineClient, reportOnce } from '../../../support/line-client'
 
 const consoles = consoleFixture()
 const dirs = consoles.dirs
@@ -128,5 +128,28 @@ describe('a console in token mode', () => {
     } finally {
       device.close()
     }
+  })
+
+  it('follows a tokens file swapped underneath a symlink, as a Kubernetes ConfigMap does', async () => {
+    const dir = await dirs.make()
+    // dir/tokens.yaml → ..data/tokens.yaml, ..data → ..v1: an update writes ..v2 and swaps ..data.
+    await mkdir(join(dir, '..v1'))
+    await writeFile(join(dir, '..v1', 'tokens.yaml'), 'tok-version-1-abc: v1\n')
+    await symlink('..v1', join(dir, '..data'))
+    await symlink(join('..data', 'tokens.yaml'), join(dir, 'tokens.yaml'))
+    const c = await consoles.start({ deviceTokensFile: join(dir, 'tokens.yaml') })
+    const send = (auth: string) =>
+      reportOnce(c.addresses.ingest.port, { device: 'd', seq: 1, auth })
+    expect(await send('tok-version-1-abc')).toEqual({ ack: 1 })
+
+    await mkdir(join(dir, '..v2'))
+    await writeFile(join(dir, '..v2', 'tokens.yaml'), 'tok-version-2-abc: v2\n')
+    await symlink('..v2', join(dir, '..data_tmp'))
+    await rename(join(dir, '..data_tmp'), join(dir, '..data'))
+    await eventually(
+      async () => 'ack' in (await send('tok-version-2-abc')),
+      'the swapped-in token accepted'
+    )
+    expect(await send('tok-version-1-abc')).toMatchObject({ error: 'unauthorized' })
   })
 })
