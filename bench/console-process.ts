@@ -14,6 +14,8 @@ export interface ConsoleProcessOptions {
   dataDir: string
   /** Extra options for node itself, e.g. `--cpu-prof`. */
   nodeArgs?: string[]
+  /** Extra options for `lookout serve`. */
+  serveArgs?: string[]
   startTimeoutMs?: number
 }
 
@@ -61,7 +63,12 @@ export class ConsoleProcess {
   }
 
   static async start(options: ConsoleProcessOptions): Promise<ConsoleProcess> {
-    const args = [...(options.nodeArgs ?? []), CLI, ...serveArgs(options.dataDir)]
+    const args = [
+      ...(options.nodeArgs ?? []),
+      CLI,
+      ...serveArgs(options.dataDir),
+      ...(options.serveArgs ?? [])
+    ]
     const spawnedAt = performance.now()
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] })
     running.add(child)

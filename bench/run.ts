@@ -33,6 +33,8 @@ interface Settings {
   reportBytes: number
   cpuProf: boolean
   keepData: boolean
+  /** The console's --live-interval: least ms between two live batches. */
+  liveIntervalMs: number
 }
 
 const USAGE = `usage: npm run bench -- [options]
@@ -43,6 +45,7 @@ const USAGE = `usage: npm run bench -- [options]
   --window <n>     unacked reports per connection in acked mode (default 2,000)
   --cpu-prof       profile the console (node --cpu-prof) and print its hottest functions
   --keep-data      keep the temporary data dirs
+  --live-interval <ms>  the console's least time between live batches (default 50)
 `
 
 const OPTIONS = {
@@ -53,6 +56,7 @@ const OPTIONS = {
   window: { type: 'string' },
   'cpu-prof': { type: 'boolean', default: false },
   'keep-data': { type: 'boolean', default: false },
+  'live-interval': { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false }
 } as const
 
@@ -93,7 +97,8 @@ function readSettings(): Settings {
     window: Math.round(number('window', values.window, 2000, 1)),
     reportBytes: 200,
     cpuProf: values['cpu-prof'],
-    keepData: values['keep-data']
+    keepData: values['keep-data'],
+    liveIntervalMs: Math.round(number('live-interval', values['live-interval'], 50, 10))
   }
 }
 
@@ -135,10 +140,15 @@ async function freshDir(ctx: Context, label: string): Promise<string> {
   return dir
 }
 
-function startConsole(dataDir: string, profileDir?: string): Promise<ConsoleProcess> {
+function startConsole(
+  settings: Settings,
+  dataDir: string,
+  profileDir?: string
+): Promise<ConsoleProcess> {
   return ConsoleProcess.start({
     dataDir,
-    nodeArgs: profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`]
+    nodeArgs: profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`],
+    serveArgs: ['--live-interval', String(settings.liveIntervalMs)]
   })
 }
 
@@ -284,7 +294,7 @@ async function largeStore(ctx: Context): Promise<LargeStoreFigures> {
   say(`4. Large store: ${int(total)} reports, acked, into a fresh data dir`)
   const dataDir = await freshDir(ctx, 'large')
   const profileDir = settings.cpuProf ? await freshDir(ctx, 'profile-large') : undefined
-  const console_ = await startConsole(dataDir, profileDir)
+  const console_ = await startConsole(settings, dataDir, profileDir)
 
   const fleet = await LoadFleet.start({
     processes: settings.processes,
@@ -344,7 +354,7 @@ async function largeStore(ctx: Context): Promise<LargeStoreFigures> {
   let latest = { cold: 0, warm: 0, returned: 0 }
   let oldest = { cold: 0, warm: 0, returned: 0, allOld: false }
   for (let run = 1; run <= 3; run++) {
-    const restarted = await startConsole(dataDir)
+    const restarted = await startConsole(settings, dataDir)
     startupMs.push(restarted.startupMs)
     await sleep(1000) // let start-up garbage be collected before RSS is read
     const rss = mb(restarted.memory()?.rss ?? 0)
@@ -494,7 +504,7 @@ async function liveLatency(
 ): Promise<{ p50: number; p99: number; samples: number }> {
   const seconds = Math.max(3, Math.round(ctx.settings.durationMs / 1000) * 2)
   say(
-    `2c. Latency, device send → /live viewer, at a steady ${int(STEADY_RATE)} reports/s for ${seconds} s, ${VIEWERS} viewers`
+    `2c. Latency, device send → /live viewer, at a steady ${int(STEADY_RATE)} reports/s for ${seconds} s, ${VIEWERS} viewers, live interval ${ctx.settings.liveIntervalMs} ms`
   )
   const viewers = await LiveViewers.connect(console_.webUrl, console_.accessKey, VIEWERS)
   try {
@@ -549,7 +559,7 @@ async function main(): Promise<void> {
   try {
     const dataDir = await freshDir(ctx, 'throughput')
     const profileDir = settings.cpuProf ? await freshDir(ctx, 'profile-throughput') : undefined
-    const console_ = await startConsole(dataDir, profileDir)
+    const console_ = await startConsole(settings, dataDir, profileDir)
     say(
       `   console pid ${console_.pid}, started in ${secs(console_.startupMs)} on an empty data dir`
     )

@@ -32,6 +32,7 @@ interface ServeOptions {
   maxConnectionsPerAddress: number
   idleTimeout: number
   maxViewers: number
+  liveInterval: number
   maxPushClients: number
   maxBodyBytes: number
   partitionSize: number
@@ -148,6 +149,15 @@ export function serveCommand(): Command {
         .env(env('MAX_VIEWERS'))
     )
     .addOption(
+      new Option(
+        '--live-interval <ms>',
+        'least time between two live report batches under load (shorter: sooner on screen; longer: cheaper per viewer)'
+      )
+        .default(50)
+        .argParser(parsePositiveInt)
+        .env(env('LIVE_INTERVAL'))
+    )
+    .addOption(
       new Option('--max-push-clients <n>', '/push clients connected at once')
         .default(5000)
         .argParser(parsePositiveInt)
@@ -218,6 +228,7 @@ async function runServe(options: ServeOptions): Promise<void> {
       maxConnectionsPerAddress: options.maxConnectionsPerAddress,
       idleTimeoutMs: options.idleTimeout * 1000,
       maxViewers: options.maxViewers,
+      liveIntervalMs: options.liveInterval,
       maxPushClients: options.maxPushClients,
       maxBodyBytes: options.maxBodyBytes,
       partitionMaxReports: options.partitionSize,

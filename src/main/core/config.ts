@@ -63,6 +63,11 @@ export const consoleConfigSchema = z
       .default(64 * 1024),
     /** `/live` viewers at once. */
     maxViewers: z.number().int().min(1).max(10_000).default(200),
+    /**
+     * Least time between two live `reports` emits under load: the longer, the less each viewer
+     * costs; the shorter, the sooner a report is on screen (a report waits up to this long).
+     */
+    liveIntervalMs: z.number().int().min(10).max(1000).default(50),
     /** A device connection that sends nothing for this long is closed. */
     idleTimeoutMs: z
       .number()

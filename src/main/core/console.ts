@@ -249,6 +249,7 @@ export class LookoutConsole {
       seed,
       {
         now,
+        minIntervalMs: config.liveIntervalMs,
         ...this.deps.live
       }
     )

@@ -163,7 +163,8 @@ describe('/live', () => {
   })
 
   it('batches live reports: every report once, few emits, at least the interval apart', async () => {
-    const c = await console_({}, { live: { minIntervalMs: 300, maxBatch: 10_000 } })
+    // The interval as an operator sets it (--live-interval).
+    const c = await console_({ liveIntervalMs: 300 }, { live: { maxBatch: 10_000 } })
     const s = viewer(c)
     await nextEvent(s, 'reports') // the (empty) snapshot
     const batches = collectReports(s)
