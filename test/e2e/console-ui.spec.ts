@@ -100,7 +100,6 @@ describe.runIf(chromiumAvailable())('the console in a browser', () => {
       expect(newest).toMatch(/plc-\d/)
 
       await page.waitForTimeout(1500) // a couple of host samples for the picture
-      await screenshot(page, 'console')
       await screenshot(page, 'panel-devices', '[data-testid=devices-panel]')
       await screenshot(page, 'panel-feed', '[data-testid=feed-panel]')
       await screenshot(page, 'panel-host', '[data-testid=host-panel]')
@@ -254,6 +253,9 @@ describe.runIf(chromiumAvailable())('the console in a browser', () => {
       await page.waitForTimeout(1000)
       await screenshot(page, 'console-dark')
       await page.emulateMedia({ colorScheme: 'light' })
+      await page.waitForTimeout(300)
+      // The README's picture: taken here, when the host chart has some seconds of history.
+      await screenshot(page, 'console')
       expect(
         await page
           .locator('.panel')
