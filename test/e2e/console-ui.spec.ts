@@ -116,10 +116,13 @@ describe.runIf(chromiumAvailable())('the console in a browser', () => {
       await chart.and(page.locator('[data-series]')).waitFor()
       expect(Number(await chart.getAttribute('data-series'))).toBe(cpus().length)
       const first = Number(await chart.getAttribute('data-last-time'))
+      const canvas = await chart.locator('canvas').first().elementHandle()
       await eventually(
         async () => Number(await chart.getAttribute('data-last-time')) >= first + 2000,
         'the CPU chart advancing by two samples'
       )
+      // Updated in place: the chart's canvas is the one it started with, not a new chart.
+      expect(await canvas!.evaluate((c) => c.isConnected)).toBe(true)
       // Its tooltip draws within the page's CSP (no inline styles): hovering raises no error.
       await chart.hover()
       await page.waitForTimeout(300)
@@ -263,6 +266,18 @@ describe.runIf(chromiumAvailable())('the console in a browser', () => {
           .evaluate((el) => (globalThis as any).getComputedStyle(el).backgroundColor)
       ).toBe('rgb(255, 255, 255)')
       expect(errors).toEqual([])
+    },
+    TIMEOUT
+  )
+
+  it(
+    'follows the browser’s language: Simplified Chinese for a zh-CN browser',
+    async () => {
+      context = await browser.newContext({ locale: 'zh-CN' })
+      const page = await context.newPage()
+      await page.goto(serve.url)
+      await page.getByRole('heading', { name: '设备' }).waitFor()
+      expect(await page.locator('html').getAttribute('lang')).toBe('zh')
     },
     TIMEOUT
   )
