@@ -78,6 +78,27 @@ async function readOnlyFault(): Promise<DiskFault> {
   }
 }
 
+// 300-byte reports: a full disk still takes a few into the slack of its last page.
+const report = (seq: number) => ({ device: 'tank', seq, note: 'x'.repeat(300) })
+const OUTAGE_SEQS = Array.from({ length: 60 }, (_, i) => i + 2)
+
+/** Fills the disk under a device that has had report 1 acked, and sends 60 more into it. */
+async function sendIntoOutage(fault: DiskFault, device: LineClient) {
+  await fault.break()
+  device.send(...OUTAGE_SEQS.map(report))
+  const replies = (await device.waitForReplies(1 + OUTAGE_SEQS.length)).slice(1)
+  const acked = new Set(replies.filter((r) => 'ack' in r).map((r) => r.ack as number))
+  return { replies, acked }
+}
+
+/** The stored seqs of the test's device, in order. */
+async function storedSeqs(serve: ServeProcess): Promise<number[]> {
+  const reports = (await serveApi(serve, '/api/reports?device=tank&limit=1000')) as Array<{
+    seq: number
+  }>
+  return reports.map((r) => r.seq).sort((a, b) => a - b)
+}
+
 describe('a disk that fills up', () => {
   it('stops acking with `unavailable`, keeps serving, and recovers by itself when space returns', async () => {
     const fault = (await tmpfsFault()) ?? (await readOnlyFault())
@@ -89,26 +110,17 @@ describe('a disk that fills up', () => {
     })
     const device = await LineClient.connect(serve.ingestPort)
     cleanups.push(async () => device.close())
-    // 300-byte reports: a full disk still takes a few into the slack of its last page.
-    const report = (seq: number) => ({ device: 'tank', seq, note: 'x'.repeat(300) })
     device.send(report(1))
     expect(await device.waitForReplies(1)).toEqual([{ ack: 1 }])
 
-    await fault.break()
-    const seqs = Array.from({ length: 60 }, (_, i) => i + 2)
-    device.send(...seqs.map(report))
-    const replies = (await device.waitForReplies(1 + seqs.length)).slice(1)
+    const seqs = OUTAGE_SEQS
+    const { replies, acked } = await sendIntoOutage(fault, device)
     const refused = replies.filter((r) => 'error' in r)
     expect(refused.length, fault.kind).toBeGreaterThan(0)
     for (const r of refused) expect(r).toMatchObject({ error: 'unavailable' })
     // Still up: the API and the UI's port answer, and the device's connection stays open.
     expect((await serveApi(serve, '/healthz')).ok).toBe(true)
-    const acked = new Set(replies.filter((r) => 'ack' in r).map((r) => r.ack as number))
-    expect(
-      ((await serveApi(serve, '/api/reports?device=tank&limit=1000')) as Array<{ seq: number }>)
-        .map((r) => r.seq)
-        .sort((a, b) => a - b)
-    ).toEqual([1, ...acked].sort((a, b) => a - b))
+    expect(await storedSeqs(serve)).toEqual([1, ...acked].sort((a, b) => a - b))
     expect(serve.proc.exitCode).toBeNull()
 
     await fault.mend()
@@ -124,11 +136,8 @@ describe('a disk that fills up', () => {
       return false
     }, 'every report acked once space is back')
     const all = [1, ...seqs]
-    const stored = (await serveApi(serve, '/api/reports?device=tank&limit=1000')) as Array<{
-      seq: number
-    }>
     // Each once: what a failed write had put on disk was cut back, so resends are not doubled.
-    expect(stored.map((r) => r.seq).sort((a, b) => a - b)).toEqual(all)
+    expect(await storedSeqs(serve)).toEqual(all)
 
     // And what it wrote is whole: a restart loads every report.
     serve.proc.kill('SIGTERM')
@@ -138,25 +147,18 @@ describe('a disk that fills up', () => {
       again.proc.kill('SIGKILL')
       await again.exited
     })
-    const reloaded = (await serveApi(again, '/api/reports?device=tank&limit=1000')) as Array<{
-      seq: number
-    }>
-    expect(reloaded.map((r) => r.seq).sort((a, b) => a - b)).toEqual(all)
+    expect(await storedSeqs(again)).toEqual(all)
   })
 
   it('keeps exactly what was acked when it stops during the outage, and stores resends once after a restart', async () => {
     const fault = (await tmpfsFault()) ?? (await readOnlyFault())
     await mkdir(fault.dataDir, { recursive: true })
     const serve = await startServe(fault.dataDir)
-    const report = (seq: number) => ({ device: 'tank', seq, note: 'x'.repeat(300) })
     const device = await LineClient.connect(serve.ingestPort)
     device.send(report(1))
     await device.waitForReplies(1)
-    await fault.break()
-    const seqs = Array.from({ length: 60 }, (_, i) => i + 2)
-    device.send(...seqs.map(report))
-    const replies = (await device.waitForReplies(1 + seqs.length)).slice(1)
-    const acked = new Set(replies.filter((r) => 'ack' in r).map((r) => r.ack as number))
+    const seqs = OUTAGE_SEQS
+    const { acked } = await sendIntoOutage(fault, device)
     expect(acked.size).toBeLessThan(seqs.length)
     device.close()
     serve.proc.kill('SIGTERM')
@@ -169,20 +171,12 @@ describe('a disk that fills up', () => {
       await again.exited
     })
     // Exactly what was acked is stored: the unacked part of the failed write went as it stopped.
-    const kept = (await serveApi(again, '/api/reports?device=tank&limit=1000')) as Array<{
-      seq: number
-    }>
-    expect(kept.map((r) => r.seq).sort((a, b) => a - b)).toEqual(
-      [1, ...acked].sort((a, b) => a - b)
-    )
+    expect(await storedSeqs(again)).toEqual([1, ...acked].sort((a, b) => a - b))
     const resend = await LineClient.connect(again.ingestPort)
     cleanups.push(async () => resend.close())
     const missing = seqs.filter((s) => !acked.has(s))
     resend.send(...missing.map(report))
     expect((await resend.waitForReplies(missing.length)).every((r) => 'ack' in r)).toBe(true)
-    const stored = (await serveApi(again, '/api/reports?device=tank&limit=1000')) as Array<{
-      seq: number
-    }>
-    expect(stored.map((r) => r.seq).sort((a, b) => a - b)).toEqual([1, ...seqs])
+    expect(await storedSeqs(again)).toEqual([1, ...seqs])
   })
 })
