@@ -156,7 +156,7 @@ describe.skipIf(!available)('Python reporter (clients/python/lookout_reporter.py
   it('reports a bad token as an error and does not retry it', async () => {
     const port = await freePort()
     const tokens = join(await dirs.make(), 'tokens.json')
-    await writeFile(tokens, JSON.stringify({ 'good-token-1': 'line-1' }))
+    await writeFile(tokens, JSON.stringify({ 'good-token-1-abcdef': 'line-1' }))
     const c = await consoleOn(port, { deviceTokensFile: tokens })
     const result = await outcome(
       python(['--port', String(port), '--count', '5', '--token', 'bad-token-1'])

@@ -133,7 +133,7 @@ describe('Reporter (lookout/reporter)', () => {
     const port = await freePort()
     const dir = await dirs.make()
     const tokens = join(dir, 'tokens.json')
-    await writeFile(tokens, JSON.stringify({ 'good-token-1': 'line-1' }))
+    await writeFile(tokens, JSON.stringify({ 'good-token-1-abcdef': 'line-1' }))
     const c = await consoleOn(port, undefined, { deviceTokensFile: tokens })
     const r = reporter(port, { token: 'wrong-token-1' })
     const errors: ReporterError[] = []

@@ -21,6 +21,12 @@ const grantSchema = z.union([
 const fileSchema = z.record(z.string(), grantSchema)
 
 /**
+ * Errors and lists show a token's first four characters: a token needs enough beyond them to
+ * stay secret (16 characters: 12 unshown, 72 bits and more for random base64).
+ */
+export const MIN_TOKEN_LENGTH = 16
+
+/**
  * Reads a tokens file: JSON (`.json`) or YAML (anything else), a map of token → identity, or
  * token → `{ identity, devices }` where `devices` is a pattern (or a list) of the device ids the
  * token may report as.
@@ -59,7 +65,8 @@ function parseTokenFile(path: string, text: string): TokenTable {
     fail(`expected token → identity or token → { identity, devices }: ${issue?.message}${where}`)
   }
   for (const token of Object.keys(parsed.data!))
-    if (token.length < 8) fail(`token ${maskKey(token)}: tokens must be at least 8 characters`)
+    if (token.length < MIN_TOKEN_LENGTH)
+      fail(`token ${maskKey(token)}: tokens must be at least ${MIN_TOKEN_LENGTH} characters`)
   return TokenTable.fromTokens(
     Object.fromEntries(
       Object.entries(parsed.data!).map(([token, grant]) => [

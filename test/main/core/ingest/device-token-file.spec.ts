@@ -67,8 +67,8 @@ describe('device tokens files', () => {
   it('refuse a file that is not a map of tokens, saying where', async () => {
     const dir = await dirs.make()
     const short = join(dir, 'short.yml')
-    await writeFile(short, 'abc: line-1\n')
-    await expect(readTokenFile(short)).rejects.toThrow(/at least 8 characters/)
+    await writeFile(short, 'tok-12345678: line-1\n') // 12 characters: 8 would be unshown
+    await expect(readTokenFile(short)).rejects.toThrow(/at least 16 characters/)
     const extra = join(dir, 'extra.yml')
     await writeFile(extra, 'tok-12345678:\n  identity: a\n  colour: red\n')
     const error = await readTokenFile(extra).catch((e: Error) => e)
