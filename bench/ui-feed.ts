@@ -6,12 +6,9 @@
  * window's `window.api` that only delivers events.
  */
 import { existsSync } from 'node:fs'
-import { join } from 'node:path'
 
-import { chromium } from 'playwright-core'
+import { CHROMIUM, launchChromium, routeBuiltRenderer } from '../test/support/browser'
 
-const RENDERER = join(__dirname, '../out/renderer')
-const CHROMIUM = process.env.LOOKOUT_CHROMIUM ?? '/usr/bin/chromium'
 const ORIGIN = 'http://lookout.bench'
 const BATCH = 750
 const TOTAL = 100_000
@@ -90,16 +87,10 @@ async function main(): Promise<void> {
     console.log(`bench:ui skipped: no Chromium at ${CHROMIUM} (sudo apt-get install -y chromium)`)
     return
   }
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking']
-  })
+  const browser = await launchChromium()
   try {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
-    await page.route(`${ORIGIN}/**`, (route) => {
-      const path = new URL(route.request().url()).pathname
-      return route.fulfill({ path: join(RENDERER, path === '/' ? 'index.html' : path) })
-    })
+    await routeBuiltRenderer(page, ORIGIN)
     await page.addInitScript(FAKE_API)
     await page.goto(`${ORIGIN}/index.html`)
     await page.getByTestId('feed-panel').waitFor()

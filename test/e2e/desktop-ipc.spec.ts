@@ -18,6 +18,7 @@ import {
   chromiumAvailable,
   collectPageErrors,
   launchChromium,
+  routeBuiltRenderer,
   screenshot
 } from '../support/browser'
 import { eventually, pushClient, startConsole, type RunningConsole } from '../support/console'
@@ -50,10 +51,7 @@ async function testPreload(): Promise<string> {
 async function openWindow(browser: Browser, ipcMain: FakeIpcMain, preload: string): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
   page.setDefaultTimeout(10_000) // a wait that fails says what it waited for, within the test's time
-  await page.route(`${ORIGIN}/**`, async (route) => {
-    const path = new URL(route.request().url()).pathname
-    await route.fulfill({ path: join(RENDERER, path === '/' ? 'index.html' : path) })
-  })
+  await routeBuiltRenderer(page, ORIGIN)
   const sender: WindowSender = {
     id: 1,
     send: (channel, payload) =>

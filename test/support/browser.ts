@@ -29,6 +29,19 @@ export async function launchChromium(): Promise<Browser> {
   })
 }
 
+const RENDERER = join(__dirname, '../../out/renderer')
+
+/**
+ * Serves the built renderer (`out/renderer`) at `origin` to this page, from the files: the
+ * desktop window's page, without a server.
+ */
+export async function routeBuiltRenderer(page: Page, origin: string): Promise<void> {
+  await page.route(`${origin}/**`, async (route) => {
+    const path = new URL(route.request().url()).pathname
+    await route.fulfill({ path: join(RENDERER, path === '/' ? 'index.html' : path) })
+  })
+}
+
 /** Where screenshots go: test artifacts, kept out of git. */
 export const SCREENSHOT_DIR = join(__dirname, '../../test-artifacts/screenshots')
 

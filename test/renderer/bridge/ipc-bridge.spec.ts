@@ -91,6 +91,17 @@ const settle = () => new Promise((r) => setTimeout(r, 0))
 const reports = (...seqs: number[]) =>
   seqs.map((seq) => ({ device: 'd', seq, time: seq, identity: 'anonymous' }))
 
+/** A bridge connected to a running console, its feed open (the snapshot answered). */
+async function liveBridge() {
+  const fake = fakeApi(running)
+  const { events, log } = recorder()
+  new IpcBridge(fake.api).connect(events)
+  await settle()
+  fake.answerOpen(empty)
+  await settle()
+  return { fake, log }
+}
+
 describe('IpcBridge', () => {
   it('waits for the console to start, then hands on the snapshot before any live event', async () => {
     const fake = fakeApi({ state: 'starting' })
@@ -117,12 +128,7 @@ describe('IpcBridge', () => {
   })
 
   it('passes an overload notice on and keeps the batch that follows it (found in review)', async () => {
-    const fake = fakeApi(running)
-    const { events, log } = recorder()
-    new IpcBridge(fake.api).connect(events)
-    await settle()
-    fake.answerOpen(empty)
-    await settle()
+    const { fake, log } = await liveBridge()
     // The broadcaster sends `missed` (the oldest of a burst left out), then the burst's newest.
     fake.emit('missed', { reports: 40, reason: 'overload' })
     fake.emit('reports', reports(41, 42))
@@ -132,12 +138,7 @@ describe('IpcBridge', () => {
   })
 
   it('starts over from a fresh snapshot after the window hung (`slow`)', async () => {
-    const fake = fakeApi(running)
-    const { events, log } = recorder()
-    new IpcBridge(fake.api).connect(events)
-    await settle()
-    fake.answerOpen(empty)
-    await settle()
+    const { fake, log } = await liveBridge()
     fake.emit('missed', { reports: 12, reason: 'slow' })
     expect(fake.opens()).toBe(2)
     fake.answerOpen(empty)

@@ -106,19 +106,15 @@ export class ConsoleStore {
   }
 
   private setDevices(devices: DeviceState[], replace: boolean): void {
-    if (replace) this.devices.clear()
-    for (const d of devices) this.devices.set(d.id, d)
     this.update({
-      devices: [...this.devices.values()].sort((a, b) => a.id.localeCompare(b.id)),
+      devices: merge(this.devices, devices, (d) => d.id, replace),
       lastEventAt: this.now()
     })
   }
 
   private setClients(clients: PushClientState[], replace: boolean): void {
-    if (replace) this.clients.clear()
-    for (const c of clients) this.clients.set(c.uid, c)
     this.update({
-      clients: [...this.clients.values()].sort((a, b) => a.uid.localeCompare(b.uid)),
+      clients: merge(this.clients, clients, (c) => c.uid, replace),
       lastEventAt: this.now()
     })
   }
@@ -136,6 +132,21 @@ export class ConsoleStore {
       for (const listener of this.listeners) listener()
     })
   }
+}
+
+/**
+ * Takes changed items into `byKey` (all of them, when `replace`), and answers every item sorted
+ * by key: a snapshot replaces, a live event updates only what changed.
+ */
+function merge<T>(
+  byKey: Map<string, T>,
+  items: T[],
+  key: (item: T) => string,
+  replace: boolean
+): T[] {
+  if (replace) byKey.clear()
+  for (const item of items) byKey.set(key(item), item)
+  return [...byKey.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, item]) => item)
 }
 
 function defaultSchedule(run: () => void): void {
