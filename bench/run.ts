@@ -12,13 +12,14 @@ import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { parseArgs } from 'node:util'
 
-import type { DeviceSummary } from '../src/shared/api-types'
+import type { DeviceSummary, DiagnosticsBody } from '../src/shared/api-types'
 import type { StoredReport } from '../src/shared/ingest-protocol'
 import { ConsoleProcess, killRunningConsoles } from './console-process'
 import { summariseProfiles } from './cpu-profile'
 import { LiveViewers } from './live-viewers'
 import { LoadFleet, withTimeout, type FleetResult } from './load-fleet'
 import type { LoadPlan } from './load-protocol'
+import { WireViewers } from './wire-viewers'
 
 const TARGETS = { ackedPerSec: 50_000, largeStoreRssMb: 400, startupMs: 3000 }
 
@@ -33,19 +34,22 @@ interface Settings {
   reportBytes: number
   cpuProf: boolean
   keepData: boolean
-  /** The console's --live-interval: least ms between two live batches. */
+  /** The console's --live-interval: least ms between two live batches under load. */
   liveIntervalMs: number
+  /** Only step 3, the live latency (for trying the live settings). */
+  latencyOnly: boolean
 }
 
 const USAGE = `usage: npm run bench -- [options]
   --quick          200,000 reports in the large store and 2 s runs
   --reports <n>    reports ingested into the large store (default 2,000,000)
   --duration <s>   length of each throughput run (default 5)
-  --repeats <n>    throughput runs per mode; the median is reported (default 3)
+  --repeats <n>    throughput runs per mode; the median is reported (default 5)
   --window <n>     unacked reports per connection in acked mode (default 2,000)
   --cpu-prof       profile the console (node --cpu-prof) and print its hottest functions
   --keep-data      keep the temporary data dirs
-  --live-interval <ms>  the console's least time between live batches (default 50)
+  --live-interval <ms>  the console's least time between live batches under load (default 50)
+  --latency-only   only step 3: live latency at a steady rate with viewers
 `
 
 const OPTIONS = {
@@ -57,6 +61,7 @@ const OPTIONS = {
   'cpu-prof': { type: 'boolean', default: false },
   'keep-data': { type: 'boolean', default: false },
   'live-interval': { type: 'string' },
+  'latency-only': { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false }
 } as const
 
@@ -91,14 +96,15 @@ function readSettings(): Settings {
   return {
     reports: Math.round(number('reports', values.reports, quick ? 200_000 : 2_000_000, 8)),
     durationMs: 1000 * number('duration', values.duration, quick ? 2 : 5, 0.5),
-    repeats: Math.round(number('repeats', values.repeats, 3, 1)),
+    repeats: Math.round(number('repeats', values.repeats, 5, 1)),
     processes: 2,
     connections: 4,
     window: Math.round(number('window', values.window, 2000, 1)),
     reportBytes: 200,
     cpuProf: values['cpu-prof'],
     keepData: values['keep-data'],
-    liveIntervalMs: Math.round(number('live-interval', values['live-interval'], 50, 10))
+    liveIntervalMs: Math.round(number('live-interval', values['live-interval'], 50, 10)),
+    latencyOnly: values['latency-only']
   }
 }
 
@@ -130,8 +136,6 @@ function describeProblems(result: FleetResult): string {
 interface Context {
   settings: Settings
   dirs: string[]
-  /** The console's CPU time per 1,000 acked reports, without and with viewers, ms. */
-  cpuPerThousand: { plain: number[]; viewers: number[] }
 }
 
 async function freshDir(ctx: Context, label: string): Promise<string> {
@@ -183,38 +187,6 @@ function planFor(
 async function storedCount(console_: ConsoleProcess): Promise<{ count: number; ms: number }> {
   const { body, ms } = await console_.get<DeviceSummary[]>('/api/devices')
   return { count: body.reduce((sum, d) => sum + d.reports, 0), ms }
-}
-
-/** 1. Reports stored and acked per second, every connection keeping a window of unacked ones. */
-async function ackedThroughput(ctx: Context, console_: ConsoleProcess): Promise<number[]> {
-  const { settings } = ctx
-  say(
-    `1. Acked throughput: ${settings.repeats} runs of ${secs(settings.durationMs)}, ` +
-      `window ${int(settings.window)} unacked reports per connection`
-  )
-  const rates: number[] = []
-  for (let run = 1; run <= settings.repeats; run++) {
-    const fleet = await LoadFleet.start({
-      processes: settings.processes,
-      plan: planFor(ctx, console_, 'acked', 'bench-', 0)
-    })
-    const cpuBefore = console_.cpuMs() ?? 0
-    const result = await fleet.run()
-    const rate = result.ackedInWindow / (settings.durationMs / 1000)
-    rates.push(rate)
-    ctx.cpuPerThousand.plain.push((((console_.cpuMs() ?? 0) - cpuBefore) / result.acked) * 1000)
-    say(
-      `   run ${run}   ${int(rate).padStart(9)} reports/s   ` +
-        `(${int(result.ackedInWindow)} acked in ${secs(settings.durationMs)}; ` +
-        `last ack ${secs(result.finishedMs)} after start)${describeProblems(result)}`
-    )
-  }
-  const m = median(rates)
-  say(
-    `   median  ${int(m).padStart(7)} reports/s   ` +
-      target(m >= TARGETS.ackedPerSec, `≥ ${int(TARGETS.ackedPerSec)}/s`)
-  )
-  return rates
 }
 
 /**
@@ -285,13 +257,13 @@ interface LargeStoreFigures {
   oldestQueryMs: { cold: number; warm: number; returned: number; allOld: boolean }
 }
 
-/** 4. Ingest a large store, then restart on it: start-up time, memory, and old data queried. */
+/** 5. Ingest a large store, then restart on it: start-up time, memory, and old data queried. */
 async function largeStore(ctx: Context): Promise<LargeStoreFigures> {
   const { settings } = ctx
   const connections = settings.processes * settings.connections
   const perConnection = Math.ceil(settings.reports / connections)
   const total = perConnection * connections
-  say(`4. Large store: ${int(total)} reports, acked, into a fresh data dir`)
+  say(`5. Large store: ${int(total)} reports, acked, into a fresh data dir`)
   const dataDir = await freshDir(ctx, 'large')
   const profileDir = settings.cpuProf ? await freshDir(ctx, 'profile-large') : undefined
   const console_ = await startConsole(settings, dataDir, profileDir)
@@ -442,69 +414,158 @@ const VIEWERS = 20
 const STEADY_RATE = 10_000
 
 /**
- * 2b. Acked throughput again, with viewers watching on /live: what the live hub costs ingest, and
- * what each viewer gets (batches per second, reports received or announced as missed).
+ * Who watches in an acked run: nobody; 20 wire viewers (the Socket.IO protocol over a bare
+ * WebSocket, counting reports without decoding them: remote viewers as the console sees them,
+ * at the least cost to the two cores the console shares with them); or 20 socket.io-client
+ * viewers parsing every report, on those same two cores.
  */
-async function withViewers(
-  ctx: Context,
-  console_: ConsoleProcess,
-  baseline: number[]
-): Promise<number[]> {
-  const { settings } = ctx
-  say(
-    `2b. Acked throughput with ${VIEWERS} /live viewers (socket.io-client, in the benchmark process)`
-  )
-  const viewers = await LiveViewers.connect(console_.webUrl, console_.accessKey, VIEWERS)
-  const rates: number[] = []
-  try {
-    for (let run = 1; run <= settings.repeats; run++) {
-      viewers.take()
-      const fleet = await LoadFleet.start({
-        processes: settings.processes,
-        plan: planFor(ctx, console_, 'acked', `live${run}-`, 0)
-      })
-      const cpuBefore = console_.cpuMs() ?? 0
-      const result = await fleet.run()
-      ctx.cpuPerThousand.viewers.push((((console_.cpuMs() ?? 0) - cpuBefore) / result.acked) * 1000)
-      await sleep(500) // the last batch reaches the viewers
-      const seen = viewers.take()
-      const rate = result.ackedInWindow / (settings.durationMs / 1000)
-      rates.push(rate)
-      const perViewer = (n: number): string => int(n / VIEWERS)
-      const seconds = result.finishedMs / 1000
-      say(
-        `   run ${run}   ${int(rate).padStart(9)} reports/s acked; per viewer: ${perViewer(seen.emits / seconds)} batches/s, ` +
-          `${perViewer(seen.reports)} reports received, ${perViewer(seen.missed)} announced missed${describeProblems(result)}`
-      )
-    }
-  } finally {
-    viewers.close()
-  }
-  const m = median(rates)
-  const ratio = m / median(baseline)
-  say(
-    `   median  ${int(m).padStart(7)} reports/s, ${ratio.toFixed(2)}× the rate without viewers   ` +
-      target(ratio >= 0.9, 'viewers cost < 10%')
-  )
-  // The viewers run on this same 2-core machine and parse what they get: part of the drop is
-  // their CPU, not the console's. The console's own CPU per report tells the two apart.
-  const plain = median(ctx.cpuPerThousand.plain)
-  const watched = median(ctx.cpuPerThousand.viewers)
-  say(
-    `   console CPU per 1,000 acked reports: ${plain.toFixed(1)} ms without viewers, ${watched.toFixed(1)} ms with ` +
-      `${VIEWERS} (${(watched / plain).toFixed(2)}×)`
-  )
-  return rates
+type ViewerMode = 'none' | 'wire' | 'parse'
+const MODES: ViewerMode[] = ['none', 'wire', 'parse']
+
+const MODE_TEXT: Record<ViewerMode, string> = {
+  none: 'no viewers',
+  wire: `${VIEWERS} wire viewers`,
+  parse: `${VIEWERS} parsing viewers`
 }
 
-/** 2c. Send-to-screen latency at a steady rate with the viewers connected. */
+interface AckedFigures {
+  rates: number[]
+  /** The console's CPU per 1,000 acked reports in each run, ms. */
+  cpuPerThousand: number[]
+}
+
+/**
+ * 1. Reports stored and acked per second, every connection keeping a window of unacked ones:
+ * without viewers and with 20 `/live` viewers of each kind. The three take turns, round after
+ * round, after a warm-up run, so the machine's drift and the console's warming up fall on all
+ * of them alike.
+ */
+async function ackedRounds(
+  ctx: Context,
+  console_: ConsoleProcess
+): Promise<Record<ViewerMode, AckedFigures>> {
+  const { settings } = ctx
+  say(
+    `1. Acked throughput: ${settings.repeats} rounds of ${secs(settings.durationMs)} runs ` +
+      `(${MODES.map((m) => MODE_TEXT[m]).join(', ')}), window ${int(settings.window)} unacked reports per connection`
+  )
+  say(
+    '   wire viewers: the Socket.IO protocol over a bare WebSocket, reports counted, not decoded ' +
+      '(remote viewers as the console sees them); parsing viewers: socket.io-client, every report ' +
+      'parsed, on the same 2 cores as the console'
+  )
+  const warm = await ackedRun(ctx, console_, 'none', 'bench-warm-')
+  say(`   warm-up        ${int(warm.rate).padStart(9)} reports/s (not counted)`)
+  const figures: Record<ViewerMode, AckedFigures> = {
+    none: { rates: [], cpuPerThousand: [] },
+    wire: { rates: [], cpuPerThousand: [] },
+    parse: { rates: [], cpuPerThousand: [] }
+  }
+  for (let round = 1; round <= settings.repeats; round++) {
+    for (const mode of MODES) {
+      const run = await ackedRun(ctx, console_, mode, `bench-${mode}${round}-`)
+      figures[mode].rates.push(run.rate)
+      figures[mode].cpuPerThousand.push(run.cpuPerThousand)
+      say(
+        `   round ${round}, ${MODE_TEXT[mode].padEnd(19)} ${int(run.rate).padStart(9)} reports/s   ${run.details}`
+      )
+      say(`      ${run.pacing}`)
+    }
+  }
+  const plain = median(figures.none.rates)
+  const plainCpu = median(figures.none.cpuPerThousand)
+  say(
+    `   median, no viewers:          ${int(plain).padStart(7)} reports/s   ` +
+      target(plain >= TARGETS.ackedPerSec, `≥ ${int(TARGETS.ackedPerSec)}/s`)
+  )
+  for (const mode of ['wire', 'parse'] as const) {
+    const m = median(figures[mode].rates)
+    const ratios = roundRatios(figures, mode)
+    const ratio = median(ratios)
+    const cpu = median(figures[mode].cpuPerThousand)
+    say(
+      `   median, ${MODE_TEXT[mode].padEnd(19)} ${int(m).padStart(7)} reports/s; to the run without in the same round: ` +
+        `${ratios.map((r) => r.toFixed(2)).join(' / ')}, median ${ratio.toFixed(2)}×` +
+        (mode === 'wire' ? `   ${target(ratio >= 0.9, 'viewers cost < 10%')}` : '')
+    )
+    say(
+      `      console CPU per 1,000 acked reports ${cpu.toFixed(1)} ms, without viewers ${plainCpu.toFixed(1)} ms (${(cpu / plainCpu).toFixed(2)}×)`
+    )
+  }
+  return figures
+}
+
+/**
+ * Each round's rate with viewers over the one without: the two runs are back to back, so their
+ * ratio is the least disturbed by the machine's drift.
+ */
+function roundRatios(figures: Record<ViewerMode, AckedFigures>, mode: ViewerMode): number[] {
+  return figures[mode].rates.map((rate, i) => rate / figures.none.rates[i]!)
+}
+
+/** One acked run in the given mode: its rate, the console's CPU per report, what viewers got. */
+async function ackedRun(
+  ctx: Context,
+  console_: ConsoleProcess,
+  mode: ViewerMode,
+  devicePrefix: string
+): Promise<{ rate: number; cpuPerThousand: number; details: string; pacing: string }> {
+  const { settings } = ctx
+  const viewers =
+    mode === 'none'
+      ? null
+      : await (mode === 'wire' ? WireViewers : LiveViewers).connect(
+          console_.webUrl,
+          console_.accessKey,
+          VIEWERS
+        )
+  try {
+    const fleet = await LoadFleet.start({
+      processes: settings.processes,
+      plan: planFor(ctx, console_, 'acked', devicePrefix, 0)
+    })
+    const cpuBefore = console_.cpuMs() ?? 0
+    const ownBefore = process.cpuUsage()
+    const startedAt = performance.now()
+    const pacing = watchPacing(console_)
+    const result = await fleet.run().finally(() => pacing.stop())
+    const consoleCpu = (console_.cpuMs() ?? 0) - cpuBefore
+    const own = process.cpuUsage(ownBefore)
+    const wallMs = performance.now() - startedAt
+    const cpuPerThousand = (consoleCpu / result.acked) * 1000
+    // Cores in use: the console's, and this process's — the viewers, beside a little bookkeeping.
+    const cores = `console on ${(consoleCpu / wallMs).toFixed(2)} cores, viewers on ${((own.user + own.system) / 1000 / wallMs).toFixed(2)}`
+    const rate = result.ackedInWindow / (settings.durationMs / 1000)
+    let details =
+      `(${int(result.ackedInWindow)} acked in ${secs(settings.durationMs)}; ` +
+      `last ack ${secs(result.finishedMs)} after start)`
+    if (viewers !== null) {
+      await sleep(500) // the last batch reaches the viewers
+      const seen = viewers.take()
+      const perViewer = (n: number): string => int(n / VIEWERS)
+      details =
+        `per viewer: ${perViewer(seen.emits / (result.finishedMs / 1000))} batches/s, ` +
+        `${perViewer(seen.reports)} reports received, ${perViewer(seen.missed)} announced missed`
+    }
+    return {
+      rate,
+      cpuPerThousand,
+      details: details + describeProblems(result),
+      pacing: `${cores}; ${pacing.describe()}`
+    }
+  } finally {
+    viewers?.close()
+  }
+}
+
+/** 3. Send-to-screen latency at a steady rate with the viewers connected. */
 async function liveLatency(
   ctx: Context,
   console_: ConsoleProcess
 ): Promise<{ p50: number; p99: number; samples: number }> {
   const seconds = Math.max(3, Math.round(ctx.settings.durationMs / 1000) * 2)
   say(
-    `2c. Latency, device send → /live viewer, at a steady ${int(STEADY_RATE)} reports/s for ${seconds} s, ${VIEWERS} viewers, live interval ${ctx.settings.liveIntervalMs} ms`
+    `3. Latency, device send → /live viewer, at a steady ${int(STEADY_RATE)} reports/s for ${seconds} s, ${VIEWERS} viewers, live interval ${ctx.settings.liveIntervalMs} ms`
   )
   const viewers = await LiveViewers.connect(console_.webUrl, console_.accessKey, VIEWERS)
   try {
@@ -514,13 +575,14 @@ async function liveLatency(
       [console_.ingest.host, String(console_.ingest.port), String(STEADY_RATE), String(seconds)],
       { execArgv: ['--import', 'tsx'], stdio: 'inherit' }
     )
+    const pacing = watchPacing(console_)
     const result = await withTimeout(
       new Promise<{ sent: number; acked: number }>((resolve) =>
         sender.once('message', (m) => resolve(m as { sent: number; acked: number }))
       ),
       (seconds + 30) * 1000,
       'the steady sender did not finish'
-    )
+    ).finally(() => pacing.stop())
     await sleep(500)
     const latencies = viewers.takeLatencies().sort((a, b) => a - b)
     const pct = (p: number): number =>
@@ -531,6 +593,7 @@ async function liveLatency(
       `   sent ${int(result.sent)}, acked ${int(result.acked)}; ${int(latencies.length)} receipts on ` +
         `${VIEWERS} viewers (${int(latencies.length / VIEWERS)} each)`
     )
+    say(`   ${pacing.describe()}`)
     say(
       `   p50 ${p50} ms, p99 ${p99} ms, max ${latencies.at(-1)} ms   ` +
         target(p99 < 50, 'p99 < 50 ms')
@@ -541,9 +604,39 @@ async function liveLatency(
   }
 }
 
+/**
+ * Reads the console's diagnostics twice a second while a run goes on: how busy its event loop
+ * was, and whether it paced live batches as under load (at most one per --live-interval).
+ */
+function watchPacing(console_: ConsoleProcess): { stop(): void; describe(): string } {
+  const reads: DiagnosticsBody[] = []
+  let reading = false
+  const timer = setInterval(() => {
+    if (reading) return
+    reading = true
+    console_
+      .get<DiagnosticsBody>('/api/diagnostics')
+      .then(({ body }) => reads.push(body))
+      .catch(() => undefined) // a missed read only thins the sample
+      .finally(() => (reading = false))
+  }, 500)
+  return {
+    stop: () => clearInterval(timer),
+    describe: () => {
+      const busy = reads.slice(1).map((r) => r.eventLoopUtilization) // the first covers the idle wait before
+      const loaded = reads.filter((r) => r.live.underLoad).length
+      const intervals = [...new Set(reads.map((r) => r.live.intervalMs))].sort((a, b) => a - b)
+      return (
+        `console event loop busy: median ${(median(busy) * 100).toFixed(0)}%, max ${(Math.max(...busy) * 100).toFixed(0)}%; ` +
+        `live batches paced as under load in ${loaded} of ${reads.length} reads (intervals seen: ${intervals.join(', ')} ms)`
+      )
+    }
+  }
+}
+
 async function main(): Promise<void> {
   const settings = readSettings()
-  const ctx: Context = { settings, dirs: [], cpuPerThousand: { plain: [], viewers: [] } }
+  const ctx: Context = { settings, dirs: [] }
   const stopAll = (): void => {
     killRunningConsoles()
     process.exit(130)
@@ -563,14 +656,19 @@ async function main(): Promise<void> {
     say(
       `   console pid ${console_.pid}, started in ${secs(console_.startupMs)} on an empty data dir`
     )
-    const acked = await ackedThroughput(ctx, console_)
+    if (settings.latencyOnly) {
+      const latency = await liveLatency(ctx, console_)
+      await console_.stop()
+      say(JSON.stringify({ node: process.version, cpus: cpus().length, liveLatencyMs: latency }))
+      return
+    }
+    const acked = await ackedRounds(ctx, console_)
     const fire = await fireAndForget(ctx, console_)
-    const live = await withViewers(ctx, console_, acked)
     const latency = await liveLatency(ctx, console_)
     const memory = console_.memory()
     const peakRssMb = mb(memory?.peakRss ?? 0)
     say(
-      `3. Console peak RSS (VmHWM) over runs 1–2b: ${peakRssMb} MB (now ${mb(memory?.rss ?? 0)} MB)`
+      `4. Console peak RSS (VmHWM) over runs 1–3: ${peakRssMb} MB (now ${mb(memory?.rss ?? 0)} MB)`
     )
     await console_.stop()
     if (profileDir !== undefined) await printProfile(profileDir, 'throughput runs')
@@ -583,16 +681,28 @@ async function main(): Promise<void> {
       reportBytes: settings.reportBytes,
       window: settings.window,
       runSeconds: settings.durationMs / 1000,
-      ackedPerSec: { median: Math.round(median(acked)), runs: acked.map(Math.round) },
+      ackedPerSec: {
+        median: Math.round(median(acked.none.rates)),
+        runs: acked.none.rates.map(Math.round)
+      },
       fireAndForgetPerSec: { median: Math.round(median(fire)), runs: fire.map(Math.round) },
       ackedWithViewersPerSec: {
         viewers: VIEWERS,
-        median: Math.round(median(live)),
-        runs: live.map(Math.round)
+        wire: {
+          median: Math.round(median(acked.wire.rates)),
+          runs: acked.wire.rates.map(Math.round),
+          ratioToNone: +median(roundRatios(acked, 'wire')).toFixed(3)
+        },
+        parsing: {
+          median: Math.round(median(acked.parse.rates)),
+          runs: acked.parse.rates.map(Math.round),
+          ratioToNone: +median(roundRatios(acked, 'parse')).toFixed(3)
+        }
       },
       consoleCpuMsPer1000: {
-        withoutViewers: +median(ctx.cpuPerThousand.plain).toFixed(1),
-        withViewers: +median(ctx.cpuPerThousand.viewers).toFixed(1)
+        withoutViewers: +median(acked.none.cpuPerThousand).toFixed(1),
+        withWireViewers: +median(acked.wire.cpuPerThousand).toFixed(1),
+        withParsingViewers: +median(acked.parse.cpuPerThousand).toFixed(1)
       },
       liveLatencyMs: {
         rate: STEADY_RATE,

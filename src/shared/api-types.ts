@@ -71,6 +71,10 @@ export interface DiagnosticsBody {
   memory: { rss: number; heapUsed: number; external: number }
   /** Event-loop delay since the previous call (or the start), ms. */
   eventLoopDelayMs: { p50: number; p99: number; max: number }
+  /** Share of the time since the previous call the event loop was busy, 0–1. */
+  eventLoopUtilization: number
+  /** How live batches are paced now: under load, at most one per `intervalMs`. */
+  live: { underLoad: boolean; intervalMs: number }
   /** Open handles by kind (sockets, timers, files…), as Node counts them. */
   handles: Record<string, number>
   connections: { ingest: number; viewers: number; pushClients: number }

@@ -151,7 +151,7 @@ export function serveCommand(): Command {
     .addOption(
       new Option(
         '--live-interval <ms>',
-        'least time between two live report batches under load (shorter: sooner on screen; longer: cheaper per viewer)'
+        'least time between two live report batches while the console is busy (shorter: sooner on screen; longer: cheaper per viewer); otherwise 16 ms'
       )
         .default(50)
         .argParser(parsePositiveInt)

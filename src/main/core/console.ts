@@ -205,6 +205,8 @@ export class LookoutConsole {
       ingestConnections: () => this.ingest?.connectionCount ?? 0,
       viewers: () => this.io?.of(LIVE_NAMESPACE).sockets.size ?? 0,
       pushClients: () => connections.size,
+      live: () =>
+        this.broadcaster?.pace() ?? { underLoad: false, intervalMs: config.liveIntervalMs },
       store,
       reportsDir
     })

@@ -1,6 +1,11 @@
 import { readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
-import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks'
+import {
+  monitorEventLoopDelay,
+  performance,
+  type EventLoopUtilization,
+  type IntervalHistogram
+} from 'node:perf_hooks'
 
 import type { DiagnosticsBody } from '../../shared/api-types'
 
@@ -8,6 +13,7 @@ export interface DiagnosticsSources {
   ingestConnections(): number
   viewers(): number
   pushClients(): number
+  live(): DiagnosticsBody['live']
   store: { reportCount: number; partitionCount: number }
   reportsDir: string
 }
@@ -19,6 +25,7 @@ export interface DiagnosticsSources {
 export class ConsoleDiagnostics {
   private readonly loop: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 })
   private readonly startedAt = Date.now()
+  private utilization: EventLoopUtilization = performance.eventLoopUtilization()
 
   constructor(private readonly sources: DiagnosticsSources) {
     this.loop.enable()
@@ -34,12 +41,17 @@ export class ConsoleDiagnostics {
       max: ms(this.loop.max)
     }
     this.loop.reset()
+    const utilization = performance.eventLoopUtilization()
+    const busy = performance.eventLoopUtilization(utilization, this.utilization).utilization
+    this.utilization = utilization
     const handles: Record<string, number> = {}
     for (const kind of process.getActiveResourcesInfo()) handles[kind] = (handles[kind] ?? 0) + 1
     return {
       uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000),
       memory: { rss: memory.rss, heapUsed: memory.heapUsed, external: memory.external },
       eventLoopDelayMs,
+      eventLoopUtilization: Math.round(busy * 1000) / 1000,
+      live: this.sources.live(),
       handles,
       connections: {
         ingest: this.sources.ingestConnections(),

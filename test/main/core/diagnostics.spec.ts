@@ -33,11 +33,23 @@ describe('GET /api/diagnostics', () => {
       expect(body.store.bytesOnDisk).toBeGreaterThan(0)
       expect(body.memory.rss).toBeGreaterThan(body.memory.heapUsed)
       expect(body.eventLoopDelayMs.max).toBeGreaterThanOrEqual(body.eventLoopDelayMs.p50)
+      expect(body.eventLoopUtilization).toBeGreaterThan(0)
+      expect(body.eventLoopUtilization).toBeLessThanOrEqual(1)
       expect(body.handles.TCPServerWrap).toBeGreaterThanOrEqual(2) // ingest and web
       expect(JSON.stringify(body)).not.toContain(ACCESS_KEY)
     } finally {
       device.close()
       viewer.disconnect()
     }
+  })
+
+  it('says how live batches are paced: a frame apart with time to spare, the interval under load', async () => {
+    let load = 0.1
+    const c = await consoles.start({ liveIntervalMs: 80 }, { live: { load: () => load } })
+    const pace = async (): Promise<unknown> =>
+      (await api(c, '/api/diagnostics', { key: ACCESS_KEY })).body.live
+    expect(await pace()).toEqual({ underLoad: false, intervalMs: 16 })
+    load = 0.9
+    expect(await pace()).toEqual({ underLoad: true, intervalMs: 80 })
   })
 })

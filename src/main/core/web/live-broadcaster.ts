@@ -12,6 +12,8 @@ import type {
   PushClientState,
   Role
 } from '../../../shared/live-events'
+import { LoopLoad } from '../metrics/loop-load'
+import { LivePacing } from './live-pacing'
 
 export type LiveNamespace = Namespace<
   LiveClientToServerEvents,
@@ -55,7 +57,14 @@ export interface LiveBroadcasterOptions {
   snapshotReports?: number
   /** Least time between two `reports` emits under load. */
   minIntervalMs?: number
-  /** Most reports in one emit; more than that in one interval are dropped, oldest first. */
+  /** Least time between two emits when the console is not under load (default 16, one frame). */
+  lightIntervalMs?: number
+  /** How busy the console is, 0–1 (default: its event loop's utilization). */
+  load?: () => number
+  /**
+   * Most reports in one emit, and `maxBatch` per `minIntervalMs` on average however often batches
+   * go out (750 per 50 ms: 15,000 a second); more are dropped, oldest first.
+   */
   maxBatch?: number
   /** Packets waiting for a viewer above which it counts as slow and is skipped. */
   slowPackets?: number
@@ -73,8 +82,9 @@ const ROOM = 'live'
 /**
  * Fans the console's events out to every `/live` viewer.
  *
- * - `reports` go out as arrays, at most one emit per `minIntervalMs` under load and at once when
- *   the rate is low (leading edge); each emit is one broadcast, encoded once for all viewers.
+ * - `reports` go out as arrays, at once when the rate is low (leading edge), otherwise at most one
+ *   emit per `minIntervalMs` while the console is under load and per display frame while it is
+ *   not (LivePacing); each emit is one broadcast, encoded once for all viewers.
  * - A viewer whose connection has too many packets waiting is skipped for `reports` and
  *   `devices`, and is sent `missed` once it keeps up again, so a slow viewer costs the others
  *   nothing and memory stays bounded. Metrics are volatile: a viewer not ready for one loses it.
@@ -94,8 +104,11 @@ export class LiveBroadcaster {
   private storedSinceSample = 0
   private lastSampleTime: number | null = null
   private readonly snapshotReports: number
-  private readonly minIntervalMs: number
+  private readonly pacing: LivePacing
   private readonly maxBatch: number
+  /** Reports a viewer may still be sent now: refills at maxBatch per under-load interval. */
+  private allowance: number
+  private readonly allowancePerMs: number
   private readonly slowPackets: number
   private readonly now: () => number
 
@@ -106,8 +119,19 @@ export class LiveBroadcaster {
     options: LiveBroadcasterOptions = {}
   ) {
     this.snapshotReports = options.snapshotReports ?? 200
-    this.minIntervalMs = options.minIntervalMs ?? 50
+    const load =
+      options.load ??
+      (
+        (meter) => () =>
+          meter.read()
+      )(new LoopLoad())
+    this.pacing = new LivePacing(load, {
+      underLoadMs: options.minIntervalMs ?? 50,
+      lightMs: options.lightIntervalMs
+    })
     this.maxBatch = options.maxBatch ?? 750
+    this.allowance = this.maxBatch
+    this.allowancePerMs = this.maxBatch / (options.minIntervalMs ?? 50)
     this.slowPackets = options.slowPackets ?? 16
     this.now = options.now ?? Date.now
     this.remember(seedReports)
@@ -181,7 +205,7 @@ export class LiveBroadcaster {
     this.storedSinceSample += reports.length
     for (const r of reports) this.pending.push(r)
     if (this.timer !== null) return
-    const wait = this.lastEmit + this.minIntervalMs - this.now()
+    const wait = this.lastEmit + this.pacing.intervalMs() - this.now()
     if (wait <= 0) this.flush()
     else this.timer = setTimeout(() => this.flush(), wait)
   }
@@ -198,12 +222,20 @@ export class LiveBroadcaster {
     if (this.pending.length === 0) return
     let batch = this.pending
     this.pending = []
-    this.lastEmit = this.now()
+    const now = this.now()
+    // Batches a frame apart must not let through more than those an interval apart would.
+    this.allowance = Math.min(
+      this.maxBatch,
+      this.allowance + (now - this.lastEmit) * this.allowancePerMs
+    )
+    this.lastEmit = now
+    const room = Math.max(1, Math.floor(this.allowance))
     let dropped = 0
-    if (batch.length > this.maxBatch) {
-      dropped = batch.length - this.maxBatch
+    if (batch.length > room) {
+      dropped = batch.length - room
       batch = batch.slice(dropped)
     }
+    this.allowance -= batch.length
     this.remember(batch)
     this.toKeepingUp('reports', batch, batch.length, dropped)
   }
@@ -219,7 +251,8 @@ export class LiveBroadcaster {
     overload = 0
   ): void {
     const slow: string[] = []
-    for (const socket of this.viewers()) {
+    const viewers = this.viewers()
+    for (const socket of viewers) {
       const id = socket.id
       if (pendingPackets(socket) > this.slowPackets) {
         slow.push(id)
@@ -233,8 +266,11 @@ export class LiveBroadcaster {
       }
       if (overload > 0) socket.emit('missed', { reports: overload, reason: 'overload' })
     }
-    const target = slow.length > 0 ? this.nsp.to(ROOM).except(slow) : this.nsp.to(ROOM)
-    ;(target.emit as (event: E, payload: unknown) => boolean)(event, payload)
+    // Socket.IO encodes a broadcast before it looks for whom it goes to: nobody, nothing to encode.
+    if (viewers.length > slow.length) {
+      const target = slow.length > 0 ? this.nsp.to(ROOM).except(slow) : this.nsp.to(ROOM)
+      ;(target.emit as (event: E, payload: unknown) => boolean)(event, payload)
+    }
     if (overload > 0) this.toListeners('missed', { reports: overload, reason: 'overload' })
     this.toListeners(event, payload as Parameters<LiveEvents[E]>[0])
   }
@@ -248,6 +284,12 @@ export class LiveBroadcaster {
       if (socket !== undefined) sockets.push(socket)
     }
     return sockets
+  }
+
+  /** Whether live batches are paced as under load, and their least interval now. */
+  pace(): { underLoad: boolean; intervalMs: number } {
+    const intervalMs = this.pacing.intervalMs()
+    return { underLoad: this.pacing.isUnderLoad(), intervalMs }
   }
 
   stop(): void {

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 
 import { TokenDeviceAuthenticator, TokenTable } from '../../../../src/main/core/ingest/device-auth'
 import { ingestFixture } from '../../../support/ingest'
+import { listenOverflows } from '../../../support/kernel-counters'
 
 const fixture = ingestFixture()
 const { rig, client } = fixture
@@ -206,6 +207,7 @@ describe('IngestServer over TCP', () => {
       // The defaults (2,000 in all, 64 per address), with this machine's address counted like any
       // other: each gateway is a loopback address of its own (127.0.0.2 … 127.0.0.21).
       const { port, store } = await rig({ limits: { limitLoopback: true } })
+      const overflowsBefore = await listenOverflows()
       const acks = await Promise.all(
         Array.from({ length: 1000 }, (_, i) => {
           const gateway = `127.0.0.${2 + Math.floor(i / 50)}`
@@ -228,6 +230,8 @@ describe('IngestServer over TCP', () => {
       )
       expect(new Set(acks)).toEqual(new Set(['{"ack":1}']))
       expect(store.deviceSummaries()).toHaveLength(1000)
+      // No handshake was dropped for a full accept queue (to be retried a second later, or reset).
+      expect(await listenOverflows()).toBe(overflowsBefore)
     }
   )
 

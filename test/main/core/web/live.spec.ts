@@ -53,6 +53,9 @@ afterEach(async () => {
   await dirs.cleanup()
 })
 
+/** A console under load: its event loop always busy, so live batches keep the full interval. */
+const busy = (): number => 1
+
 /** Collects every `reports` event of a viewer with its arrival time. */
 function collectReports(s: LiveClient): Array<{ at: number; reports: StoredReport[] }> {
   const batches: Array<{ at: number; reports: StoredReport[] }> = []
@@ -163,8 +166,8 @@ describe('/live', () => {
   })
 
   it('batches live reports: every report once, few emits, at least the interval apart', async () => {
-    // The interval as an operator sets it (--live-interval).
-    const c = await console_({ liveIntervalMs: 300 }, { live: { maxBatch: 10_000 } })
+    // The interval as an operator sets it (--live-interval), the console under load.
+    const c = await console_({ liveIntervalMs: 300 }, { live: { maxBatch: 10_000, load: busy } })
     const s = viewer(c)
     await nextEvent(s, 'reports') // the (empty) snapshot
     const batches = collectReports(s)
@@ -200,8 +203,52 @@ describe('/live', () => {
       expect(batches[i]!.at - batches[i - 1]!.at).toBeGreaterThanOrEqual(200)
   })
 
+  it('sends batches a display frame apart while the console has time, one per interval under load', async () => {
+    let load = 0
+    const c = await console_({ liveIntervalMs: 100 }, { live: { load: () => load } })
+    const s = viewer(c)
+    await nextEvent(s, 'reports')
+    const batches = collectReports(s)
+    const d = await device(c)
+    let seq = 0
+    /** A steady stream for `ms`: 20 reports every 5 ms; resolves once all are on the viewer. */
+    const stream = async (ms: number): Promise<Array<{ at: number; reports: StoredReport[] }>> => {
+      const from = batches.length
+      const until = Date.now() + ms
+      while (Date.now() < until) {
+        d.write(
+          Array.from(
+            { length: 20 },
+            () => JSON.stringify({ device: 'steady', seq: seq++ }) + '\n'
+          ).join('')
+        )
+        await new Promise((r) => setTimeout(r, 5))
+      }
+      await d.waitForReplies(seq)
+      await eventually(() => batches.at(-1)?.reports.at(-1)?.seq === seq - 1, 'the last report')
+      return batches.slice(from)
+    }
+    const gaps = (got: Array<{ at: number }>): number[] =>
+      got.slice(1).map((b, i) => b.at - got[i]!.at)
+
+    const light = await stream(1000)
+    load = 1 // the event loop busy: under load
+    const loaded = await stream(1000)
+
+    // Not under load: many more batches than one per 100 ms, so reports wait a frame, not 100 ms.
+    expect(light.length).toBeGreaterThan(20)
+    const lightGaps = gaps(light).sort((a, b) => a - b)
+    expect(lightGaps[lightGaps.length >> 1]).toBeLessThan(50)
+    // Under load: the interval (a timer's jitter allowed for), so about ten batches a second.
+    expect(loaded.length).toBeLessThanOrEqual(12)
+    expect(gaps(loaded.slice(1)).every((gap) => gap >= 80)).toBe(true)
+    expect(batches.flatMap((b) => b.reports.map((r) => r.seq))).toEqual(
+      Array.from({ length: seq }, (_, i) => i)
+    )
+  })
+
   it('drops the oldest of more reports than a view can take, and says how many', async () => {
-    const c = await console_({}, { live: { minIntervalMs: 300, maxBatch: 100 } })
+    const c = await console_({}, { live: { minIntervalMs: 300, maxBatch: 100, load: busy } })
     const s = viewer(c)
     await nextEvent(s, 'reports')
     const batches = collectReports(s)
@@ -224,8 +271,38 @@ describe('/live', () => {
     expect(missed).toEqual([{ reports: 900, reason: 'overload' }])
   })
 
+  it('holds each viewer to its rate (maxBatch per interval) when batches go a frame apart', async () => {
+    // 100 reports per 100 ms: 1,000 a second, whatever the pacing; the console is not busy.
+    const c = await console_({}, { live: { minIntervalMs: 100, maxBatch: 100, load: () => 0 } })
+    const s = viewer(c)
+    await nextEvent(s, 'reports')
+    const batches = collectReports(s)
+    let missed = 0
+    s.on('missed', (m) => (missed += m.reports))
+    const d = await device(c)
+    let seq = 0
+    const started = Date.now()
+    while (Date.now() - started < 1000) {
+      // 20,000 reports a second offered
+      d.write(
+        Array.from({ length: 200 }, () => JSON.stringify({ device: 'f', seq: seq++ }) + '\n').join(
+          ''
+        )
+      )
+      await new Promise((r) => setTimeout(r, 10))
+    }
+    await d.waitForReplies(seq)
+    const received = (): number => batches.reduce((n, b) => n + b.reports.length, 0)
+    await eventually(() => received() + missed === seq, 'every report shown or announced')
+    const seconds = (batches.at(-1)!.at - started) / 1000
+    expect(batches.length).toBeGreaterThan(20) // a frame apart, not 100 ms
+    expect(received()).toBeLessThanOrEqual(100 + 1000 * seconds + 50)
+    expect(received()).toBeGreaterThan(500)
+    expect(batches.at(-1)!.reports.at(-1)!.seq).toBe(seq - 1) // the newest are the ones kept
+  })
+
   it('adds no wait at a low rate: a lone report goes out at once, not after the interval', async () => {
-    const c = await console_({}, { live: { minIntervalMs: 5000 } })
+    const c = await console_({}, { live: { minIntervalMs: 5000, load: busy } })
     const s = viewer(c)
     await nextEvent(s, 'reports')
     const d = await device(c)
@@ -337,12 +414,20 @@ describe('/live', () => {
       }
     })()
     await new Promise((r) => setTimeout(r, 150))
-    // The client replaces its state with the snapshot when the answer comes, as documented.
-    const answer = (await s.timeout(5000).emitWithAck('resync')) as Envelope<LiveSnapshot>
+    // The client replaces its state with the snapshot in the acknowledgement callback, as
+    // documented: after an `await` instead, events read in the same turn would come first.
+    const answer = await new Promise<Envelope<LiveSnapshot>>((resolve, reject) =>
+      s.timeout(5000).emit('resync', (error: Error | null, result: Envelope<LiveSnapshot>) => {
+        if (error !== null) return reject(error)
+        if (result.ok) {
+          state = result.data.reports.map((r) => r.seq!)
+          resynced = true
+        }
+        resolve(result)
+      })
+    )
     expect(answer.ok).toBe(true)
     if (answer.ok) {
-      state = answer.data.reports.map((r) => r.seq!)
-      resynced = true
       expect(answer.data.devices.map((x) => x.id)).toEqual(['r'])
       expect(answer.data.metrics.length).toBeGreaterThan(0)
     }
@@ -355,7 +440,7 @@ describe('/live', () => {
   })
 
   it('gives a viewer joining during a large pending batch the broadcast reports, then the pending ones once', async () => {
-    const c = await console_({}, { live: { minIntervalMs: 1500, maxBatch: 10_000 } })
+    const c = await console_({}, { live: { minIntervalMs: 1500, maxBatch: 10_000, load: busy } })
     const first = viewer(c)
     await nextEvent(first, 'reports')
     const d = await device(c)
@@ -391,23 +476,43 @@ describe('/live', () => {
     const c = await console_({}, { live: { minIntervalMs: 20 } })
     const viewers = Array.from({ length: 5 }, () => viewer(c))
     await Promise.all(viewers.map((v) => nextEvent(v, 'reports')))
-    const io = (
-      c.core as unknown as {
-        io: { of(n: string): { adapter: { broadcast: (...a: unknown[]) => void } } }
-      }
-    ).io
-    const adapter = io.of('/live').adapter
-    const broadcast = adapter.broadcast.bind(adapter)
-    let broadcasts = 0
-    adapter.broadcast = (...args: unknown[]) => {
-      broadcasts += 1
-      broadcast(...args)
-    }
+    const broadcasts = countBroadcasts(c)
     const got = viewers.map(() => 0)
     viewers.forEach((v, i) => v.on('reports', () => (got[i]! += 1)))
     const d = await device(c)
     d.send({ device: 'once', seq: 1 })
     await eventually(() => got.every((n) => n === 1), 'every viewer got the batch')
-    expect(broadcasts).toBe(1)
+    expect(broadcasts.count).toBe(1)
+  })
+
+  it('encodes nothing while nobody watches; the desktop window still gets every batch', async () => {
+    const c = await console_({}, { live: { minIntervalMs: 20 } })
+    const broadcasts = countBroadcasts(c)
+    const window: number[] = []
+    const { unsubscribe } = c.core.subscribeLive((event, payload) => {
+      if (event === 'reports') window.push(...(payload as StoredReport[]).map((r) => r.seq!))
+    })
+    const d = await device(c)
+    d.send({ device: 'alone', seq: 1 }, { device: 'alone', seq: 2 })
+    await eventually(() => window.length === 2, 'the window got the batch')
+    unsubscribe()
+    expect(broadcasts.count).toBe(0)
   })
 })
+
+/** Counts the `/live` namespace's broadcasts: each is encoded once, for every viewer it reaches. */
+function countBroadcasts(c: RunningConsole): { count: number } {
+  const io = (
+    c.core as unknown as {
+      io: { of(n: string): { adapter: { broadcast: (...a: unknown[]) => void } } }
+    }
+  ).io
+  const adapter = io.of('/live').adapter
+  const broadcast = adapter.broadcast.bind(adapter)
+  const counter = { count: 0 }
+  adapter.broadcast = (...args: unknown[]) => {
+    counter.count += 1
+    broadcast(...args)
+  }
+  return counter
+}

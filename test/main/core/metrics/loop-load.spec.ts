@@ -1,0 +1,40 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+
+import { describe, expect, it } from 'vitest'
+
+import { LoopLoad } from '../../../../src/main/core/metrics/loop-load'
+
+/** Keeps the event loop busy for `ms`, as a flood of reports would, then lets the turn end. */
+async function busyFor(ms: number): Promise<void> {
+  const until = performance.now() + ms
+  while (performance.now() < until) {
+    // busy
+  }
+  await sleep(0)
+}
+
+describe('LoopLoad', () => {
+  it('reads as load once the loop stays busy, and as idle again once it stays idle', async () => {
+    const load = new LoopLoad(100)
+    await busyFor(150)
+    const oneBusyWindow = load.read()
+    await busyFor(150)
+    const twoBusyWindows = load.read()
+    await sleep(150)
+    const oneIdleWindow = load.read()
+    await sleep(150)
+    const twoIdleWindows = load.read()
+    // One busy window alone (a GC pause, one large batch) stays below the 0.7 that means load.
+    expect(oneBusyWindow).toBeGreaterThan(0.4)
+    expect(oneBusyWindow).toBeLessThan(0.6)
+    expect(twoBusyWindows).toBeGreaterThan(0.7)
+    expect(oneIdleWindow).toBeLessThan(twoBusyWindows)
+    expect(twoIdleWindows).toBeLessThan(0.3)
+  })
+
+  it('keeps its reading within a window, so frequent reads cost nothing and do not jitter', async () => {
+    const load = new LoopLoad(10_000)
+    await busyFor(50)
+    expect(load.read()).toBe(0) // the window has not passed: the first reading stands
+  })
+})
