@@ -412,6 +412,8 @@ async function printProfile(dir: string, label: string): Promise<void> {
 
 const VIEWERS = 20
 const STEADY_RATE = 10_000
+/** Seconds of the steady run before latencies are taken: live pacing follows load within ~2 s. */
+const LEAD_IN_SECONDS = 3
 
 /**
  * Who watches in an acked run: nobody; 20 wire viewers (the Socket.IO protocol over a bare
@@ -437,8 +439,7 @@ interface AckedFigures {
 /**
  * 1. Reports stored and acked per second, every connection keeping a window of unacked ones:
  * without viewers and with 20 `/live` viewers of each kind. The three take turns, round after
- * round, after a warm-up run, so the machine's drift and the console's warming up fall on all
- * of them alike.
+ * round, after a warm-up round, so the machine's drift falls on all of them alike.
  */
 async function ackedRounds(
   ctx: Context,
@@ -454,8 +455,11 @@ async function ackedRounds(
       '(remote viewers as the console sees them); parsing viewers: socket.io-client, every report ' +
       'parsed, on the same 2 cores as the console'
   )
-  const warm = await ackedRun(ctx, console_, 'none', 'bench-warm-')
-  say(`   warm-up        ${int(warm.rate).padStart(9)} reports/s (not counted)`)
+  // A round not counted: the console, the load processes and the viewers' code all warm up.
+  const warm: string[] = []
+  for (const mode of MODES)
+    warm.push(int((await ackedRun(ctx, console_, mode, `bench-warm-${mode}-`)).rate))
+  say(`   warm-up round  ${warm.join(' / ')} reports/s (not counted)`)
   const figures: Record<ViewerMode, AckedFigures> = {
     none: { rates: [], cpuPerThousand: [] },
     wire: { rates: [], cpuPerThousand: [] },
@@ -563,13 +567,16 @@ async function liveLatency(
   ctx: Context,
   console_: ConsoleProcess
 ): Promise<{ p50: number; p99: number; samples: number }> {
-  const seconds = Math.max(3, Math.round(ctx.settings.durationMs / 1000) * 2)
+  const timedSeconds = Math.max(3, Math.round(ctx.settings.durationMs / 1000) * 2)
+  const seconds = LEAD_IN_SECONDS + timedSeconds
   say(
-    `3. Latency, device send → /live viewer, at a steady ${int(STEADY_RATE)} reports/s for ${seconds} s, ${VIEWERS} viewers, live interval ${ctx.settings.liveIntervalMs} ms`
+    `3. Latency, device send → /live viewer, at a steady ${int(STEADY_RATE)} reports/s for ${seconds} s ` +
+      `(the first ${LEAD_IN_SECONDS} s not timed: the console settles from the runs before), ` +
+      `${VIEWERS} viewers, live interval ${ctx.settings.liveIntervalMs} ms`
   )
   const viewers = await LiveViewers.connect(console_.webUrl, console_.accessKey, VIEWERS)
   try {
-    viewers.trackLatency('steady-')
+    viewers.trackLatency('steady-', LEAD_IN_SECONDS * 1000)
     const sender = fork(
       join(__dirname, 'steady-sender.ts'),
       [console_.ingest.host, String(console_.ingest.port), String(STEADY_RATE), String(seconds)],
@@ -584,14 +591,15 @@ async function liveLatency(
       'the steady sender did not finish'
     ).finally(() => pacing.stop())
     await sleep(500)
-    const latencies = viewers.takeLatencies().sort((a, b) => a - b)
+    const taken = viewers.takeLatencies()
+    const latencies = taken.latencies.sort((a, b) => a - b)
     const pct = (p: number): number =>
       latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN
     const p50 = pct(50)
     const p99 = pct(99)
     say(
-      `   sent ${int(result.sent)}, acked ${int(result.acked)}; ${int(latencies.length)} receipts on ` +
-        `${VIEWERS} viewers (${int(latencies.length / VIEWERS)} each)`
+      `   sent ${int(result.sent)}, acked ${int(result.acked)}; ${int(taken.receipts)} receipts on ` +
+        `${VIEWERS} viewers (${int(taken.receipts / VIEWERS)} each), ${int(latencies.length)} of them timed`
     )
     say(`   ${pacing.describe()}`)
     say(
@@ -624,11 +632,12 @@ function watchPacing(console_: ConsoleProcess): { stop(): void; describe(): stri
     stop: () => clearInterval(timer),
     describe: () => {
       const busy = reads.slice(1).map((r) => r.eventLoopUtilization) // the first covers the idle wait before
-      const loaded = reads.filter((r) => r.live.underLoad).length
-      const intervals = [...new Set(reads.map((r) => r.live.intervalMs))].sort((a, b) => a - b)
+      const paced = reads.map((r) => (r.live.underLoad ? 'L' : '·')).join('')
+      if (process.env.BENCH_DEBUG)
+        console.log(reads.map((r) => [r.eventLoopUtilization, r.live.load]))
       return (
         `console event loop busy: median ${(median(busy) * 100).toFixed(0)}%, max ${(Math.max(...busy) * 100).toFixed(0)}%; ` +
-        `live batches paced as under load in ${loaded} of ${reads.length} reads (intervals seen: ${intervals.join(', ')} ms)`
+        `live batches, read by read (L: under load, one per --live-interval; ·: a frame apart): ${paced}`
       )
     }
   }

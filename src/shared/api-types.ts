@@ -73,8 +73,11 @@ export interface DiagnosticsBody {
   eventLoopDelayMs: { p50: number; p99: number; max: number }
   /** Share of the time since the previous call the event loop was busy, 0–1. */
   eventLoopUtilization: number
-  /** How live batches are paced now: under load, at most one per `intervalMs`. */
-  live: { underLoad: boolean; intervalMs: number }
+  /**
+   * How live batches are paced now: at most one per `intervalMs`; `underLoad` once the smoothed
+   * event-loop `load` (0–1) the pacing reads reached 0.7, until it falls below 0.5.
+   */
+  live: { underLoad: boolean; intervalMs: number; load: number }
   /** Open handles by kind (sockets, timers, files…), as Node counts them. */
   handles: Record<string, number>
   connections: { ingest: number; viewers: number; pushClients: number }

@@ -206,7 +206,11 @@ export class LookoutConsole {
       viewers: () => this.io?.of(LIVE_NAMESPACE).sockets.size ?? 0,
       pushClients: () => connections.size,
       live: () =>
-        this.broadcaster?.pace() ?? { underLoad: false, intervalMs: config.liveIntervalMs },
+        this.broadcaster?.pace() ?? {
+          underLoad: false,
+          intervalMs: config.liveIntervalMs,
+          load: 0
+        },
       store,
       reportsDir
     })

@@ -48,8 +48,8 @@ describe('GET /api/diagnostics', () => {
     const c = await consoles.start({ liveIntervalMs: 80 }, { live: { load: () => load } })
     const pace = async (): Promise<unknown> =>
       (await api(c, '/api/diagnostics', { key: ACCESS_KEY })).body.live
-    expect(await pace()).toEqual({ underLoad: false, intervalMs: 16 })
+    expect(await pace()).toEqual({ underLoad: false, intervalMs: 16, load: 0.1 })
     load = 0.9
-    expect(await pace()).toEqual({ underLoad: true, intervalMs: 80 })
+    expect(await pace()).toEqual({ underLoad: true, intervalMs: 80, load: 0.9 })
   })
 })

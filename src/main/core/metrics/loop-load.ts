@@ -2,10 +2,10 @@ import { performance, type EventLoopUtilization } from 'node:perf_hooks'
 
 /**
  * How busy this process's event loop is, 0 (idle) to 1 (never idle): Node's event-loop
- * utilization per window of `windowMs` (a second by default), each new window weighing half.
- * Load that lasts reads as load within two windows; one GC pause or one large batch does not.
- * Read on demand — no timer — so a console nobody asks costs nothing; after a quiet spell the
- * first read's window is that spell.
+ * utilization, averaged so that what happened `windowMs` ago (a second by default) weighs half
+ * as much as what happens now. Load that lasts reads as load within two windows; one GC pause
+ * or one large batch does not. Read on demand — no timer — so a console nobody asks costs
+ * nothing; a quiet spell between two reads counts for as long as it lasted.
  */
 export class LoopLoad {
   private last: EventLoopUtilization = performance.eventLoopUtilization()
@@ -16,10 +16,12 @@ export class LoopLoad {
 
   read(): number {
     const now = performance.now()
-    if (now - this.lastAt >= this.windowMs) {
+    const elapsed = now - this.lastAt
+    if (elapsed >= this.windowMs) {
       const current = performance.eventLoopUtilization()
       const busy = performance.eventLoopUtilization(current, this.last).utilization
-      this.value = (this.value + busy) / 2
+      const weight = 1 - 0.5 ** (elapsed / this.windowMs) // one window: half
+      this.value += (busy - this.value) * weight
       this.last = current
       this.lastAt = now
     }

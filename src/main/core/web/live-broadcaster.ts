@@ -13,7 +13,7 @@ import type {
   Role
 } from '../../../shared/live-events'
 import { LoopLoad } from '../metrics/loop-load'
-import { LivePacing } from './live-pacing'
+import { LivePacing, type LivePace } from './live-pacing'
 
 export type LiveNamespace = Namespace<
   LiveClientToServerEvents,
@@ -287,9 +287,8 @@ export class LiveBroadcaster {
   }
 
   /** Whether live batches are paced as under load, and their least interval now. */
-  pace(): { underLoad: boolean; intervalMs: number } {
-    const intervalMs = this.pacing.intervalMs()
-    return { underLoad: this.pacing.isUnderLoad(), intervalMs }
+  pace(): LivePace {
+    return this.pacing.now()
   }
 
   stop(): void {

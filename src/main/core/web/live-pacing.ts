@@ -1,3 +1,10 @@
+export interface LivePace {
+  underLoad: boolean
+  intervalMs: number
+  /** The console's load as the pacing reads it, 0–1. */
+  load: number
+}
+
 export interface LivePacingOptions {
   /** Least ms between two `reports` emits while the console is under load (--live-interval). */
   underLoadMs: number
@@ -35,13 +42,18 @@ export class LivePacing {
 
   /** The least time from the last emit to the next one, as things stand. */
   intervalMs(): number {
+    return this.now().intervalMs
+  }
+
+  /** The load read now, whether it counts as under load, and the interval that follows. */
+  now(): LivePace {
     const load = this.load()
     if (this.underLoad ? load < this.leaveLoad : load >= this.enterLoad)
       this.underLoad = !this.underLoad
-    return this.underLoad ? this.options.underLoadMs : this.lightMs
-  }
-
-  isUnderLoad(): boolean {
-    return this.underLoad
+    return {
+      underLoad: this.underLoad,
+      intervalMs: this.underLoad ? this.options.underLoadMs : this.lightMs,
+      load: Math.round(load * 1000) / 1000
+    }
   }
 }

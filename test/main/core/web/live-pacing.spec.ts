@@ -9,7 +9,7 @@ describe('LivePacing', () => {
     expect(pacing.intervalMs()).toBe(16)
     load = 0.75
     expect(pacing.intervalMs()).toBe(50)
-    expect(pacing.isUnderLoad()).toBe(true)
+    expect(pacing.now()).toEqual({ underLoad: true, intervalMs: 50, load: 0.75 })
   })
 
   it('leaves load only well below where it entered it, so it does not flap at the edge', () => {
