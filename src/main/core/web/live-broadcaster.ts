@@ -66,6 +66,11 @@ export interface LiveBroadcasterOptions {
    * go out (750 per 50 ms: 15,000 a second); more are dropped, oldest first.
    */
   maxBatch?: number
+  /**
+   * The same while the console is under load (100 per 50 ms: 2,000 a second): it sheds live-view
+   * work to keep ingest going, and a flood does not fill the network with copies for viewers.
+   */
+  maxBatchUnderLoad?: number
   /** Packets waiting for a viewer above which it counts as slow and is skipped. */
   slowPackets?: number
   now?: () => number
@@ -106,9 +111,10 @@ export class LiveBroadcaster {
   private readonly snapshotReports: number
   private readonly pacing: LivePacing
   private readonly maxBatch: number
+  private readonly maxBatchUnderLoad: number
+  private readonly intervalUnderLoadMs: number
   /** Reports a viewer may still be sent now: refills at maxBatch per under-load interval. */
   private allowance: number
-  private readonly allowancePerMs: number
   private readonly slowPackets: number
   private readonly now: () => number
 
@@ -130,8 +136,9 @@ export class LiveBroadcaster {
       lightMs: options.lightIntervalMs
     })
     this.maxBatch = options.maxBatch ?? 750
+    this.maxBatchUnderLoad = Math.min(this.maxBatch, options.maxBatchUnderLoad ?? 100)
+    this.intervalUnderLoadMs = options.minIntervalMs ?? 50
     this.allowance = this.maxBatch
-    this.allowancePerMs = this.maxBatch / (options.minIntervalMs ?? 50)
     this.slowPackets = options.slowPackets ?? 16
     this.now = options.now ?? Date.now
     this.remember(seedReports)
@@ -224,9 +231,10 @@ export class LiveBroadcaster {
     this.pending = []
     const now = this.now()
     // Batches a frame apart must not let through more than those an interval apart would.
+    const cap = this.pacing.now().underLoad ? this.maxBatchUnderLoad : this.maxBatch
     this.allowance = Math.min(
-      this.maxBatch,
-      this.allowance + (now - this.lastEmit) * this.allowancePerMs
+      cap,
+      this.allowance + ((now - this.lastEmit) * cap) / this.intervalUnderLoadMs
     )
     this.lastEmit = now
     const room = Math.max(1, Math.floor(this.allowance))
