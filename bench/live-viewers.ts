@@ -17,11 +17,6 @@ export class LiveViewers {
   /** Send-to-receipt times (ms) of reports whose device starts with the tracked prefix. */
   private latencies: number[] = []
   private tracked: string | null = null
-  /** Tracked reports received, summed over viewers, the lead-in's included. */
-  private trackedReceipts = 0
-  /** Reports sent within this long of the first tracked one are received but not timed. */
-  private leadInMs = 0
-  private firstSent: number | null = null
 
   private constructor(
     private readonly sockets: Array<Socket<LiveServerToClientEvents, LiveClientToServerEvents>>
@@ -33,10 +28,8 @@ export class LiveViewers {
         if (this.tracked === null) return
         const now = Date.now()
         for (const r of reports) {
-          if (typeof r.ts !== 'number' || !r.device.startsWith(this.tracked)) continue
-          this.trackedReceipts += 1
-          this.firstSent ??= r.ts
-          if (r.ts - this.firstSent >= this.leadInMs) this.latencies.push(now - r.ts)
+          if (typeof r.ts === 'number' && r.device.startsWith(this.tracked))
+            this.latencies.push(now - r.ts)
         }
       })
       s.on('missed', (m) => (this.counts.missed += m.reports))
@@ -79,17 +72,14 @@ export class LiveViewers {
   }
 
   /** Starts recording the latency of reports from devices whose id starts with `prefix`. */
-  trackLatency(prefix: string, leadInMs = 0): void {
+  trackLatency(prefix: string): void {
     this.tracked = prefix
-    this.leadInMs = leadInMs
-    this.firstSent = null
-    this.trackedReceipts = 0
     this.latencies = []
   }
 
-  /** The latencies recorded since trackLatency() and the receipts counted, and stops recording. */
-  takeLatencies(): { latencies: number[]; receipts: number } {
-    const taken = { latencies: this.latencies, receipts: this.trackedReceipts }
+  /** The latencies recorded since trackLatency(), and stops recording. */
+  takeLatencies(): number[] {
+    const taken = this.latencies
     this.latencies = []
     this.tracked = null
     return taken
