@@ -642,7 +642,9 @@ function watchPacing(console_: ConsoleProcess): { stop(): void; describe(): stri
   return {
     stop: () => clearInterval(timer),
     describe: () => {
-      const busy = reads.slice(1).map((r) => r.eventLoopUtilization) // the first covers the idle wait before
+      if (reads.length < 2) return 'console diagnostics: too few reads in this run to tell'
+      // The first read covers the idle wait before the run.
+      const busy = reads.slice(1).map((r) => r.eventLoopUtilization ?? NaN)
       const paced = reads.map((r) => (r.live.underLoad ? 'L' : '·')).join('')
       return (
         `console event loop busy: median ${(median(busy) * 100).toFixed(0)}%, max ${(Math.max(...busy) * 100).toFixed(0)}%; ` +

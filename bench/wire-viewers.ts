@@ -33,7 +33,12 @@ export class WireViewers {
   static async connect(webUrl: string, key: string, n: number): Promise<WireViewers> {
     const url = `${webUrl.replace(/^http/, 'ws')}/socket.io/?EIO=4&transport=websocket`
     const viewers = new WireViewers([])
-    await Promise.all(Array.from({ length: n }, () => viewers.open(url, key)))
+    try {
+      await Promise.all(Array.from({ length: n }, () => viewers.open(url, key)))
+    } catch (error) {
+      viewers.close() // none left open behind a failed start
+      throw error
+    }
     return viewers
   }
 
@@ -44,7 +49,11 @@ export class WireViewers {
       this.sockets.push(ws)
       let live = false
       const timer = setTimeout(() => reject(new Error('a viewer did not connect in 10 s')), 10_000)
-      ws.on('error', reject)
+      const fail = (error: Error): void => {
+        clearTimeout(timer)
+        reject(error)
+      }
+      ws.on('error', fail)
       ws.on('message', (raw: RawData) => {
         const data = raw as Buffer
         if (startsWith(data, REPORTS)) {
@@ -62,7 +71,7 @@ export class WireViewers {
         const text = data.toString()
         if (text === PING) ws.send(PONG)
         else if (text.startsWith(OPEN)) ws.send(`${CONNECT_LIVE}${JSON.stringify({ key })}`)
-        else if (text.startsWith(CONNECT_ERROR_LIVE)) reject(new Error(`refused: ${text}`))
+        else if (text.startsWith(CONNECT_ERROR_LIVE)) fail(new Error(`refused: ${text}`))
         else if (startsWith(data, MISSED))
           this.counts.missed += (
             JSON.parse(text.slice(EVENT_LIVE.length)) as [string, { reports: number }]

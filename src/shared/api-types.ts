@@ -71,8 +71,11 @@ export interface DiagnosticsBody {
   memory: { rss: number; heapUsed: number; external: number }
   /** Event-loop delay since the previous call (or the start), ms. */
   eventLoopDelayMs: { p50: number; p99: number; max: number }
-  /** Share of the time since the previous call the event loop was busy, 0–1. */
-  eventLoopUtilization: number
+  /**
+   * Share of the time since the previous call the event loop was busy, 0–1; null where Node does
+   * not measure it (Electron's main process, where Chromium's message loop drives Node's).
+   */
+  eventLoopUtilization: number | null
   /**
    * How live batches are paced now: at most one per `intervalMs`; `underLoad` once the smoothed
    * event-loop `load` (0–1) the pacing reads reached 0.7, until it falls below 0.5.

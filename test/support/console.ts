@@ -27,7 +27,11 @@ export interface RunningConsole {
   stop(): Promise<void>
 }
 
-/** A whole console core in this process on 127.0.0.1 with free ports, fixed keys and a fixed host. */
+/**
+ * A whole console core in this process on 127.0.0.1 with free ports, fixed keys and a fixed host.
+ * Its live pacing reads no load unless a spec gives one (`deps.live.load`): a busy test worker
+ * must not make a console shed live reports in a spec that is not about load.
+ */
 export async function startConsole(
   dataDir: string,
   config: ConsoleConfigInput = {},
@@ -45,7 +49,8 @@ export async function startConsole(
     }),
     {
       metrics: async () => ({ cpus: [12.5, 40], cpu: 26.3, mem: { used: 1_000, total: 4_000 } }),
-      ...deps
+      ...deps,
+      live: { load: () => 0, ...deps.live }
     }
   )
   const addresses = await core.start()

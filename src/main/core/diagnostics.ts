@@ -42,15 +42,17 @@ export class ConsoleDiagnostics {
     }
     this.loop.reset()
     const utilization = performance.eventLoopUtilization()
-    const busy = performance.eventLoopUtilization(utilization, this.utilization).utilization
+    const since = performance.eventLoopUtilization(utilization, this.utilization)
     this.utilization = utilization
+    // Zero idle and zero active: Node does not run this loop (Electron's main process).
+    const busy = since.idle + since.active > 0 ? since.utilization : null
     const handles: Record<string, number> = {}
     for (const kind of process.getActiveResourcesInfo()) handles[kind] = (handles[kind] ?? 0) + 1
     return {
       uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000),
       memory: { rss: memory.rss, heapUsed: memory.heapUsed, external: memory.external },
       eventLoopDelayMs,
-      eventLoopUtilization: Math.round(busy * 1000) / 1000,
+      eventLoopUtilization: busy === null ? null : Math.round(busy * 1000) / 1000,
       live: this.sources.live(),
       handles,
       connections: {

@@ -52,4 +52,25 @@ describe('GET /api/diagnostics', () => {
     load = 0.9
     expect(await pace()).toEqual({ underLoad: true, intervalMs: 80, load: 0.9 })
   })
+
+  it("paces live batches by the console's own load: a loop kept busy counts, an idle one not", async () => {
+    // The console's real load reading (the spec default reads none).
+    const c = await consoles.start({}, { live: { load: undefined } })
+    const pace = async (): Promise<{ underLoad: boolean; load: number }> =>
+      (await api(c, '/api/diagnostics', { key: ACCESS_KEY })).body.live
+    busyFor(2500) // this process is the console's: its event loop is kept from resting
+    const busy = await pace()
+    await new Promise((r) => setTimeout(r, 2000))
+    const idle = await pace()
+    expect(busy.underLoad).toBe(true)
+    expect(idle.underLoad).toBe(false)
+    expect(idle.load).toBeLessThan(busy.load)
+  })
 })
+
+function busyFor(ms: number): void {
+  const until = performance.now() + ms
+  while (performance.now() < until) {
+    // busy
+  }
+}

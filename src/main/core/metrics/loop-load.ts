@@ -1,28 +1,66 @@
 import { performance, type EventLoopUtilization } from 'node:perf_hooks'
 
+/** Where LoopLoad reads from: Node's own counters, replaceable in tests. */
+export interface LoadSources {
+  /** Node's event-loop utilization (all zeros where Node does not run the loop itself). */
+  utilization(): EventLoopUtilization
+  /** This process's CPU time, µs. */
+  cpu(): NodeJS.CpuUsage
+  /** Monotonic time, ms. */
+  now(): number
+}
+
+const NODE_SOURCES: LoadSources = {
+  utilization: () => performance.eventLoopUtilization(),
+  cpu: () => process.cpuUsage(),
+  now: () => performance.now()
+}
+
 /**
- * How busy this process's event loop is, 0 (idle) to 1 (never idle): Node's event-loop
- * utilization, averaged so that what happened `windowMs` ago (a second by default) weighs half
- * as much as what happens now. Load that lasts reads as load within two windows; one GC pause
- * or one large batch does not. Read on demand — no timer — so a console nobody asks costs
- * nothing; a quiet spell between two reads counts for as long as it lasted.
+ * How busy the console is, 0 (idle) to 1: Node's event-loop utilization, averaged so that what
+ * happened `windowMs` ago (a second by default) weighs half as much as what happens now. Load that
+ * lasts reads as load within a few windows (two when the loop never rests); one GC pause or one
+ * large batch does not. Read on demand — no timer — so a console nobody asks costs nothing; a
+ * quiet spell between two reads counts for as long as it lasted.
+ *
+ * Inside Electron's main process Node does not run the loop itself (Chromium's message loop
+ * drives it), and its utilization may stay at zero; then the process's CPU time per second of
+ * wall time, up to one core, stands in for it.
  */
 export class LoopLoad {
-  private last: EventLoopUtilization = performance.eventLoopUtilization()
-  private lastAt = performance.now()
+  private last: EventLoopUtilization
+  private lastCpu: NodeJS.CpuUsage
+  private lastAt: number
   private value = 0
 
-  constructor(private readonly windowMs = 1000) {}
+  constructor(
+    private readonly windowMs = 1000,
+    private readonly sources: LoadSources = NODE_SOURCES
+  ) {
+    this.last = sources.utilization()
+    this.lastCpu = sources.cpu()
+    this.lastAt = sources.now()
+  }
 
   read(): number {
-    const now = performance.now()
+    const now = this.sources.now()
     const elapsed = now - this.lastAt
     if (elapsed >= this.windowMs) {
-      const current = performance.eventLoopUtilization()
-      const busy = performance.eventLoopUtilization(current, this.last).utilization
+      const current = this.sources.utilization()
+      const cpu = this.sources.cpu()
+      const idle = current.idle - this.last.idle
+      const active = current.active - this.last.active
+      const busy =
+        idle + active > 0
+          ? active / (idle + active)
+          : Math.min(
+              1,
+              (cpu.user - this.lastCpu.user + cpu.system - this.lastCpu.system) / 1000 / elapsed
+            )
       const weight = 1 - 0.5 ** (elapsed / this.windowMs) // one window: half
       this.value += (busy - this.value) * weight
       this.last = current
+      this.lastCpu = cpu
       this.lastAt = now
     }
     return this.value

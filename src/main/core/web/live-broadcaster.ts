@@ -61,16 +61,15 @@ export interface LiveBroadcasterOptions {
   lightIntervalMs?: number
   /** How busy the console is, 0–1 (default: its event loop's utilization). */
   load?: () => number
-  /**
-   * Most reports in one emit, and `maxBatch` per `minIntervalMs` on average however often batches
-   * go out (750 per 50 ms: 15,000 a second); more are dropped, oldest first.
-   */
+  /** Most reports in one emit (750): also the most a viewer is sent at once after a quiet spell. */
   maxBatch?: number
+  /** Reports a second a viewer is sent at most, however often batches go (15,000). */
+  maxRate?: number
   /**
-   * The same while the console is under load (100 per 50 ms: 2,000 a second): it sheds live-view
-   * work to keep ingest going, and a flood does not fill the network with copies for viewers.
+   * The same while the console is under load (2,000): it sheds live-view work to keep storing,
+   * and a flood does not become a copy per viewer on the network.
    */
-  maxBatchUnderLoad?: number
+  maxRateUnderLoad?: number
   /** Packets waiting for a viewer above which it counts as slow and is skipped. */
   slowPackets?: number
   now?: () => number
@@ -111,9 +110,9 @@ export class LiveBroadcaster {
   private readonly snapshotReports: number
   private readonly pacing: LivePacing
   private readonly maxBatch: number
-  private readonly maxBatchUnderLoad: number
-  private readonly intervalUnderLoadMs: number
-  /** Reports a viewer may still be sent now: refills at maxBatch per under-load interval. */
+  private readonly maxRate: number
+  private readonly maxRateUnderLoad: number
+  /** Reports a viewer may be sent now, up to maxBatch: refills at the rate that applies. */
   private allowance: number
   private readonly slowPackets: number
   private readonly now: () => number
@@ -135,9 +134,9 @@ export class LiveBroadcaster {
       underLoadMs: options.minIntervalMs ?? 50,
       lightMs: options.lightIntervalMs
     })
-    this.maxBatch = options.maxBatch ?? 750
-    this.maxBatchUnderLoad = Math.min(this.maxBatch, options.maxBatchUnderLoad ?? 100)
-    this.intervalUnderLoadMs = options.minIntervalMs ?? 50
+    this.maxBatch = Math.max(1, options.maxBatch ?? 750)
+    this.maxRate = Math.max(1, options.maxRate ?? 15_000)
+    this.maxRateUnderLoad = Math.max(1, Math.min(this.maxRate, options.maxRateUnderLoad ?? 2000))
     this.allowance = this.maxBatch
     this.slowPackets = options.slowPackets ?? 16
     this.now = options.now ?? Date.now
@@ -212,7 +211,9 @@ export class LiveBroadcaster {
     this.storedSinceSample += reports.length
     for (const r of reports) this.pending.push(r)
     if (this.timer !== null) return
-    const wait = this.lastEmit + this.pacing.intervalMs() - this.now()
+    const interval = this.pacing.intervalMs()
+    // Never longer than the interval, should the clock step back.
+    const wait = Math.min(interval, this.lastEmit + interval - this.now())
     if (wait <= 0) this.flush()
     else this.timer = setTimeout(() => this.flush(), wait)
   }
@@ -230,12 +231,10 @@ export class LiveBroadcaster {
     let batch = this.pending
     this.pending = []
     const now = this.now()
-    // Batches a frame apart must not let through more than those an interval apart would.
-    const cap = this.pacing.now().underLoad ? this.maxBatchUnderLoad : this.maxBatch
-    this.allowance = Math.min(
-      cap,
-      this.allowance + ((now - this.lastEmit) * cap) / this.intervalUnderLoadMs
-    )
+    // However often batches go, a viewer gets no more than the rate allows (the clock may step).
+    const rate = this.pacing.now().underLoad ? this.maxRateUnderLoad : this.maxRate
+    const sinceLastMs = Math.min(Math.max(0, now - this.lastEmit), 60_000)
+    this.allowance = Math.min(this.maxBatch, this.allowance + (sinceLastMs * rate) / 1000)
     this.lastEmit = now
     const room = Math.max(1, Math.floor(this.allowance))
     let dropped = 0

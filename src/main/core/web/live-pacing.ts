@@ -17,13 +17,13 @@ export interface LivePacingOptions {
 }
 
 /**
- * How long live batches wait for one another. Under load — the console's event loop busy 70% of
- * the time or more, until it falls below 50% — at most one emit per `underLoadMs`, so many
- * viewers cost ingest little. Otherwise the console has time to spare, and batches go out a
- * display frame apart, so a report reaches the screen well within that interval even at a high
- * steady rate. (At 10,000 reports/s with 20 viewers the loop is busy about 25–40%; at the top
- * rate, 95% or more: the thresholds sit well clear of both, and LoopLoad smooths its readings,
- * so a GC pause does not flip it.)
+ * How long live batches wait for one another. Under load — the console's load (LoopLoad: its
+ * event loop's utilization, smoothed) at 70% or more, until it falls below 50% — at most one
+ * emit per `underLoadMs`, so many viewers cost ingest little. Otherwise the console has time to
+ * spare, and batches go out a display frame apart, so a report reaches the screen well within
+ * that interval even at a high steady rate. (At 10,000 reports/s with 20 viewers the loop is
+ * busy about 25–40%; at the top rate, 95% or more: the thresholds sit well clear of both, and
+ * the smoothing keeps one GC pause from flipping it.)
  */
 export class LivePacing {
   private underLoad = false

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 
 import { describe, expect, it } from 'vitest'
 
-import { LoopLoad } from '../../../../src/main/core/metrics/loop-load'
+import { LoopLoad, type LoadSources } from '../../../../src/main/core/metrics/loop-load'
 
 /** Keeps the event loop busy for `ms`, as a flood of reports would, then lets the turn end. */
 async function busyFor(ms: number): Promise<void> {
@@ -15,14 +15,14 @@ async function busyFor(ms: number): Promise<void> {
 
 describe('LoopLoad', () => {
   it('reads as load once the loop stays busy, and as idle again once it stays idle', async () => {
-    const load = new LoopLoad(100)
-    await busyFor(110)
+    const load = new LoopLoad(200)
+    await busyFor(210)
     const oneBusyWindow = load.read()
-    await busyFor(110)
+    await busyFor(210)
     const twoBusyWindows = load.read()
-    await sleep(150)
+    await sleep(300)
     const oneIdleWindow = load.read()
-    await sleep(150)
+    await sleep(300)
     const twoIdleWindows = load.read()
     // One busy window alone (a GC pause, one large batch) stays below the 0.7 that means load.
     expect(oneBusyWindow).toBeGreaterThan(0.4)
@@ -48,5 +48,21 @@ describe('LoopLoad', () => {
     const load = new LoopLoad(10_000)
     await busyFor(50)
     expect(load.read()).toBe(0) // the window has not passed: the first reading stands
+  })
+
+  it("reads the process's CPU time where Node does not run the loop itself (Electron's main)", async () => {
+    // Inside Electron's main process Node's utilization can stay at zero.
+    const electronLike: LoadSources = {
+      utilization: () => ({ idle: 0, active: 0, utilization: 0 }),
+      cpu: () => process.cpuUsage(),
+      now: () => performance.now()
+    }
+    const load = new LoopLoad(100, electronLike)
+    await busyFor(300)
+    const busy = load.read()
+    await sleep(600)
+    const idle = load.read()
+    expect(busy).toBeGreaterThan(0.8)
+    expect(idle).toBeLessThan(0.2)
   })
 })
