@@ -230,10 +230,16 @@ async function fireAndForget(ctx: Context, console_: ConsoleProcess): Promise<nu
     const ms = lastGrowthAt - goAt
     const rate = ms > 0 ? (stored / ms) * 1000 : 0
     rates.push(rate)
+    // Stored late (a stall of over 2 s) or lost? Counted again after 10 s more.
+    const late =
+      stored < sent ? (await sleep(10_000), (await storedCount(console_)).count - before) : stored
     say(
       `   run ${run}   ${int(rate).padStart(9)} reports/s   (sent ${int(sent)}, stored ${int(stored)}` +
         ` in ${secs(ms)}; slowest GET /api/devices ${Math.round(slowestPoll)} ms)` +
-        (stored < sent ? `  !! ${int(sent - stored)} not stored` : '') +
+        (stored < sent
+          ? `  !! ${int(sent - stored)} not stored when the count stopped growing for 2 s; ` +
+            `${int(sent - late)} not stored 10 s later`
+          : '') +
         describeProblems(result!)
     )
   }
