@@ -88,7 +88,9 @@ const ROOM = 'live'
  *
  * - `reports` go out as arrays, at once when the rate is low (leading edge), otherwise at most one
  *   emit per `minIntervalMs` while the console is under load and per display frame while it is
- *   not (LivePacing); each emit is one broadcast, encoded once for all viewers.
+ *   not (LivePacing); each emit is one broadcast, encoded once for all viewers. Each viewer is
+ *   sent at most `maxRate` reports a second (`maxRateUnderLoad` under load): the oldest beyond
+ *   that are dropped from the batch and announced as `missed` (`overload`).
  * - A viewer whose connection has too many packets waiting is skipped for `reports` and
  *   `devices`, and is sent `missed` once it keeps up again, so a slow viewer costs the others
  *   nothing and memory stays bounded. Metrics are volatile: a viewer not ready for one loses it.
@@ -124,12 +126,8 @@ export class LiveBroadcaster {
     options: LiveBroadcasterOptions = {}
   ) {
     this.snapshotReports = options.snapshotReports ?? 200
-    const load =
-      options.load ??
-      (
-        (meter) => () =>
-          meter.read()
-      )(new LoopLoad())
+    const meter = new LoopLoad()
+    const load = options.load ?? (() => meter.read())
     this.pacing = new LivePacing(load, {
       underLoadMs: options.minIntervalMs ?? 50,
       lightMs: options.lightIntervalMs
