@@ -62,7 +62,9 @@ describe('LoopLoad', () => {
     const busy = load.read()
     await sleep(600)
     const idle = load.read()
-    expect(busy).toBeGreaterThan(0.8)
+    // CPU time, unlike the loop's own count, is short of wall time while other processes share
+    // the cores; still far from the zero Node's utilization reads here.
+    expect(busy).toBeGreaterThan(0.5)
     expect(idle).toBeLessThan(0.2)
   })
 })
