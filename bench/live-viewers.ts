@@ -11,9 +11,22 @@ export interface ViewerCounts {
   missed: number
 }
 
+/** What viewers received, summed over them; `take()` hands it over and starts again. */
+export class ViewerTally implements ViewerCounts {
+  reports = 0
+  emits = 0
+  missed = 0
+
+  take(): ViewerCounts {
+    const taken = { reports: this.reports, emits: this.emits, missed: this.missed }
+    this.reports = this.emits = this.missed = 0
+    return taken
+  }
+}
+
 /** N `/live` viewers in this process, counting what they receive. */
 export class LiveViewers {
-  private readonly counts: ViewerCounts = { reports: 0, emits: 0, missed: 0 }
+  private readonly counts = new ViewerTally()
   /** Send-to-receipt times (ms) of reports whose device starts with the tracked prefix. */
   private latencies: number[] = []
   private tracked: string | null = null
@@ -66,9 +79,7 @@ export class LiveViewers {
 
   /** What was received since the last call. */
   take(): ViewerCounts {
-    const taken = { ...this.counts }
-    this.counts.reports = this.counts.emits = this.counts.missed = 0
-    return taken
+    return this.counts.take()
   }
 
   /** Starts recording the latency of reports from devices whose id starts with `prefix`. */

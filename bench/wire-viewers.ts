@@ -1,6 +1,6 @@
 import { WebSocket, type RawData } from 'ws'
 
-import type { ViewerCounts } from './live-viewers'
+import { ViewerTally, type ViewerCounts } from './live-viewers'
 
 /** Socket.IO over Engine.IO v4, as text frames: the packets a `/live` viewer exchanges. */
 const OPEN = '0'
@@ -26,7 +26,7 @@ function startsWith(data: Buffer, prefix: Buffer): boolean {
  * cores as little as a client can: remote viewers on other machines, as the console sees them.
  */
 export class WireViewers {
-  private readonly counts: ViewerCounts = { reports: 0, emits: 0, missed: 0 }
+  private readonly counts = new ViewerTally()
 
   private constructor(private readonly sockets: WebSocket[]) {}
 
@@ -82,9 +82,7 @@ export class WireViewers {
 
   /** What was received since the last call. */
   take(): ViewerCounts {
-    const taken = { ...this.counts }
-    this.counts.reports = this.counts.emits = this.counts.missed = 0
-    return taken
+    return this.counts.take()
   }
 
   close(): void {

@@ -8,6 +8,7 @@ import {
 } from 'node:perf_hooks'
 
 import type { DiagnosticsBody } from '../../shared/api-types'
+import { utilizationBetween } from './metrics/loop-load'
 
 export interface DiagnosticsSources {
   ingestConnections(): number
@@ -42,10 +43,8 @@ export class ConsoleDiagnostics {
     }
     this.loop.reset()
     const utilization = performance.eventLoopUtilization()
-    const since = performance.eventLoopUtilization(utilization, this.utilization)
+    const busy = utilizationBetween(utilization, this.utilization)
     this.utilization = utilization
-    // Zero idle and zero active: Node does not run this loop (Electron's main process).
-    const busy = since.idle + since.active > 0 ? since.utilization : null
     const handles: Record<string, number> = {}
     for (const kind of process.getActiveResourcesInfo()) handles[kind] = (handles[kind] ?? 0) + 1
     return {

@@ -8,6 +8,7 @@ import {
   nextEvent,
   VIEW_KEY
 } from '../../support/console'
+import { busyFor } from '../../support/busy-loop'
 import { LineClient } from '../../support/line-client'
 
 const consoles = consoleFixture()
@@ -58,7 +59,7 @@ describe('GET /api/diagnostics', () => {
     const c = await consoles.start({}, { live: { load: undefined } })
     const pace = async (): Promise<{ underLoad: boolean; load: number }> =>
       (await api(c, '/api/diagnostics', { key: ACCESS_KEY })).body.live
-    busyFor(2500) // this process is the console's: its event loop is kept from resting
+    await busyFor(2500) // this process is the console's: its event loop is kept from resting
     const busy = await pace()
     await new Promise((r) => setTimeout(r, 2000))
     const idle = await pace()
@@ -67,10 +68,3 @@ describe('GET /api/diagnostics', () => {
     expect(idle.load).toBeLessThan(busy.load)
   })
 })
-
-function busyFor(ms: number): void {
-  const until = performance.now() + ms
-  while (performance.now() < until) {
-    // busy
-  }
-}

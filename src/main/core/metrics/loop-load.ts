@@ -17,6 +17,19 @@ const NODE_SOURCES: LoadSources = {
 }
 
 /**
+ * The share of the time between two readings the event loop was busy, 0–1; null when Node
+ * counted neither idle nor active time (it does not run this loop: Electron's main process).
+ */
+export function utilizationBetween(
+  later: EventLoopUtilization,
+  earlier: EventLoopUtilization
+): number | null {
+  const idle = later.idle - earlier.idle
+  const active = later.active - earlier.active
+  return idle + active > 0 ? active / (idle + active) : null
+}
+
+/**
  * How busy the console is, 0 (idle) to 1: Node's event-loop utilization, averaged so that what
  * happened `windowMs` ago (a second by default) weighs half as much as what happens now. Load that
  * lasts reads as load within a few windows (two when the loop never rests); one GC pause or one
@@ -48,15 +61,12 @@ export class LoopLoad {
     if (elapsed >= this.windowMs) {
       const current = this.sources.utilization()
       const cpu = this.sources.cpu()
-      const idle = current.idle - this.last.idle
-      const active = current.active - this.last.active
       const busy =
-        idle + active > 0
-          ? active / (idle + active)
-          : Math.min(
-              1,
-              (cpu.user - this.lastCpu.user + cpu.system - this.lastCpu.system) / 1000 / elapsed
-            )
+        utilizationBetween(current, this.last) ??
+        Math.min(
+          1,
+          (cpu.user - this.lastCpu.user + cpu.system - this.lastCpu.system) / 1000 / elapsed
+        )
       const weight = 1 - 0.5 ** (elapsed / this.windowMs) // one window: half
       this.value += (busy - this.value) * weight
       this.last = current

@@ -3,15 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { describe, expect, it } from 'vitest'
 
 import { LoopLoad, type LoadSources } from '../../../../src/main/core/metrics/loop-load'
-
-/** Keeps the event loop busy for `ms`, as a flood of reports would, then lets the turn end. */
-async function busyFor(ms: number): Promise<void> {
-  const until = performance.now() + ms
-  while (performance.now() < until) {
-    // busy
-  }
-  await sleep(0)
-}
+import { busyFor } from '../../../support/busy-loop'
 
 describe('LoopLoad', () => {
   it('reads as load once the loop stays busy, and as idle again once it stays idle', async () => {
