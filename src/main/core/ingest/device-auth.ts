@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 
 import { ANONYMOUS_IDENTITY } from '../../../shared/ingest-protocol'
+import type { DeviceIdPattern } from './device-id-pattern'
 
 /** Who a report comes from, or why it may not be stored. */
 export type Identification = { ok: true; identity: string } | { ok: false; message: string }
@@ -21,7 +22,7 @@ export const openDeviceAuthenticator: DeviceAuthenticator = {
 export interface TokenGrant {
   identity: string
   /** Patterns of the device ids the token may report as; null: any. */
-  devices: RegExp[] | null
+  devices: DeviceIdPattern[] | null
 }
 
 /** A token's digest: tokens are held and compared only as SHA-256 digests. */

@@ -4,7 +4,6 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 
 import { TokenDeviceAuthenticator } from '../../../../src/main/core/ingest/device-auth'
-import { deviceIdPattern } from '../../../../src/main/core/ingest/device-id-pattern'
 import { readTokenFile } from '../../../../src/main/core/ingest/device-token-file'
 import { consoleFixture, eventually } from '../../../support/console'
 import { LineClient, reportOnce } from '../../../support/line-client'
@@ -12,17 +11,6 @@ import { LineClient, reportOnce } from '../../../support/line-client'
 const consoles = consoleFixture()
 const dirs = consoles.dirs
 afterEach(() => consoles.cleanup())
-
-describe('device id patterns', () => {
-  it('match `*` as any run and `?` as one character, everything else literally', () => {
-    expect(deviceIdPattern('plc-*').test('plc-hall/2')).toBe(true)
-    expect(deviceIdPattern('plc-*').test('xplc-1')).toBe(false)
-    expect(deviceIdPattern('line-?').test('line-1')).toBe(true)
-    expect(deviceIdPattern('line-?').test('line-12')).toBe(false)
-    expect(deviceIdPattern('a.b+(c)').test('a.b+(c)')).toBe(true)
-    expect(deviceIdPattern('a.b').test('axb')).toBe(false)
-  })
-})
 
 describe('device tokens files', () => {
   it('read YAML and JSON alike, with identities and allowed device ids', async () => {
