@@ -1,7 +1,8 @@
 /**
- * `npm run bench`: how fast the built console stores reports, how much memory it takes, and how
- * quickly it starts on a large store. Drives `node out/main/cli.js serve` on 127.0.0.1 from
- * separate load processes (bench/load-client.ts). Prints figures beside their targets, never
+ * `npm run bench`: how fast the built console stores reports, how much memory it takes, how
+ * quickly it starts on a large store, and how long the worst document the limits allow takes to
+ * store (step 6, in this process: bench/document-cost.ts). Drives `node out/main/cli.js serve`
+ * on 127.0.0.1 from separate load processes (bench/load-client.ts). Prints figures beside their targets, never
  * fails on them; the last line of stdout is a JSON summary. Everything is bounded in count and
  * time and cleans up after itself (`--keep-data` keeps the data dirs).
  */
@@ -16,6 +17,7 @@ import type { DeviceSummary, DiagnosticsBody } from '../src/shared/api-types'
 import type { StoredReport } from '../src/shared/ingest-protocol'
 import { ConsoleProcess, killRunningConsoles } from './console-process'
 import { summariseProfiles } from './cpu-profile'
+import { describeDocumentCost, measureDocumentCost } from './document-cost'
 import { LiveViewers } from './live-viewers'
 import { LoadFleet, withTimeout, type FleetResult } from './load-fleet'
 import type { LoadPlan } from './load-protocol'
@@ -700,6 +702,9 @@ async function main(): Promise<void> {
     if (profileDir !== undefined) await printProfile(profileDir, 'throughput runs')
 
     const large = await largeStore(ctx)
+    say(`6. Worst documents the limits allow, stored by the real ReportStore (median of 7):`)
+    const documents = await measureDocumentCost()
+    for (const line of describeDocumentCost(documents)) say(line)
     const summary = {
       node: process.version,
       cpus: cpus().length,
@@ -756,6 +761,7 @@ async function main(): Promise<void> {
         latestQueryMs: Math.round(large.latestQueryMs.cold),
         oldestQueryMs: Math.round(large.oldestQueryMs.cold)
       },
+      worstDocumentMs: Math.round(Math.max(...documents.map((d) => d.medianMs))),
       targets: TARGETS
     }
     say(JSON.stringify(summary))

@@ -10,7 +10,8 @@ export const INGEST_ERROR_CODES = [
   'invalid_field',
   'too_large',
   'unauthorized',
-  'unavailable'
+  'unavailable',
+  'too_many_devices'
 ] as const
 
 export type IngestErrorCode = (typeof INGEST_ERROR_CODES)[number]
@@ -60,7 +61,29 @@ export const INGEST_LIMITS = {
   /** Default maximum length of one line in bytes, without its newline. */
   maxLineBytes: 64 * 1024,
   deviceIdMaxLength: 128,
-  authMaxLength: 1024,
-  /** Deepest nesting of objects and arrays accepted in a report. */
-  maxDepth: 32
+  authMaxLength: 1024
+} as const
+
+/**
+ * What a stored document — a report, a message's `data` — may be; beyond these it is refused with
+ * `invalid_field` before it reaches the store. The store's document check (NeDB's) visits every
+ * value inside an array twice, so a value under k arrays costs 2^k visits: a report of 100 bytes
+ * nesting 32 arrays took minutes to store. The cost of the worst allowed document is values ×
+ * 2^arrays, and these bounds keep it to tens of milliseconds (`npm run bench`, step 6).
+ * Measured figures and the reasoning are in docs/protocol.md, under "Fields".
+ */
+export const DOCUMENT_LIMITS = {
+  /** Deepest nesting of objects and arrays; the document itself is level 1. Linear in cost. */
+  maxDepth: 32,
+  /**
+   * Most arrays on one path from the document down (an array in an object in an array counts
+   * two): the exponent of the cost. 4 holds a matrix of records with arrays, or GeoJSON's
+   * MultiPolygon coordinates, and multiplies the cost of a value by 16 at most.
+   */
+  maxArrayDepth: 4,
+  /**
+   * Fields and array elements at every depth, counted together: about what a 64 KiB line holds
+   * of typical numbers, and the factor the cost grows by linearly.
+   */
+  maxValues: 10_000
 } as const

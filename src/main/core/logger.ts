@@ -1,5 +1,7 @@
-import pino, { type Logger } from 'pino'
+import pino, { type DestinationStream, type Logger } from 'pino'
 import pretty from 'pino-pretty'
+
+import { escapeLogged, escapeLoggedError } from './log-escape'
 
 export type { Logger }
 
@@ -9,6 +11,8 @@ export interface LoggerOptions {
   level: LogLevel
   /** 'pretty' for people at a terminal, 'json' for log collectors. */
   format: 'pretty' | 'json'
+  /** Where JSON lines go instead of stderr (`format: 'json'` only): for specs that read them. */
+  destination?: DestinationStream
 }
 
 // Defence in depth: no code path is meant to log a secret, but if one ever does, pino blanks it.
@@ -28,8 +32,21 @@ const REDACT_PATHS = [
  * (`logger.child({ ns: 'ingest' })`). Logs go to stderr so stdout stays for the CLI's own output.
  */
 export function createLogger(options: LoggerOptions): Logger {
-  const base = { level: options.level, redact: { paths: REDACT_PATHS, censor: '[secret]' } }
-  if (options.format === 'json') return pino(base, pino.destination({ fd: 2, sync: true }))
+  const base = {
+    level: options.level,
+    redact: { paths: REDACT_PATHS, censor: '[secret]' },
+    // Every string of a line — message, fields, a child's bindings, an error — has its format
+    // and control characters escaped: an id can never reverse, hide or break a log line.
+    formatters: { log: escapeLogged },
+    serializers: {
+      msg: escapeLogged,
+      err: (error: unknown) => escapeLoggedError(pino.stdSerializers.err(error as Error))
+    }
+  }
+  if (options.format === 'json')
+    return escapingBindings(
+      pino(base, options.destination ?? pino.destination({ fd: 2, sync: true }))
+    )
   const stream = pretty({
     destination: 2,
     sync: true,
@@ -39,7 +56,20 @@ export function createLogger(options: LoggerOptions): Logger {
     translateTime: 'SYS:HH:MM:ss.l',
     singleLine: true
   })
-  return pino(base, stream)
+  return escapingBindings(pino(base, stream))
+}
+
+/**
+ * Escapes the bindings of every child to come (`logger.child({ device })`). pino applies
+ * `formatters.bindings` to the root's bindings only, so the root's `child` is wrapped instead;
+ * children inherit it, being made from their parent by prototype.
+ */
+function escapingBindings(root: Logger): Logger {
+  const makeChild = root.child
+  root.child = function (this: Logger, bindings, options) {
+    return makeChild.call(this, escapeLogged(bindings), options)
+  } as Logger['child']
+  return root
 }
 
 /** A logger that drops everything, for tests and embedders that bring no logger. */

@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { INGEST_LIMITS } from '../../shared/ingest-protocol'
 import type { CreateDeviceTokenRequest } from '../../shared/api-types'
 import type { ReportQuery, SendMessageRequest } from '../../shared/live-events'
+import { whyNotStorable } from './ingest/protocol/storable-document'
 import { RequestError } from './request-error'
 
 // What a viewer may ask, checked the same way whether it comes over HTTP or the desktop
@@ -27,7 +28,14 @@ const reportQuerySchema = z.strictObject({
 
 const sendMessageSchema = z.object({
   to: z.string().min(1, 'must not be empty').max(256).optional(),
-  data: z.unknown().refine((d) => d !== undefined, 'required')
+  // Kept in messages.db: held to the rules of every stored document, as reports are.
+  data: z
+    .unknown()
+    .refine((d) => d !== undefined, 'required')
+    .superRefine((data, context) => {
+      const problem = whyNotStorable(data)
+      if (problem !== null) context.addIssue({ code: 'custom', message: problem })
+    })
 })
 
 const createTokenSchema = z.strictObject({
@@ -49,6 +57,42 @@ export function parseCreateDeviceToken(input: unknown): CreateDeviceTokenRequest
 
 export function parseTokensRequired(input: unknown): { required: boolean } {
   return parse(requiredSchema, input, 'the body must be an object { required }')
+}
+
+// ISO 8601 date and time with an offset: 2026-11-23T08:00:00Z, 2026-11-23T09:00:00.250+01:00.
+// Without the offset a time means different instants on different machines, so it is refused.
+const ISO_WITH_OFFSET =
+  /^(?<date>\d{4}-\d{2}-\d{2})T(?<time>\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)(?<offset>Z|[+-]\d{2}:\d{2})$/
+
+/**
+ * A time bound as a query string gives it (`since`, `until`): epoch milliseconds, or ISO 8601
+ * with an offset — nothing else Date.parse would take (`-1`, `March 7`, a time without offset,
+ * February 30). `bad_request` otherwise.
+ */
+export function parseTimeBound(name: string, text: string): number {
+  const ms = /^\d{1,16}$/.test(text) ? Number(text) : isoWithOffset(text)
+  if (ms === null || !Number.isSafeInteger(ms) || ms < 0)
+    throw new RequestError(
+      'bad_request',
+      `${name}: must be epoch milliseconds (e.g. 1795393000000) or an ISO 8601 time with an ` +
+        'offset (e.g. 2026-11-23T08:00:00Z or 2026-11-23T09:00:00+01:00)'
+    )
+  return ms
+}
+
+function isoWithOffset(text: string): number | null {
+  const groups = ISO_WITH_OFFSET.exec(text)?.groups
+  if (groups === undefined) return null
+  const { date, time, offset } = groups as { date: string; time: string; offset: string }
+  // Read as UTC, it must show the same date and time again: Date.parse rolls 30 February over
+  // into March and takes 24:00; neither is a time a person meant.
+  const utc = new Date(`${date}T${time}Z`)
+  if (Number.isNaN(utc.getTime())) return null
+  if (utc.toISOString().slice(0, 19) !== `${date}T${time.slice(0, 8).padEnd(8, ':00')}`) return null
+  if (offset === 'Z') return utc.getTime()
+  const [hours, minutes] = offset.slice(1).split(':').map(Number) as [number, number]
+  if (hours > 23 || minutes > 59) return null
+  return utc.getTime() - (offset[0] === '-' ? -1 : 1) * (hours * 60 + minutes) * 60_000
 }
 
 /** A report query, validated; `bad_request` names the first field at fault. */

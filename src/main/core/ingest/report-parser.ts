@@ -7,6 +7,8 @@ import {
   type StoredReport
 } from '../../../shared/ingest-protocol'
 import type { DeviceAuthenticator } from './device-auth'
+import { findInvisibleCharacter } from './protocol/invisible-characters'
+import { whyNotStorable } from './protocol/storable-document'
 
 export type ParseResult = { ok: true; report: StoredReport } | { ok: false; reply: ErrorReply }
 
@@ -17,7 +19,15 @@ const headerSchema = z.object({
   device: z
     .string({ error: 'required, a string' })
     .min(1, 'must not be empty')
-    .max(deviceLimit, `at most ${deviceLimit} characters`),
+    .max(deviceLimit, `at most ${deviceLimit} characters`)
+    .superRefine((device, context) => {
+      const invisible = findInvisibleCharacter(device)
+      if (invisible !== null)
+        context.addIssue({
+          code: 'custom',
+          message: `must not contain the invisible character ${invisible}`
+        })
+    }),
   auth: z
     .string({ error: 'must be a string' })
     .max(INGEST_LIMITS.authMaxLength, 'too long')
@@ -69,8 +79,8 @@ export class ReportParser {
       const issue = header.error.issues[0]
       return fail('invalid_field', `${issue?.path.join('.')}: ${issue?.message}`, seq)
     }
-    const badName = findBadFieldName(fields)
-    if (badName !== null) return fail('invalid_field', badName, seq)
+    const badField = findBadField(fields)
+    if (badField !== null) return fail('invalid_field', badField, seq)
 
     const identity = this.auth.identify(header.data.auth, header.data.device)
     if (!identity.ok) return fail('unauthorized', identity.message, seq)
@@ -89,35 +99,10 @@ function readableSeq(seq: unknown): number | undefined {
   return typeof seq === 'number' && Number.isSafeInteger(seq) && seq >= 0 ? seq : undefined
 }
 
-/**
- * Fields the store cannot keep faithfully, found without recursion (a deeply nested line must
- * not exhaust the stack): `$`-prefixed and dotted names (NeDB refuses them), `__proto__` (it
- * would re-parent the stored copy), the console's own top-level names, numbers beyond a double's
- * range, and nesting deeper than INGEST_LIMITS.maxDepth. Returns a message, or null when all is
- * fine.
- */
-function findBadFieldName(report: Record<string, unknown>): string | null {
+/** The console's own top-level names, then what no stored document may hold (whyNotStorable). */
+function findBadField(report: Record<string, unknown>): string | null {
   for (const name of Object.keys(report)) {
     if (reserved.has(name)) return `${name}: reserved, the console sets it`
   }
-  const stack: Array<{ value: object; depth: number }> = [{ value: report, depth: 1 }]
-  while (stack.length > 0) {
-    const { value, depth } = stack.pop()!
-    if (depth > INGEST_LIMITS.maxDepth) return `nested deeper than ${INGEST_LIMITS.maxDepth} levels`
-    const isArray = Array.isArray(value)
-    for (const [name, child] of Object.entries(value)) {
-      if (!isArray) {
-        if (name.startsWith('$')) return `${name}: field names must not start with "$"`
-        if (name.includes('.')) return `${name}: field names must not contain "."`
-        if (name === '__proto__') return '__proto__: not allowed as a field name'
-      }
-      // JSON allows 1e999; JavaScript reads it as Infinity, which the store would write as null:
-      // the report would change between the live view and history. Refused instead.
-      if (typeof child === 'number' && !Number.isFinite(child))
-        return `${name}: number out of range (beyond ±1.8e308)`
-      if (typeof child === 'object' && child !== null)
-        stack.push({ value: child, depth: depth + 1 })
-    }
-  }
-  return null
+  return whyNotStorable(report)
 }

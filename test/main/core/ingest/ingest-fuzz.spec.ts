@@ -8,7 +8,7 @@ import {
   type FramedLine
 } from '../../../../src/main/core/ingest/line-framer'
 import { ReportParser } from '../../../../src/main/core/ingest/report-parser'
-import { INGEST_ERROR_CODES, INGEST_LIMITS } from '../../../../src/shared/ingest-protocol'
+import { DOCUMENT_LIMITS, INGEST_ERROR_CODES } from '../../../../src/shared/ingest-protocol'
 import { ingestFixture } from '../../../support/ingest'
 
 // Fuzzing the line framing and report validation with generated and mutated input: random
@@ -41,10 +41,17 @@ const hostileLine: fc.Arbitrary<Uint8Array> = fc.oneof(
       b[i] = byte
       return b
     }),
-  // Deep nesting, both within and beyond the limit.
+  // Deep nesting of arrays and objects, both within and beyond the limits.
   fc
-    .integer({ min: 1, max: 3 * INGEST_LIMITS.maxDepth })
-    .map((depth) => Buffer.from(`{"device":"d","v":${'['.repeat(depth)}1${']'.repeat(depth)}}`)),
+    .array(fc.boolean(), { minLength: 1, maxLength: 3 * DOCUMENT_LIMITS.maxDepth })
+    .map((arrays) => {
+      const open = arrays.map((isArray) => (isArray ? '[' : '{"a":')).join('')
+      const close = arrays
+        .map((isArray) => (isArray ? ']' : '}'))
+        .reverse()
+        .join('')
+      return Buffer.from(`{"device":"d","v":${open}1${close}}`)
+    }),
   // Names that would re-parent or corrupt a stored document.
   fc
     .constantFrom('__proto__', 'constructor', 'prototype', '$where', 'a.b', 'time', '_id')

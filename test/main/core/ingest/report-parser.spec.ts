@@ -106,6 +106,20 @@ describe('ReportParser', () => {
     expect(parse('{"device":"d","x":-1.7e308,"y":5e-324}').ok).toBe(true)
   })
 
+  it('rejects a device id with an invisible format character, naming it', () => {
+    const result = parse('{"device":"\\u202eexe.txt","seq":1}')
+    expect(result).toEqual({
+      ok: false,
+      reply: {
+        error: 'invalid_field',
+        message: 'device: must not contain the invisible character \\u202e',
+        seq: 1
+      }
+    })
+    expect(parse('{"device":"p\\u200b1"}').ok).toBe(false)
+    expect(parse('{"device":"Kessel-Ü2"}').ok).toBe(true)
+  })
+
   it('rejects __proto__ as a field name, where a stored copy would take it as its prototype', () => {
     const result = parse('{"device":"a","__proto__":{"admin":true}}')
     expect(!result.ok && result.reply).toMatchObject({

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 
+import { DOCUMENT_LIMITS } from '../../../../src/shared/ingest-protocol'
 import type { PushClientState } from '../../../../src/shared/live-events'
 import type { PushMessage } from '../../../../src/shared/push-events'
 import {
@@ -326,6 +327,41 @@ describe('/push and the messages API', () => {
     const res = await api(c, '/api/messages', init as RequestInit & { key?: string })
     expect(res.status).toBe(status)
     expect(res.body).toEqual({ error: code, message: expect.any(String) })
+  })
+
+  it('refuses message data the store cannot keep with a 400 naming the rule, and sends none of it', async () => {
+    const c = await startOn(await dirs.make())
+    const a = await registered(c, 'a')
+    const { maxArrayDepth, maxValues } = DOCUMENT_LIMITS
+    const refused: Array<[body: string, message: string]> = [
+      ['{"data":{"$set":{"a":1}}}', 'data: $set: field names must not start with "$"'],
+      ['{"to":"a","data":{"x":[{"a.b":1}]}}', 'data: a.b: field names must not contain "."'],
+      [
+        '{"data":{"x":{"__proto__":{"admin":true}}}}',
+        'data: __proto__: not allowed as a field name'
+      ],
+      ['{"data":{"v":1e999}}', 'data: v: number out of range (beyond ±1.8e308)'],
+      ['{"data":-1e999}', 'data: number out of range (beyond ±1.8e308)'],
+      [
+        `{"data":${'['.repeat(maxArrayDepth + 1)}${']'.repeat(maxArrayDepth + 1)}}`,
+        `data: arrays nested deeper than ${maxArrayDepth} levels`
+      ],
+      [
+        JSON.stringify({ data: Array(maxValues + 1).fill(0) }),
+        `data: more than ${maxValues} values (fields and array elements)`
+      ]
+    ]
+    for (const [body, message] of refused) {
+      const res = await api(c, '/api/messages', { method: 'POST', body })
+      expect([body, res.status, res.body]).toEqual([body, 400, { error: 'bad_request', message }])
+    }
+    const sent = await api(c, '/api/messages', {
+      method: 'POST',
+      body: JSON.stringify({ to: 'a', data: { fine: [[1, 2]] } })
+    })
+    expect(sent.status).toBe(202)
+    await eventually(() => a.inbox.length === 1, 'the good message delivered')
+    expect(a.inbox.map((m) => m.data)).toEqual([{ fine: [[1, 2]] }])
   })
 
   it('answers 404 for an unknown message id', async () => {

@@ -125,11 +125,32 @@ describe('WebServer', () => {
     expect(limited.body.map((r: { seq: number }) => r.seq)).toEqual([29, 28])
   })
 
+  it('reads an ISO 8601 time with an offset as the instant it names', async () => {
+    const at = (ms: number, offsetMinutes: number): string => {
+      const local = new Date(ms + offsetMinutes * 60_000).toISOString().slice(0, 23)
+      const sign = offsetMinutes < 0 ? '-' : '+'
+      const hhmm = new Date(Math.abs(offsetMinutes) * 60_000).toISOString().slice(11, 16)
+      return encodeURIComponent(`${local}${sign}${hhmm}`)
+    }
+    const { status, body } = await get(
+      `/api/reports?device=pump&since=${at(T0 + 3000, 60)}&until=${at(T0 + 15_000, -330)}`
+    )
+    expect(status).toBe(200)
+    expect(body.map((r: { seq: number }) => r.seq)).toEqual([15, 12, 9, 6, 3])
+  })
+
   it.each([
     ['limit=0', /limit/],
     ['limit=10001', /limit/],
     ['limit=ten', /limit/],
     ['since=yesterday', /since/],
+    // Date.parse takes these: 2001-01-01, 7 March 2001, and local time on the server.
+    ['since=-1', /since: must be epoch milliseconds .* or an ISO 8601 time with an offset/],
+    ['since=March%207', /since: must be epoch milliseconds/],
+    ['until=2026-11-23T08:00:00', /until: must be epoch milliseconds/],
+    ['until=2026-11-23', /until: must be epoch milliseconds/],
+    ['since=2026-02-30T00:00:00Z', /since: must be epoch milliseconds/],
+    ['since=1e12', /since: must be epoch milliseconds/],
     [`since=${T0 + 10}&until=${T0}`, /since/],
     [`device=${'d'.repeat(200)}`, /device/]
   ])('rejects ?%s with a 400 that says what is wrong', async (query, message) => {
