@@ -45,7 +45,7 @@ export async function repairTornTail(path: string): Promise<TornTail | null> {
   }
 }
 
-/** Repairs every NeDB file (`*.db`) directly in `dirs`; a missing dir is skipped. */
+/** Repairs every data file (`*.db`, `*.ndjson`) directly in `dirs`; a missing dir is skipped. */
 export async function repairTornTails(dirs: string[]): Promise<TornTail[]> {
   const repaired: TornTail[] = []
   for (const dir of dirs) {
@@ -56,7 +56,7 @@ export async function repairTornTails(dirs: string[]): Promise<TornTail[]> {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue
       throw error
     }
-    for (const name of names.filter((n) => n.endsWith('.db')).sort()) {
+    for (const name of names.filter((n) => n.endsWith('.db') || n.endsWith('.ndjson')).sort()) {
       const torn = await repairTornTail(join(dir, name))
       if (torn !== null) repaired.push(torn)
     }

@@ -1,20 +1,15 @@
-import { randomUUID } from 'node:crypto'
-import { join } from 'node:path'
-
-import Datastore from 'nedb-promises'
-
 import type { MessageAccepted, MessageStatus, RecipientDelivery } from '../../../shared/api-types'
 import type { PushMessage } from '../../../shared/push-events'
 import type { Logger } from '../logger'
 import { RequestError } from '../request-error'
+import { messageId } from './message-ids'
+import { MessagePartitions, type MessageRecord } from './message-partitions'
 import type { PushClientRegistry } from './push-client-registry'
 import type { PushConnections } from './push-connections'
 
-interface MessageRecord extends MessageStatus {
-  data: unknown
-}
-
 const DAY_MS = 86_400_000
+/** How often the days past retention are deleted while the console runs. */
+const PRUNE_EVERY_MS = 3_600_000
 
 export interface MessageServiceOptions {
   dir: string
@@ -25,7 +20,7 @@ export interface MessageServiceOptions {
   ttlMs?: number
   /** Most messages waiting per offline client; the oldest is dropped beyond it. */
   maxQueued?: number
-  /** Messages older than this are deleted from messages.db at start. */
+  /** Days of messages older than this are deleted, at start and hourly. */
   retentionDays?: number
   sweepMs?: number
   now?: () => number
@@ -36,7 +31,7 @@ export interface MessageServiceOptions {
  * point-to-point to one, waiting (bounded, with a TTL) while that one is offline. Delivery is
  * at least once: a message the client does not acknowledge in time is queued again and re-sent
  * when it next registers. The state per recipient — sent, acknowledged, receipt — is kept in NeDB
- * (`messages.db`), so a waiting message survives a restart.
+ * (one file per day, see MessagePartitions), so a waiting message survives a restart.
  */
 export class MessageService {
   /** Messages younger than their TTL, by id: receipts and retries change them here first. */
@@ -47,35 +42,32 @@ export class MessageService {
   private readonly writes = new Map<string, Promise<void>>()
   private readonly sweepTimer: NodeJS.Timeout
   private closed = false
+  private lastPrune: number
   private readonly ttlMs: number
   private readonly maxQueued: number
   private readonly now: () => number
 
   private constructor(
-    private readonly ds: Datastore<MessageRecord>,
+    private readonly partitions: MessagePartitions,
     private readonly options: MessageServiceOptions
   ) {
     this.ttlMs = options.ttlMs ?? DAY_MS
     this.maxQueued = options.maxQueued ?? 100
     this.now = options.now ?? Date.now
+    this.lastPrune = this.now()
     this.sweepTimer = setInterval(() => this.sweep(), options.sweepMs ?? 10_000)
     this.sweepTimer.unref()
   }
 
   static async open(options: MessageServiceOptions): Promise<MessageService> {
-    const ds = Datastore.create({
-      filename: join(options.dir, 'messages.db')
-    }) as Datastore<MessageRecord>
-    await ds.load()
-    await ds.ensureIndex({ fieldName: 'id', unique: true })
-    const now = (options.now ?? Date.now)()
-    await ds.remove(
-      { time: { $lt: now - (options.retentionDays ?? 30) * DAY_MS } },
-      { multi: true }
-    )
-    const service = new MessageService(ds, options)
-    for (const stored of await ds.find({ expiresAt: { $gt: now } })) {
-      const record = withoutId(stored)
+    const { partitions, live } = await MessagePartitions.open({
+      dataDir: options.dir,
+      retentionDays: options.retentionDays ?? 30,
+      ttlMs: options.ttlMs ?? DAY_MS,
+      now: options.now ?? Date.now
+    })
+    const service = new MessageService(partitions, options)
+    for (const record of live.sort((a, b) => a.time - b.time)) {
       service.live.set(record.id, record)
       for (const r of record.recipients) {
         // A message that was out for delivery when the console stopped is sent again.
@@ -102,7 +94,7 @@ export class MessageService {
     }
     const time = this.now()
     const record: MessageRecord = {
-      id: randomUUID(),
+      id: messageId(time),
       data,
       broadcast: to === undefined,
       time,
@@ -115,7 +107,7 @@ export class MessageService {
         receipt: null
       }))
     }
-    await this.ds.insert(structuredClone(record))
+    await this.partitions.insert(record)
     if (uids.length > 0) this.live.set(record.id, record)
     for (const uid of uids) this.enqueue(uid, record.id)
     for (const uid of uids) if (clients.isOnline(uid)) void this.flushQueue(uid)
@@ -179,9 +171,8 @@ export class MessageService {
   async status(id: string): Promise<MessageStatus | undefined> {
     let record = this.live.get(id)
     if (record === undefined) {
-      const stored = await this.ds.findOne({ id })
-      if (stored === null) return undefined
-      record = withoutId(stored)
+      record = await this.partitions.find(id)
+      if (record === undefined) return undefined
     }
     const { data: _data, ...status } = record
     return structuredClone(status)
@@ -199,9 +190,7 @@ export class MessageService {
     Object.assign(recipient, change)
     const previous = this.writes.get(id) ?? Promise.resolve()
     const write = previous
-      .then(() =>
-        this.ds.update({ id }, { $set: { recipients: structuredClone(record.recipients) } })
-      )
+      .then(() => this.partitions.setRecipients(record))
       .then(
         () => undefined,
         (error: unknown) =>
@@ -227,6 +216,15 @@ export class MessageService {
       if (waiting.length === 0) this.queues.delete(uid)
       else this.queues.set(uid, waiting)
     }
+    let oldestLive = now
+    for (const record of this.live.values()) oldestLive = Math.min(oldestLive, record.time)
+    const log = (error: unknown): void =>
+      this.options.logger.error({ err: error }, 'could not let go of or delete old messages')
+    this.partitions.release(oldestLive).catch(log)
+    if (now - this.lastPrune >= PRUNE_EVERY_MS) {
+      this.lastPrune = now
+      this.partitions.prune().catch(log)
+    }
   }
 
   /** Stops the sweep and waits for every write in flight; later changes are not recorded. */
@@ -234,10 +232,6 @@ export class MessageService {
     clearInterval(this.sweepTimer)
     await Promise.all(this.writes.values())
     this.closed = true
+    await this.partitions.close()
   }
-}
-
-function withoutId(record: MessageRecord & { _id?: string }): MessageRecord {
-  const { _id: _ignored, ...rest } = record
-  return rest
 }

@@ -12,7 +12,19 @@ interface ClientRecord {
   name: string | null
   token: string
   registeredAt: number
+  /** When it last registered or went away; clients not seen for the retention time are deleted. */
+  lastSeen?: number
   lastReceipt: PushClientState['lastReceipt']
+}
+
+const DAY_MS = 86_400_000
+const PRUNE_EVERY_MS = 3_600_000
+/** Clients deleted per NeDB call: NeDB spreads every candidate into one call's arguments. */
+const PRUNE_BATCH = 1000
+
+export interface PushClientRegistryOptions {
+  /** Clients neither connected nor seen for this long are deleted, at start and hourly. */
+  retentionDays?: number
 }
 
 interface Connection {
@@ -20,28 +32,91 @@ interface Connection {
 }
 
 /**
- * The push clients that ever registered, kept in NeDB (`clients.db`) so a uid gets the same
- * token after reconnects and restarts, and which of them are connected now.
+ * The push clients registered within the retention time, kept in NeDB (`clients.db`) so a uid
+ * gets the same token after reconnects and restarts, and which of them are connected now.
  */
 export class PushClientRegistry extends EventEmitter<{ changed: [clients: PushClientState[]] }> {
   private readonly byUid = new Map<string, ClientRecord>()
   private readonly byToken = new Map<string, ClientRecord>()
   private readonly connections = new Map<string, Connection>()
+  private readonly timer: NodeJS.Timeout
+  /** Writes nobody awaits (a disconnect's `lastSeen`, the hourly prune): close() waits for them. */
+  private readonly pending = new Set<Promise<unknown>>()
 
   private constructor(
     private readonly ds: Datastore<ClientRecord>,
-    private readonly now: () => number
+    private readonly now: () => number,
+    private readonly retentionMs: number
   ) {
     super()
+    this.timer = setInterval(() => this.track(this.prune().catch(() => undefined)), PRUNE_EVERY_MS)
+    this.timer.unref()
   }
 
-  static async open(dir: string, now: () => number = Date.now): Promise<PushClientRegistry> {
+  static async open(
+    dir: string,
+    now: () => number = Date.now,
+    options: PushClientRegistryOptions = {}
+  ): Promise<PushClientRegistry> {
     const ds = Datastore.create({ filename: join(dir, 'clients.db') }) as Datastore<ClientRecord>
     await ds.load()
     await ds.ensureIndex({ fieldName: 'uid', unique: true })
-    const registry = new PushClientRegistry(ds, now)
-    for (const record of await ds.find({})) registry.index(record)
+    const registry = new PushClientRegistry(ds, now, (options.retentionDays ?? 30) * DAY_MS)
+    const unseen: string[] = []
+    for (const record of await ds.find({})) {
+      // Saved by a version that did not record it: seen now, so no client is deleted before it
+      // had a retention time to come back.
+      if (record.lastSeen === undefined) {
+        record.lastSeen = now()
+        unseen.push(record.uid)
+      }
+      registry.index(record)
+    }
+    await Promise.all(
+      batches(unseen).map((uids) =>
+        ds.update({ uid: { $in: uids } }, { $set: { lastSeen: now() } }, { multi: true })
+      )
+    )
+    await registry.prune()
     return registry
+  }
+
+  /**
+   * Deletes the clients not connected and not seen for the retention time, a bounded batch per
+   * NeDB call. All batches are queued at once, so a client registering meanwhile is written
+   * after its old record is gone. Returns how many were deleted.
+   */
+  async prune(): Promise<number> {
+    const now = this.now()
+    const cutoff = now - this.retentionMs
+    const gone: string[] = []
+    // Connected clients are seen now: recorded, so a console that crashes keeps them too.
+    const seen = [...this.connections.keys()].filter((uid) => this.byUid.has(uid))
+    for (const uid of seen) this.byUid.get(uid)!.lastSeen = now
+    for (const record of this.byUid.values()) {
+      if ((record.lastSeen ?? record.registeredAt) >= cutoff) continue
+      gone.push(record.uid)
+      this.byUid.delete(record.uid)
+      this.byToken.delete(record.token)
+    }
+    await Promise.all([
+      ...batches(gone).map((uids) => this.ds.remove({ uid: { $in: uids } }, { multi: true })),
+      ...batches(seen).map((uids) =>
+        this.ds.update({ uid: { $in: uids } }, { $set: { lastSeen: now } }, { multi: true })
+      )
+    ])
+    return gone.length
+  }
+
+  /** Stops the hourly pruning and waits for the writes in flight. */
+  async close(): Promise<void> {
+    clearInterval(this.timer)
+    await Promise.allSettled([...this.pending])
+  }
+
+  private track(write: Promise<unknown>): void {
+    this.pending.add(write)
+    void write.finally(() => this.pending.delete(write))
   }
 
   private index(record: ClientRecord): void {
@@ -53,10 +128,9 @@ export class PushClientRegistry extends EventEmitter<{ changed: [clients: PushCl
   async register(uid: string, name: string | null): Promise<string> {
     const known = this.byUid.get(uid)
     if (known !== undefined) {
-      if (name !== null && name !== known.name) {
-        known.name = name
-        await this.ds.update({ uid }, { $set: { name } })
-      }
+      if (name !== null) known.name = name
+      known.lastSeen = this.now()
+      await this.ds.update({ uid }, { $set: { name: known.name, lastSeen: known.lastSeen } })
       return known.token
     }
     const record: ClientRecord = {
@@ -64,6 +138,7 @@ export class PushClientRegistry extends EventEmitter<{ changed: [clients: PushCl
       name,
       token: randomBytes(24).toString('base64url'),
       registeredAt: this.now(),
+      lastSeen: this.now(),
       lastReceipt: null
     }
     await this.ds.insert({ ...record })
@@ -77,7 +152,16 @@ export class PushClientRegistry extends EventEmitter<{ changed: [clients: PushCl
   }
 
   disconnected(uid: string): void {
-    if (this.connections.delete(uid)) this.announce(uid)
+    if (!this.connections.delete(uid)) return
+    const record = this.byUid.get(uid)
+    if (record !== undefined) {
+      record.lastSeen = this.now()
+      // Best effort: should it fail, the client counts as seen at its registration instead.
+      this.track(
+        this.ds.update({ uid }, { $set: { lastSeen: record.lastSeen } }).catch(() => undefined)
+      )
+    }
+    this.announce(uid)
   }
 
   async receipt(uid: string, receipt: { id: string; status: string }): Promise<void> {
@@ -91,6 +175,11 @@ export class PushClientRegistry extends EventEmitter<{ changed: [clients: PushCl
   /** The uid a `to` names: a uid, or a client's token. */
   resolve(uidOrToken: string): string | undefined {
     return this.byUid.get(uidOrToken)?.uid ?? this.byToken.get(uidOrToken)?.uid
+  }
+
+  /** Whether `uid` is registered (a new one would add a record). */
+  has(uid: string): boolean {
+    return this.byUid.has(uid)
   }
 
   isOnline(uid: string): boolean {
@@ -123,4 +212,10 @@ export class PushClientRegistry extends EventEmitter<{ changed: [clients: PushCl
     const record = this.byUid.get(uid)
     if (record !== undefined) this.emit('changed', [this.stateOf(record)])
   }
+}
+
+function batches(uids: string[]): string[][] {
+  const out: string[][] = []
+  for (let i = 0; i < uids.length; i += PRUNE_BATCH) out.push(uids.slice(i, i + PRUNE_BATCH))
+  return out
 }

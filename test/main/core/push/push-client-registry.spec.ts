@@ -1,0 +1,76 @@
+import { readFile, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+
+import { afterEach, describe, expect, it } from 'vitest'
+
+import { PushClientRegistry } from '../../../../src/main/core/push/push-client-registry'
+import { tempDirs } from '../../../support/temp-dir'
+
+const dirs = tempDirs()
+const open: PushClientRegistry[] = []
+afterEach(async () => {
+  for (const r of open.splice(0)) await r.close()
+  await dirs.cleanup()
+})
+
+const DAY = 86_400_000
+
+async function registry(dir: string, now: () => number): Promise<PushClientRegistry> {
+  const r = await PushClientRegistry.open(dir, now, { retentionDays: 30 })
+  open.push(r)
+  return r
+}
+
+describe('PushClientRegistry retention', () => {
+  it('deletes clients not seen for the retention time, in batches, never a connected one', async () => {
+    const dir = await dirs.make()
+    let now = 100 * DAY
+    const clients = await registry(dir, () => now)
+    // More than one batch of stale clients (a flood of registrations), and a few that stay.
+    const stale = Array.from({ length: 2500 }, (_, i) => `flood-${i}`)
+    for (const uid of stale) await clients.register(uid, null)
+    const token = await clients.register('phone-connected', 'Phone')
+    clients.connected('phone-connected')
+    await clients.register('phone-left', null)
+    clients.connected('phone-left')
+    now += 20 * DAY
+    clients.disconnected('phone-left') // seen 20 days later than the flood
+    now += 11 * DAY
+
+    expect(await clients.prune()).toBe(2500)
+    expect(clients.list().map((c) => c.uid)).toEqual(['phone-connected', 'phone-left'])
+    expect(clients.resolve(token)).toBe('phone-connected')
+
+    // And from the file: a restart keeps only those two, with their tokens.
+    await clients.close()
+    const reopened = await registry(dir, () => now)
+    expect(reopened.list().map((c) => c.uid)).toEqual(['phone-connected', 'phone-left'])
+    expect(reopened.resolve(token)).toBe('phone-connected')
+  })
+
+  it('deletes at start-up, and gives clients saved by an earlier version a retention time from the upgrade', async () => {
+    const dir = await dirs.make()
+    let now = 100 * DAY
+    // An earlier version's clients.db: no lastSeen.
+    await writeFile(
+      join(dir, 'clients.db'),
+      JSON.stringify({
+        uid: 'old',
+        name: null,
+        token: 't'.repeat(32),
+        registeredAt: 0,
+        lastReceipt: null,
+        _id: 'a'
+      }) + '\n'
+    )
+    const first = await registry(dir, () => now)
+    await first.register('newer', null)
+    await first.close()
+    expect(await readFile(join(dir, 'clients.db'), 'utf8')).toMatch(/"lastSeen":8640000000/)
+
+    now += 29 * DAY
+    expect((await registry(dir, () => now)).list().map((c) => c.uid)).toEqual(['newer', 'old'])
+    now += 2 * DAY
+    expect((await registry(dir, () => now)).list()).toEqual([])
+  })
+})
