@@ -17,6 +17,15 @@ export interface DeviceState extends DeviceSummary {
   reportsPerMinute: number
 }
 
+/** GET /api/devices?limit=&after=: one page of devices in id order. */
+export interface DevicePage {
+  devices: DeviceState[]
+  /** Devices known in all. */
+  total: number
+  /** The `after` of the next page; null on the last. */
+  next: string | null
+}
+
 /** A device's online/offline transition, as GET /api/devices/:id/events lists them. */
 export interface DeviceEvent {
   device: string

@@ -3,6 +3,7 @@ import { Writable, pipeline } from 'node:stream'
 
 import type { Logger } from '../logger'
 import type { StoredCallback } from '../store/report-store'
+import type { DeviceAdmission } from './device-admission'
 import { LineFramer, OVERSIZE_LINE, type FramedLine } from './line-framer'
 import { ReplyWriter } from './reply-writer'
 import type { ReportParser } from './report-parser'
@@ -26,6 +27,8 @@ export interface ConnectionStats {
 export interface IngestConnectionOptions {
   parser: ReportParser
   sink: ReportSink
+  /** Consulted for each parsed report before it is stored (the bound on device ids). */
+  admission?: DeviceAdmission
   maxLineBytes: number
   logger: Logger
   now: () => number
@@ -172,6 +175,11 @@ export class IngestConnection {
         continue
       }
       const seq = parsed.report.seq
+      const refused = this.options.admission?.refuse(parsed.report.device) ?? null
+      if (refused !== null) {
+        this.replies.send(seq === undefined ? refused : { ...refused, seq })
+        continue
+      }
       this.inFlight += 1
       sink.submit(parsed.report, (error) => {
         this.inFlight -= 1

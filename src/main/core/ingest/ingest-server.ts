@@ -3,6 +3,7 @@ import { createServer, type AddressInfo, type Server, type Socket } from 'node:n
 import { listen } from '../listen'
 import type { Logger } from '../logger'
 import { ConnectionLimits } from './connection-limits'
+import type { DeviceAdmission } from './device-admission'
 import { IngestConnection, type ConnectionStats, type ReportSink } from './ingest-connection'
 import type { ReportParser } from './report-parser'
 
@@ -12,6 +13,8 @@ export interface IngestServerOptions {
   maxLineBytes: number
   parser: ReportParser
   sink: ReportSink
+  /** Whether a parsed report's device may be stored (the bound on device ids). */
+  admission?: DeviceAdmission
   logger: Logger
   /** Device connections in all, and from one source address. */
   maxConnections?: number
@@ -98,6 +101,7 @@ export class IngestServer {
     const connection = new IngestConnection(socket, {
       parser,
       sink,
+      admission: this.options.admission,
       maxLineBytes,
       logger,
       idleTimeoutMs: this.options.idleTimeoutMs ?? 15 * 60_000,

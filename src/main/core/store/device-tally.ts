@@ -53,6 +53,14 @@ export class DeviceTally {
     return this.devices.has(id)
   }
 
+  get size(): number {
+    return this.devices.size
+  }
+
+  ids(): IterableIterator<string> {
+    return this.devices.keys()
+  }
+
   list(): DeviceSummary[] {
     return [...this.devices.values()].map((d) => ({ ...d }))
   }

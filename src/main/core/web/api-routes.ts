@@ -1,20 +1,12 @@
+import { INGEST_LIMITS } from '../../../shared/ingest-protocol'
 import type { DeviceRegistry } from '../devices/device-registry'
-import { parseReportQuery, REPORTS_MAX_LIMIT } from '../request-schemas'
+import { parseReportQuery, parseTimeBound, REPORTS_MAX_LIMIT } from '../request-schemas'
 import type { ReportStore } from '../store/report-store'
 import { HttpError } from './http-json'
 import type { Route } from './route'
 
-/** A time bound: epoch milliseconds, or an ISO 8601 date such as 2026-11-23T08:00:00Z. */
-function timeBound(name: string, text: string): number {
-  const ms = /^\d+$/.test(text) ? Number(text) : Date.parse(text)
-  if (!Number.isFinite(ms))
-    throw new HttpError(
-      400,
-      'bad_request',
-      `${name}: must be epoch milliseconds or an ISO 8601 date`
-    )
-  return ms
-}
+export const DEVICES_DEFAULT_PAGE = 500
+export const DEVICES_MAX_PAGE = 5000
 
 export interface ApiDeps {
   store: ReportStore
@@ -30,7 +22,12 @@ export function reportRoutes(deps: ApiDeps): Route[] {
       role: 'viewer',
       handle: ({ url }) => getReports(url, deps)
     },
-    { method: 'GET', path: '/api/devices', role: 'viewer', handle: () => deps.devices.list() },
+    {
+      method: 'GET',
+      path: '/api/devices',
+      role: 'viewer',
+      handle: ({ url }) => getDevices(url, deps.devices)
+    },
     {
       method: 'GET',
       path: /^\/api\/devices\/(?<id>[^/]+)\/events$/,
@@ -48,7 +45,7 @@ async function getReports(url: URL, deps: ApiDeps): Promise<unknown> {
   if (device !== undefined) query.device = device
   for (const name of ['since', 'until']) {
     const text = param(name)
-    if (text !== undefined) query[name] = timeBound(name, text)
+    if (text !== undefined) query[name] = parseTimeBound(name, text)
   }
   const limit = param('limit')
   if (limit !== undefined) {
@@ -61,6 +58,34 @@ async function getReports(url: URL, deps: ApiDeps): Promise<unknown> {
     query.limit = Number(limit)
   }
   return deps.store.query(parseReportQuery(query))
+}
+
+/**
+ * GET /api/devices?limit=&after= — a page `{ devices, total, next }` in id order; without either
+ * parameter, every device as a bare array (what scripts got before pages; bounded by
+ * --max-devices).
+ */
+function getDevices(url: URL, devices: DeviceRegistry): unknown {
+  const limitText = url.searchParams.get('limit')
+  const after = url.searchParams.get('after')
+  if (limitText === null && after === null) return devices.list()
+  let limit = DEVICES_DEFAULT_PAGE
+  if (limitText !== null) {
+    limit = Number(limitText)
+    if (!/^\d+$/.test(limitText) || limit < 1 || limit > DEVICES_MAX_PAGE)
+      throw new HttpError(
+        400,
+        'bad_request',
+        `limit: must be a whole number from 1 to ${DEVICES_MAX_PAGE}`
+      )
+  }
+  if (after !== null && after.length > INGEST_LIMITS.deviceIdMaxLength)
+    throw new HttpError(
+      400,
+      'bad_request',
+      `after: at most ${INGEST_LIMITS.deviceIdMaxLength} characters`
+    )
+  return devices.page(limit, after ?? undefined)
 }
 
 /** A percent-encoded path segment, decoded; a malformed one is the client's error. */

@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 
 import { TokenDeviceAuthenticator, TokenTable } from '../../../../src/main/core/ingest/device-auth'
+import { DOCUMENT_LIMITS } from '../../../../src/shared/ingest-protocol'
 import { ingestFixture } from '../../../support/ingest'
 import { listenOverflows } from '../../../support/kernel-counters'
 
@@ -98,6 +99,61 @@ describe('IngestServer over TCP', () => {
     expect(replies.every((r) => !('error' in r) || typeof r.message === 'string')).toBe(true)
     expect(c.closed).toBe(false)
     expect(store.reportCount).toBe(2)
+  })
+
+  it('refuses a report past each document limit with invalid_field naming it, and goes on', async () => {
+    const { port, store } = await rig()
+    const c = await client(port)
+    const { maxDepth, maxArrayDepth, maxValues } = DOCUMENT_LIMITS
+    // The issue's attack: under 100 bytes of nested arrays, each level doubling the store's work.
+    c.write(`{"device":"n","seq":1,"a":${'['.repeat(20)}${']'.repeat(20)}}\n`)
+    c.write(`{"device":"n","seq":2,"o":${'{"a":'.repeat(maxDepth)}1${'}'.repeat(maxDepth)}}\n`)
+    c.send({ device: 'n', seq: 3, v: Array.from({ length: maxValues }, () => 0) })
+    c.send({ device: 'n', seq: 4 })
+    const replies = await c.waitForReplies(4)
+    expect(replies).toEqual([
+      {
+        error: 'invalid_field',
+        message: `arrays nested deeper than ${maxArrayDepth} levels`,
+        seq: 1
+      },
+      { error: 'invalid_field', message: `nested deeper than ${maxDepth} levels`, seq: 2 },
+      {
+        error: 'invalid_field',
+        message: `more than ${maxValues} values (fields and array elements)`,
+        seq: 3
+      },
+      { ack: 4 }
+    ])
+    expect(c.closed).toBe(false)
+    expect(store.reportCount).toBe(1)
+  })
+
+  it('stores the worst document the limits allow and reads it back unchanged', async () => {
+    const { port, store } = await rig({ maxLineBytes: 1024 * 1024 })
+    const { maxArrayDepth, maxValues } = DOCUMENT_LIMITS
+    // device, seq, the arrays and the object are values too: the fields fill the rest.
+    const fields = maxValues - 3 - maxArrayDepth
+    let x: unknown = Object.fromEntries(Array.from({ length: fields }, (_, i) => [`k${i}`, i]))
+    for (let i = 0; i < maxArrayDepth; i++) x = [x]
+    const c = await client(port)
+    c.send({ device: 'worst', seq: 1, x }, { device: 'worst', seq: 2, x, one: 'more' })
+    const replies = await c.waitForReplies(2) // an error goes out at once, an ack once stored
+    expect(replies).toContainEqual({ ack: 1 })
+    expect(replies).toContainEqual({
+      error: 'invalid_field',
+      message: expect.stringMatching(/^more than/),
+      seq: 2
+    })
+    const [stored] = await store.query({ device: 'worst', limit: 1 })
+    expect(stored).toEqual({
+      _id: expect.any(String),
+      device: 'worst',
+      seq: 1,
+      x,
+      time: expect.any(Number),
+      identity: 'anonymous'
+    })
   })
 
   it('answers unauthorized in token mode and stores nothing for it', async () => {
