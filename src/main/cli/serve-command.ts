@@ -24,6 +24,7 @@ interface ServeOptions {
   viewKey?: string
   pushKey?: string
   allowedOrigins?: string[]
+  allowedHosts?: string[]
   offlineAfter?: number
   pushTtl: number
   deviceTokens?: string
@@ -32,6 +33,7 @@ interface ServeOptions {
   maxConnectionsPerAddress: number
   idleTimeout: number
   maxViewers: number
+  maxDevices: number
   liveInterval: number
   maxPushClients: number
   maxBodyBytes: number
@@ -70,7 +72,7 @@ export function serveCommand(): Command {
     .addOption(
       new Option(
         '--key <key>',
-        'the access key (default: generated on first run, kept in the data dir)'
+        'the access key (default: generated on first run, kept in the data dir); a flag shows in ps: prefer LOOKOUT_KEY or the key file'
       ).env(env('KEY'))
     )
     .addOption(
@@ -98,13 +100,16 @@ export function serveCommand(): Command {
         '--allowed-origins <origins>',
         "comma-separated web origins (http://host:port) whose pages may connect to Socket.IO besides the console's own"
       )
-        .argParser((text: string) =>
-          text
-            .split(',')
-            .map((o) => o.trim())
-            .filter((o) => o !== '')
-        )
+        .argParser(commaList)
         .env(env('ALLOWED_ORIGINS'))
+    )
+    .addOption(
+      new Option(
+        '--allowed-hosts <names>',
+        "comma-separated host names browsers may reach the console by besides its own (localhost, its addresses, its host name), e.g. a reverse proxy's; others get 421"
+      )
+        .argParser(commaList)
+        .env(env('ALLOWED_HOSTS'))
     )
     .addOption(
       new Option('--push-ttl <seconds>', 'how long a message waits for an offline push client')
@@ -147,6 +152,15 @@ export function serveCommand(): Command {
         .default(200)
         .argParser(parsePositiveInt)
         .env(env('MAX_VIEWERS'))
+    )
+    .addOption(
+      new Option(
+        '--max-devices <n>',
+        'distinct device ids known at once; reports of new ones beyond it are refused'
+      )
+        .default(10_000)
+        .argParser(parsePositiveInt)
+        .env(env('MAX_DEVICES'))
     )
     .addOption(
       new Option(
@@ -222,12 +236,14 @@ async function runServe(options: ServeOptions): Promise<void> {
       offlineAfterMs: options.offlineAfter === undefined ? undefined : options.offlineAfter * 1000,
       pushTtlMs: options.pushTtl * 1000,
       allowedOrigins: options.allowedOrigins,
+      allowedHosts: options.allowedHosts,
       deviceTokensFile: options.deviceTokens,
       maxLineBytes: options.maxLineBytes,
       maxConnections: options.maxConnections,
       maxConnectionsPerAddress: options.maxConnectionsPerAddress,
       idleTimeoutMs: options.idleTimeout * 1000,
       maxViewers: options.maxViewers,
+      maxDevices: options.maxDevices,
       liveIntervalMs: options.liveInterval,
       maxPushClients: options.maxPushClients,
       maxBodyBytes: options.maxBodyBytes,
@@ -283,6 +299,13 @@ async function runServe(options: ServeOptions): Promise<void> {
     }
     if (requested !== null) onSignal(requested)
   })
+}
+
+function commaList(text: string): string[] {
+  return text
+    .split(',')
+    .map((o) => o.trim())
+    .filter((o) => o !== '')
 }
 
 /** A console that could not start; the CLI prints the message as one line and exits 1. */

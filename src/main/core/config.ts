@@ -47,6 +47,21 @@ export const consoleConfigSchema = z
           .transform((u) => new URL(u).origin)
       )
       .default([]),
+    /**
+     * Host names (or addresses) besides the console's own that a request's `Host` may name: the
+     * name a reverse proxy, a port mapping or DNS gives it. Others are refused with 421, against
+     * DNS rebinding.
+     */
+    allowedHosts: z
+      .array(
+        z
+          .string()
+          .regex(
+            /^(\[[0-9a-fA-F:.]+\]|[0-9a-fA-F]*:[0-9a-fA-F:.]+|[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*\.?)$/,
+            'must be a host name or an IP address, without scheme or port, such as lookout.plant'
+          )
+      )
+      .default([]),
     /** JSON or YAML file of device tokens; when set, every report needs a valid `auth`. */
     deviceTokensFile: z.string().min(1).optional(),
     /** Device connections in all, and from one address (this machine's own is exempt). */
@@ -61,6 +76,11 @@ export const consoleConfigSchema = z
       .min(1024)
       .max(16 * 1024 * 1024)
       .default(64 * 1024),
+    /**
+     * Distinct device ids known at once; a report of a new one beyond it is refused
+     * (`too_many_devices`) until retention forgets a device. Every viewer's snapshot holds them all.
+     */
+    maxDevices: z.number().int().min(1).max(100_000).default(10_000),
     /** `/live` viewers at once. */
     maxViewers: z.number().int().min(1).max(10_000).default(200),
     /**

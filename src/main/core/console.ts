@@ -19,6 +19,7 @@ import { DeviceEventLog } from './devices/device-event-log'
 import { DeviceRegistry } from './devices/device-registry'
 import { ConsoleDiagnostics } from './diagnostics'
 import { displayHost } from './display-address'
+import { DeviceLimit } from './ingest/device-admission'
 import { ConsoleDeviceAuthenticator } from './ingest/device-auth'
 import { DeviceTokenFile } from './ingest/device-token-file'
 import { IngestServer } from './ingest/ingest-server'
@@ -50,7 +51,6 @@ import {
 import { registerLiveHandlers } from './web/live-handlers'
 import { deviceTokenRoutes } from './web/device-token-routes'
 import { messageRoutes } from './web/message-routes'
-import { originCheck } from './web/origin-check'
 import { registerPushHandlers, type PushNamespace } from './web/push-handlers'
 import { WebServer } from './web/web-server'
 
@@ -85,6 +85,7 @@ export interface ConsoleDeps {
 export class LookoutConsole {
   private store: ReportStore | null = null
   private registry: DeviceRegistry | null = null
+  private deviceLimit: DeviceLimit | null = null
   private sampler: HostSampler | null = null
   private broadcaster: LiveBroadcaster | null = null
   private ingest: IngestServer | null = null
@@ -92,9 +93,11 @@ export class LookoutConsole {
   private io: SocketServer | null = null
   private messages: MessageService | null = null
   private events: DeviceEventLog | null = null
+  private clients: PushClientRegistry | null = null
   private lock: DataDirLock | null = null
   private consoleInfo: ConsoleInfo | null = null
   private diagnostics: ConsoleDiagnostics | null = null
+  private throttle: AuthThrottle | null = null
   private tokenFile: DeviceTokenFile | null = null
   private managedTokens: ManagedTokens | null = null
   private readonly logger: Logger
@@ -141,7 +144,8 @@ export class LookoutConsole {
     // Before anything loads them: a data file cut short by a crash or power cut is repaired,
     // and said so.
     const reportsDir = join(config.dataDir, 'reports')
-    for (const torn of await repairTornTails([config.dataDir, reportsDir])) {
+    const dayDirs = ['device-events', 'messages'].map((d) => join(config.dataDir, d))
+    for (const torn of await repairTornTails([config.dataDir, reportsDir, ...dayDirs])) {
       logger.warn(
         { file: torn.file, bytes: torn.bytes },
         'repaired a data file: removed its torn last line (a write cut short by a crash or power cut)'
@@ -170,13 +174,14 @@ export class LookoutConsole {
 
     // The live view's first snapshot, read before ingest opens so no report falls between.
     const seed = (await store.query({ limit: 200 })).reverse()
-    const events = await DeviceEventLog.open(config.dataDir, config.retentionDays, now())
+    const events = await DeviceEventLog.open(config.dataDir, config.retentionDays, now)
     this.events = events
     const registry = new DeviceRegistry({
       source: store,
       events,
       logger: logger.child({ ns: 'devices' }),
       offlineAfterMs: config.offlineAfterMs,
+      maxDevices: config.maxDevices,
       now
     })
     this.registry = registry
@@ -187,7 +192,10 @@ export class LookoutConsole {
     })
     this.sampler = sampler
     sampler.start()
-    const clients = await PushClientRegistry.open(config.dataDir, now)
+    const clients = await PushClientRegistry.open(config.dataDir, now, {
+      retentionDays: config.retentionDays
+    })
+    this.clients = clients
     const connections = new PushConnections(this.deps.push?.ackTimeoutMs)
     const messages = await MessageService.open({
       dir: config.dataDir,
@@ -216,13 +224,16 @@ export class LookoutConsole {
     })
     this.diagnostics = diagnostics
 
-    const throttle = new AuthThrottle(10, 60_000, now)
+    const throttle = new AuthThrottle(10, 60_000, now, logger.child({ ns: 'web' }))
+    this.throttle = throttle
     const web = new WebServer({
       host: config.host,
       port: config.webPort,
       keys,
       throttle,
       maxBodyBytes: config.maxBodyBytes,
+      allowedHosts: config.allowedHosts,
+      allowedOrigins: config.allowedOrigins,
       uiDir: this.deps.uiDir,
       version,
       routes: [
@@ -242,11 +253,9 @@ export class LookoutConsole {
     this.web = web
     // Everything on the web port is wired before the port opens: no connection can arrive
     // before its namespace and its key check exist. No CORS headers: a page from another origin
-    // cannot poll the API; the keys guard the rest.
-    const io = new SocketServer(web.httpServer, {
-      serveClient: false,
-      allowRequest: originCheck(config.allowedOrigins)
-    })
+    // cannot poll the API; the keys guard the rest. The web server checks `Host` and, for
+    // Socket.IO, `Origin` before Socket.IO sees a request.
+    const io = new SocketServer(web.httpServer, { serveClient: false })
     this.io = io
     const live = io.of(LIVE_NAMESPACE) as LiveNamespace
     this.broadcaster = new LiveBroadcaster(
@@ -272,10 +281,13 @@ export class LookoutConsole {
       messages,
       logger: logger.child({ ns: 'push' }),
       pushKey: config.pushKey,
-      maxClients: config.maxPushClients
+      throttle,
+      maxClients: config.maxPushClients,
+      now
     })
     const webAddress = await web.start()
 
+    this.deviceLimit = new DeviceLimit(registry, logger.child({ ns: 'ingest' }), now)
     this.ingest = new IngestServer({
       host: config.host,
       port: config.ingestPort,
@@ -285,6 +297,7 @@ export class LookoutConsole {
       idleTimeoutMs: config.idleTimeoutMs,
       parser: new ReportParser(authenticator),
       sink: store,
+      admission: this.deviceLimit,
       logger: logger.child({ ns: 'ingest' }),
       now
     })
@@ -403,7 +416,10 @@ export class LookoutConsole {
     this.broadcaster?.stop()
     this.sampler?.stop()
     this.registry?.stop()
+    this.deviceLimit?.stop()
     this.diagnostics?.stop()
+    this.throttle?.stop()
+    this.throttle = null
     this.tokenFile?.close()
     this.tokenFile = null
     this.managedTokens = null
@@ -416,6 +432,8 @@ export class LookoutConsole {
     this.web = null
     await this.messages?.close()
     await this.events?.close()
+    await this.clients?.close()
+    this.clients = null
     await this.lock?.release()
     this.lock = null
     this.logger.info('console stopped')

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process'
+import { request } from 'node:http'
 import { readFile, stat } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
@@ -75,7 +76,8 @@ describe('lookout CLI', () => {
       'LOOKOUT_INGEST_PORT',
       'LOOKOUT_WEB_PORT',
       'LOOKOUT_DATA_DIR',
-      'LOOKOUT_KEY'
+      'LOOKOUT_KEY',
+      'LOOKOUT_ALLOWED_HOSTS'
     ])
       expect(stdout).toContain(v)
   })
@@ -128,6 +130,31 @@ describe('lookout CLI', () => {
     c.write(`{"device":"x","seq":1,"pad":"${'p'.repeat(400)}"}\n`)
     expect((await c.waitForReplies(1))[0]).toMatchObject({ error: 'too_large' })
     c.close()
+  })
+
+  it('answers only to its own names and the --allowed-hosts ones (LOOKOUT_ALLOWED_HOSTS)', async () => {
+    const s = await serve(await dirs.make(), [], {
+      LOOKOUT_ALLOWED_HOSTS: 'lookout.plant, proxy.lan'
+    })
+    const status = (host: string): Promise<number> =>
+      new Promise((resolve, reject) => {
+        const req = request(
+          { host: '127.0.0.1', port: s.webPort, path: '/healthz', headers: { host } },
+          (res) => {
+            res.resume()
+            resolve(res.statusCode!)
+          }
+        )
+        req.on('error', reject)
+        req.end()
+      })
+    expect(await status(`lookout.plant:${s.webPort}`)).toBe(200)
+    expect(await status('proxy.lan')).toBe(200)
+    expect(await status(`127.0.0.1:${s.webPort}`)).toBe(200)
+    expect(await status(`evil.test:${s.webPort}`)).toBe(421)
+    const bad = runCli(['serve', '--allowed-hosts', 'http://x:80'])
+    expect(bad.status).toBe(2)
+    expect(bad.stderr).toMatch(/allowedHosts.*host name or an IP address/)
   })
 
   it('stores what devices send and serves it back, and on SIGTERM flushes and exits 0', async () => {

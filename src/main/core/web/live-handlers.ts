@@ -1,6 +1,6 @@
 import type { ConsoleInfo } from '../../../shared/live-events'
 import { roleOf, type ConsoleKeys } from '../keys'
-import type { AuthThrottle } from './auth-throttle'
+import { throttledError, type AuthThrottle } from './auth-throttle'
 import { RequestError } from '../request-error'
 import { withAck } from '../to-envelope'
 import type { LiveBroadcaster, LiveNamespace, LiveSocket } from './live-broadcaster'
@@ -28,7 +28,7 @@ export function registerLiveHandlers(nsp: LiveNamespace, deps: LiveHandlerDeps):
     const address = socket.handshake.address
     const wait = deps.throttle.blockedFor(address)
     if (wait > 0) {
-      next(new Error(`too many wrong keys from your address: try again in ${wait} s`))
+      next(throttledError(wait))
       return
     }
     const key = (socket.handshake.auth as { key?: unknown }).key
@@ -38,7 +38,7 @@ export function registerLiveHandlers(nsp: LiveNamespace, deps: LiveHandlerDeps):
     }
     const role = roleOf(key, deps.keys)
     if (role === null) {
-      deps.throttle.fail(address)
+      deps.throttle.fail(address, 'live')
       next(new Error('wrong key'))
       return
     }

@@ -5,6 +5,7 @@ import type {
   PushClientToServerEvents,
   PushServerToClientEvents
 } from '../../../shared/push-events'
+import { findInvisibleCharacter } from '../ingest/protocol/invisible-characters'
 import { keyMatches } from '../keys'
 import type { Logger } from '../logger'
 import type { MessageService } from '../push/message-service'
@@ -12,9 +13,12 @@ import type { PushClientRegistry } from '../push/push-client-registry'
 import type { PushConnections } from '../push/push-connections'
 import { RequestError } from '../request-error'
 import { withAck } from '../to-envelope'
+import { AuthThrottle, throttledError } from './auth-throttle'
 
 interface PushSocketData {
   uid?: string
+  /** Every uid this connection registered, for its bound. */
+  uids?: Set<string>
 }
 
 export type PushNamespace = Namespace<
@@ -32,8 +36,15 @@ export interface PushHandlerDeps {
   logger: Logger
   /** When set, the handshake must carry it as `auth: { key }`. */
   pushKey?: string
+  /** Wrong push keys count here, with the other keys' failures. */
+  throttle: AuthThrottle
   /** Most clients connected at once; one more is refused with a clear connect_error. */
   maxClients?: number
+  /** Distinct uids one connection may register (a phone needs one). */
+  maxUidsPerConnection?: number
+  /** New uids (not registered before) one address may register a minute. */
+  maxNewUidsPerMinute?: number
+  now?: () => number
 }
 
 const registerSchema = z.object({
@@ -63,17 +74,60 @@ export function registerPushHandlers(nsp: PushNamespace, deps: PushHandlerDeps):
   if (deps.pushKey !== undefined) {
     const pushKey = deps.pushKey
     nsp.use((socket, next) => {
+      const address = socket.handshake.address
+      const wait = deps.throttle.blockedFor(address)
+      if (wait > 0) {
+        next(throttledError(wait))
+        return
+      }
       const key = (socket.handshake.auth as { key?: unknown }).key
-      if (typeof key === 'string' && keyMatches(key, pushKey)) next()
-      else next(new Error('this console needs its push key: connect with auth: { key }'))
+      if (typeof key === 'string' && keyMatches(key, pushKey)) {
+        next()
+        return
+      }
+      // A missing key is no guess; a wrong one is, and counts as on the other doors.
+      if (key !== undefined) deps.throttle.fail(address, 'push')
+      next(new Error('this console needs its push key: connect with auth: { key }'))
     })
   }
+
+  // Each new uid is a record in clients.db and a row in every viewer's snapshot: one
+  // connection, or one address, must not be able to add thousands of them.
+  const maxUids = deps.maxUidsPerConnection ?? 4
+  const maxNewUids = deps.maxNewUidsPerMinute ?? 30
+  // The throttle's count per address and minute is just what this needs: a new uid counts as a
+  // "failure"; past the bound the address waits until its minute is over.
+  const newUids = new AuthThrottle(maxNewUids, 60_000, deps.now ?? Date.now)
 
   nsp.on('connection', (socket: PushSocket) => {
     socket.on(
       'register',
       withAck(async (payload: unknown) => {
         const { uid, name } = parse(registerSchema, payload)
+        const invisible = findInvisibleCharacter(uid)
+        if (invisible !== null)
+          throw new RequestError(
+            'bad_request',
+            `uid: must not contain invisible format characters (found ${invisible})`
+          )
+        // Checked and counted before the first await: registrations sent together are bounded
+        // all the same.
+        const uids = (socket.data.uids ??= new Set())
+        if (!uids.has(uid) && uids.size >= maxUids)
+          throw new RequestError(
+            'too_many_uids',
+            `a connection may register at most ${maxUids} uids: connect again for another`
+          )
+        if (!clients.has(uid)) {
+          const wait = newUids.blockedFor(socket.handshake.address)
+          if (wait > 0)
+            throw new RequestError(
+              'too_many_registrations',
+              `at most ${maxNewUids} new uids a minute from one address: try again in ${wait} s`
+            )
+          newUids.fail(socket.handshake.address)
+        }
+        uids.add(uid)
         const token = await clients.register(uid, name ?? null)
         if (socket.disconnected)
           throw new RequestError('disconnected', 'the client left while registering')

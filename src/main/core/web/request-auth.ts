@@ -5,19 +5,35 @@ import { roleOf, type ConsoleKeys } from '../keys'
 import type { AuthThrottle } from './auth-throttle'
 import { HttpError } from './http-json'
 
-/** The key a request presents: `Authorization: Bearer <key>` first, else `?key=<key>`. */
+/**
+ * Whether a browser says another site's page made this request (`Sec-Fetch-Site: cross-site`):
+ * an `<img src="http://console:9801/api/devices?key=x">` on any page the operator opens. Such a
+ * request speaks for that page, not for the operator's address.
+ */
+export function isCrossSite(req: IncomingMessage): boolean {
+  return req.headers['sec-fetch-site']?.trim().toLowerCase() === 'cross-site'
+}
+
+/**
+ * The key a request presents: `Authorization: Bearer <key>` first, else `?key=<key>` — except
+ * from another site's page, whose address bar key is never taken (a link or an image could
+ * carry one; a header needs the page to be allowed to send it, which no other origin is).
+ */
 export function presentedKey(req: IncomingMessage, url: URL): string | undefined {
   const header = req.headers.authorization
   if (header !== undefined) {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header)
     return match?.[1]
   }
+  if (isCrossSite(req)) return undefined
   return url.searchParams.get('key') ?? undefined
 }
 
 /**
  * Throws a 401 unless the request carries a key, a 403 when it carries the view key where the
- * access key is needed, and a 429 for an address that failed too often lately.
+ * access key is needed, and a 429 for an address that failed too often lately. A wrong key from
+ * another site's page is refused but not counted against the address: any page could otherwise
+ * lock the operator (and everyone behind the same NAT) out.
  */
 export function requireRole(
   req: IncomingMessage,
@@ -43,12 +59,14 @@ export function requireRole(
     throw new HttpError(
       401,
       'unauthorized',
-      'this endpoint needs a key: send "Authorization: Bearer <key>" or ?key=<key>'
+      url.searchParams.has('key') && isCrossSite(req)
+        ? 'a key in the address is not taken from another site\'s page: send "Authorization: Bearer <key>"'
+        : 'this endpoint needs a key: send "Authorization: Bearer <key>" or ?key=<key>'
     )
   }
   const role = roleOf(key, keys)
   if (role === null) {
-    throttle.fail(address)
+    if (!isCrossSite(req)) throttle.fail(address, 'http')
     throw new HttpError(401, 'unauthorized', 'wrong key')
   }
   if (needed === 'operator' && role !== 'operator') {

@@ -1,5 +1,12 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import {
+  createServer,
+  STATUS_CODES,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse
+} from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
+import type { Duplex } from 'node:stream'
 
 import type { HealthBody } from '../../../shared/api-types'
 import type { ConsoleKeys } from '../keys'
@@ -7,9 +14,12 @@ import type { AuthThrottle } from './auth-throttle'
 import { listen } from '../listen'
 import type { Logger } from '../logger'
 import { RequestError } from '../request-error'
+import { HostCheck } from './host-check'
 import { HttpError, sendError, sendJson, statusOfCode } from './http-json'
 import { readJsonBody } from './json-body'
+import { originCheck } from './origin-check'
 import { requireRole } from './request-auth'
+import { RequestGuard, type GuardRefusal } from './request-guard'
 import type { Route } from './route'
 import { StaticUi } from './static-ui'
 
@@ -26,7 +36,28 @@ export interface WebServerOptions {
   uiDir?: string
   /** Largest request body accepted. */
   maxBodyBytes?: number
+  /** `--allowed-hosts`: names besides the console's own that a request's `Host` may carry. */
+  allowedHosts?: string[]
+  /** `--allowed-origins`: pages of other origins that may connect to Socket.IO. */
+  allowedOrigins?: string[]
+  /** The host check; one over this machine's names and interfaces by default. */
+  hosts?: HostCheck
   now?: () => number
+}
+
+/** An upgrade's refusal, as a plain HTTP answer on its socket, JSON like every other error. */
+function refuseUpgrade(socket: Duplex, refusal: GuardRefusal): void {
+  socket.on('error', () => {}) // the peer may be gone already; nothing to tell it then
+  // Closed once the answer is out: a refused peer that keeps its end open holds nothing.
+  socket.once('finish', () => socket.destroy())
+  const body = JSON.stringify({ error: refusal.code, message: refusal.message })
+  socket.end(
+    `HTTP/1.1 ${refusal.status} ${STATUS_CODES[refusal.status] ?? ''}\r\n` +
+      'Connection: close\r\n' +
+      'Content-Type: application/json; charset=utf-8\r\n' +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n` +
+      body
+  )
 }
 
 /** The HTTP side of the web port: `/healthz` and the routes it is given, each behind its key. */
@@ -38,10 +69,17 @@ export class WebServer {
   private readonly now: () => number
   private readonly routes: Route[]
   private readonly ui: StaticUi | null
+  private readonly guard: RequestGuard
 
   constructor(private readonly options: WebServerOptions) {
     this.now = options.now ?? Date.now
     this.startedAt = this.now()
+    this.guard = new RequestGuard({
+      hosts:
+        options.hosts ??
+        new HostCheck({ listenHost: options.host, allowedHosts: options.allowedHosts }),
+      socketOrigin: originCheck(options.allowedOrigins ?? [])
+    })
     this.routes = [
       { method: 'GET', path: '/healthz', role: null, handle: () => this.health() },
       ...options.routes
@@ -54,8 +92,38 @@ export class WebServer {
     })
   }
 
+  /** Opens the port, with everything attached to it so far (Socket.IO) behind the guard. */
   async start(): Promise<AddressInfo> {
+    this.guardListeners()
     return (await listen(this.httpServer, this.options.port, this.options.host)) as AddressInfo
+  }
+
+  /**
+   * Puts the guard in front of every `request` and `upgrade` listener: Socket.IO takes its
+   * requests and upgrades before this server's own handler sees them, so the check must come
+   * first, before either (and its own refusal of an upgrade is a 400 that repeats the `Origin`).
+   */
+  private guardListeners(): void {
+    const server = this.httpServer
+    const requests = server.listeners('request') as Array<
+      (req: IncomingMessage, res: ServerResponse) => void
+    >
+    server.removeAllListeners('request')
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      const refusal = this.guard.check(req)
+      if (refusal !== null) sendError(res, refusal.status, refusal.code, refusal.message)
+      else for (const listener of requests) listener.call(server, req, res)
+    })
+    const upgrades = server.listeners('upgrade') as Array<
+      (req: IncomingMessage, socket: Duplex, head: Buffer) => void
+    >
+    server.removeAllListeners('upgrade')
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      const refusal = this.guard.check(req)
+      if (refusal !== null) refuseUpgrade(socket, refusal)
+      else if (upgrades.length === 0) socket.destroy()
+      else for (const listener of upgrades) listener.call(server, req, socket, head)
+    })
   }
 
   /**

@@ -98,4 +98,29 @@ describe('a push client nobody here wrote (python3-socketio)', () => {
       }
     }
   )
+
+  it.skipIf(!available)(
+    'is refused when it claims another Host, and may register only a handful of uids on one connection',
+    async () => {
+      const c = await startConsole(await dirs.make())
+      running = c
+      const py = spawnCaptured(PYTHON, [
+        join(__dirname, '../../../support/python/push_bounds.py'),
+        c.base,
+        `evil.test:${c.addresses.web.port}`
+      ])
+      python = py.proc
+      expect(await py.exited).toBe(0)
+      const lines = py
+        .stdout()
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, any>)
+      expect(lines[0]).toMatchObject({ step: 'rebound', connected: false })
+      expect(lines[0]!.error).toMatch(/421/)
+      const answers = lines.filter((l) => l.step === 'register').map((l) => l.answer)
+      expect(answers.map((a) => a.ok)).toEqual([true, true, true, true, false, false])
+      expect(answers[4].error.code).toBe('too_many_uids')
+    }
+  )
 })
