@@ -10,7 +10,7 @@ import { Header } from './panels/header'
 import { HostPanel } from './panels/host-panel'
 import { LinkBanner } from './panels/link-banner'
 import { PushPanel } from './panels/push-panel'
-import { FailedScreen, LoadingScreen } from './panels/status-screens'
+import { FailedScreen, LoadingScreen, ThrottledScreen } from './panels/status-screens'
 import { ConsoleStore } from './state/console-store'
 
 type Refusal = Extract<LinkState, { state: 'refused' }>
@@ -41,6 +41,8 @@ function ConsoleScreen(props: { onRefused?: (refusal: Refusal) => void }): React
   }, [link, onRefused])
 
   if (link.state === 'failed') return <FailedScreen message={link.message} hint={link.hint} />
+  if (link.state === 'throttled' && hello === null)
+    return <ThrottledScreen retryAt={link.retryAt} />
   if (hello === null || link.state === 'connecting' || link.state === 'refused')
     return <LoadingScreen />
   return (

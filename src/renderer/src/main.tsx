@@ -13,7 +13,8 @@ import { KeyForm } from './panels/key-form'
 
 /**
  * A remote browser: the key from `?key=` or session storage; without one, or after the console
- * refused it, a form asks for it.
+ * refused it, a form asks for it. A throttled address is no refusal of the key: the bridge keeps
+ * it and tries again by itself.
  */
 function BrowserConsole(): React.JSX.Element {
   const { t } = useTranslation()
@@ -24,14 +25,10 @@ function BrowserConsole(): React.JSX.Element {
     [key]
   )
   const onRefused = useCallback(
-    (refusal: { reason: 'wrong_key' | 'no_key' | 'throttled'; message: string }) => {
+    (refusal: { reason: 'wrong_key' | 'no_key' }) => {
       forgetKey()
       setKey(null)
-      setError(
-        refusal.reason === 'throttled'
-          ? t('key.throttled', { message: refusal.message })
-          : t(`key.${refusal.reason}`)
-      )
+      setError(t(`key.${refusal.reason}`))
     },
     [t]
   )

@@ -23,8 +23,8 @@ afterEach(async () => {
   await dirs.cleanup()
 })
 
-async function console_(maxViewers?: number): Promise<RunningConsole> {
-  const c = await startConsole(await dirs.make(), { maxViewers })
+async function console_(maxViewers?: number, now?: () => number): Promise<RunningConsole> {
+  const c = await startConsole(await dirs.make(), { maxViewers }, { now })
   stops.push(() => c.stop())
   return c
 }
@@ -81,6 +81,27 @@ describe('SocketBridge', () => {
     expect(v.links.at(-1)).toMatchObject({ state: 'refused', reason: 'wrong_key' })
     await new Promise((r) => setTimeout(r, 1200)) // longer than the first retry would wait
     expect(v.links.filter((l) => l.state === 'refused')).toHaveLength(1)
+  })
+
+  it('keeps its key while the address is throttled, says until when, and gets in by itself after', async () => {
+    const t0 = Date.now()
+    let clock = t0
+    const c = await console_(undefined, () => clock)
+    for (let i = 0; i < 10; i++)
+      await fetch(`${c.base}/api/devices`, { headers: { authorization: 'Bearer guess-guess' } })
+    clock = t0 + 59_500 // half a second of the throttle left: it says 1 s
+
+    const v = connect(c, VIEW_KEY)
+    await eventually(async () => v.links.at(-1)?.state === 'throttled', 'the throttle shown')
+    const throttled = v.links.at(-1) as Extract<LinkState, { state: 'throttled' }>
+    expect(throttled.message).toMatch(/too many wrong keys from your address: try again in 1 s/)
+    expect(throttled.retryAt).toBeGreaterThan(Date.now())
+    expect(throttled.retryAt).toBeLessThanOrEqual(Date.now() + 1000)
+    clock = t0 + 61_000 // the console's minute is over
+
+    await eventually(async () => v.links.at(-1)?.state === 'live', 'the retry, with the same key')
+    expect(v.links.some((l) => l.state === 'refused')).toBe(false)
+    expect(v.log).toEqual(['hello', 'snapshot'])
   })
 
   it('waits while the console is full of viewers, and gets in when a place frees up', async () => {

@@ -16,8 +16,13 @@ export type LinkState =
   | { state: 'live'; since: number }
   /** Lost; retrying by itself. `message` says why the last try failed, when known. */
   | { state: 'reconnecting'; since: number; message?: string }
-  /** The console said no (wrong key, too many tries): retrying would not help. */
-  | { state: 'refused'; reason: 'wrong_key' | 'no_key' | 'throttled'; message: string }
+  /** The console said no to the key: retrying with it would not help. */
+  | { state: 'refused'; reason: 'wrong_key' | 'no_key'; message: string }
+  /**
+   * Too many wrong keys from this address lately: the console refuses any key until `retryAt`.
+   * Not this key's fault: the bridge keeps it and tries again then, by itself.
+   */
+  | { state: 'throttled'; retryAt: number; message: string }
   /** The desktop console could not start. */
   | { state: 'failed'; message: string; hint?: string }
 

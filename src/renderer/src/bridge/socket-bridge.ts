@@ -114,8 +114,12 @@ export class SocketBridge implements ConsoleBridge {
           message
         })
       } else if (message.startsWith('too many wrong keys')) {
-        socket.disconnect()
-        events.link({ state: 'refused', reason: 'throttled', message })
+        // Other keys' failures (a guesser behind the same NAT, a mistyped key) closed the door
+        // for a while: keep this key and knock again when it opens.
+        const wait = retryAfterSeconds(error)
+        events.link({ state: 'throttled', retryAt: Date.now() + wait * 1000, message })
+        if (reconnectTimer !== null) clearTimeout(reconnectTimer)
+        reconnectTimer = setTimeout(() => socket.connect(), wait * 1000)
       } else {
         if (lostSince === 0) lostSince = Date.now()
         events.link({ state: 'reconnecting', since: lostSince, message })
@@ -219,6 +223,14 @@ export class SocketBridge implements ConsoleBridge {
     }
     return body as T
   }
+}
+
+/** How long a throttled handshake is told to wait (`data.retryAfter`, else its message, else 10 s). */
+function retryAfterSeconds(error: Error & { data?: { retryAfter?: unknown } }): number {
+  const given = error.data?.retryAfter
+  if (typeof given === 'number' && Number.isFinite(given) && given > 0) return Math.min(given, 3600)
+  const inMessage = /in (\d+) s/.exec(error.message)
+  return inMessage === null ? 10 : Math.max(1, Number(inMessage[1]))
 }
 
 /**

@@ -25,6 +25,9 @@ export function LinkBadge(): React.JSX.Element {
     case 'refused':
       text = t('link.refused')
       break
+    case 'throttled':
+      text = t('link.throttled_short')
+      break
     case 'failed':
       text = t('link.failed')
       break

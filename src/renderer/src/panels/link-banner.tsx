@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next'
 import { formatAgo, formatTime } from '../format'
 import { useConsole } from '../hooks/use-console'
 import { useNow } from '../hooks/use-now'
+import { secondsUntil } from './status-screens'
 
 const MISSED_SHOWN_MS = 8000
 
@@ -25,6 +26,12 @@ export function LinkBanner(): React.JSX.Element | null {
           time: lastEventAt === null ? '—' : formatTime(lastEventAt, lng)
         })}
         {link.message && <span className="muted"> ({link.message})</span>}
+      </div>
+    )
+  if (link.state === 'throttled')
+    return (
+      <div className="banner banner-warn" role="alert" data-testid="throttled-banner">
+        {t('link.throttled', { seconds: secondsUntil(link.retryAt, now) })}
       </div>
     )
   if (missed !== null && now - missed.at < MISSED_SHOWN_MS)
