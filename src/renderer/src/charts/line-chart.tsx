@@ -2,12 +2,35 @@ import ReactEChartsCore from 'echarts-for-react/esm/core'
 import { useEffect, useMemo, useRef } from 'react'
 
 import { useColorScheme } from '../hooks/use-color-scheme'
+import { plainChartText } from './chart-text'
 import { chartTheme, echarts } from './echarts'
 
 export interface LineSeries {
   name: string
   /** [time, value] pairs, oldest first. */
   data: Array<[number, number]>
+}
+
+/** What the chart's axis tooltip reads of each series at the pointer. */
+interface TooltipPoint {
+  marker?: unknown
+  seriesName?: string
+  value?: unknown
+  axisValueLabel?: string
+}
+
+/**
+ * The axis tooltip as rich text in which only the markers are styled runs: ECharts' default
+ * wraps each series name in a run, and a `}` in a name would end that run early.
+ */
+function tooltipText(params: TooltipPoint | TooltipPoint[], unit: string): string {
+  const points = Array.isArray(params) ? params : [params]
+  const lines = points.map((p) => {
+    const value = Array.isArray(p.value) ? (p.value[1] as unknown) : p.value
+    const marker = typeof p.marker === 'string' ? p.marker : ''
+    return `${marker}${plainChartText(p.seriesName ?? '')}  ${plainChartText(`${String(value)}${unit}`)}`
+  })
+  return [plainChartText(points[0]?.axisValueLabel ?? ''), ...lines].join('\n')
 }
 
 export interface LineChartProps {
@@ -48,13 +71,15 @@ export function LineChart(props: LineChartProps): React.JSX.Element {
         show: series.length > 1,
         type: 'scroll',
         top: 0,
+        formatter: plainChartText,
         textStyle: { color: colors.text }
       },
       // Rich text, not HTML: the page's CSP allows no inline styles, which HTML tooltips use.
+      // Series names are field names devices chose: the formatter keeps them literal.
       tooltip: {
         trigger: 'axis',
         renderMode: 'richText',
-        valueFormatter: (v: number) => `${v}${unit ?? ''}`
+        formatter: (params: TooltipPoint | TooltipPoint[]) => tooltipText(params, unit ?? '')
       },
       xAxis: {
         type: 'time',

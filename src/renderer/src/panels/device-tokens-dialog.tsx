@@ -5,6 +5,7 @@ import type { CreatedDeviceToken, DeviceTokenSettings } from '../../../shared/ap
 import { formatDateTime } from '../format'
 import { useBridge } from '../hooks/use-console'
 import { Dialog } from './dialog'
+import { IdText, WithId } from './id-text'
 
 /**
  * The operator's device-token settings: whether every device needs a token, the tokens made
@@ -105,7 +106,12 @@ export function DeviceTokensDialog(props: { onClose: () => void }): React.JSX.El
 
           {created !== null && (
             <div className="banner banner-info" data-testid="token-created">
-              <p>{t('tokens.createdOnce', { identity: created.info.identity })}</p>
+              <p>
+                <WithId
+                  id={created.info.identity}
+                  sentence={(identity) => t('tokens.createdOnce', { identity })}
+                />
+              </p>
               <p className="token-value">
                 <code data-testid="token-value">{created.token}</code>
                 <button
@@ -139,8 +145,16 @@ export function DeviceTokensDialog(props: { onClose: () => void }): React.JSX.El
               <tbody>
                 {settings.tokens.map((token) => (
                   <tr key={token.id} data-testid="token-row" data-identity={token.identity}>
-                    <td>{token.identity}</td>
-                    <td className="mono">{token.devices?.join(', ') ?? t('tokens.anyDevice')}</td>
+                    <td>
+                      <IdText text={token.identity} />
+                    </td>
+                    <td className="mono">
+                      {token.devices == null ? (
+                        t('tokens.anyDevice')
+                      ) : (
+                        <IdText text={token.devices.join(', ')} />
+                      )}
+                    </td>
                     <td className="mono muted">{token.hint}</td>
                     <td>{formatDateTime(token.createdAt, lng)}</td>
                     <td>
