@@ -196,7 +196,11 @@ describe.runIf(chromiumAvailable())('the console in a browser', () => {
       try {
         const { page, errors } = await open(serve.url)
         await page.locator('[data-testid=client-row][data-uid=phone-1][data-online=true]').waitFor()
-        await page.getByTestId('send-to').selectOption('phone-1')
+        // The "To" picker lists the clients matching what is typed, uid and name.
+        await page.getByTestId('send-to').fill('shift')
+        const option = page.getByRole('listbox', { name: 'To' }).getByRole('option')
+        await option.and(page.locator('[data-id=phone-1]')).click()
+        expect(await page.getByTestId('send-to').inputValue()).toBe('phone-1')
         await page.getByTestId('send-text').fill('{"alarm":"boiler 2 over temperature"}')
         await page.getByRole('button', { name: 'Send', exact: true }).click()
         await eventually(async () => received.length === 1, 'the push client receiving the message')
@@ -352,6 +356,34 @@ describe.runIf(chromiumAvailable())('a browser whose link drops', () => {
       await stop(serve)
     }
   }, 40_000)
+})
+
+describe.runIf(chromiumAvailable())('a browser whose address is throttled', () => {
+  it('keeps its key, says it is throttled and that it will retry, instead of asking for the key', async () => {
+    const serve = await startServe(await dirs.make())
+    const browser = await launchChromium()
+    try {
+      // Someone at the same address (or behind the same NAT) guesses keys: it is throttled.
+      for (let i = 0; i < 10; i++)
+        await fetch(`http://127.0.0.1:${serve.webPort}/api/devices`, {
+          headers: { authorization: 'Bearer guess-guess-guess' }
+        })
+      // The display (re)opens meanwhile, with the right key.
+      const page = await browser.newPage()
+      await page.goto(serve.url)
+      await page.getByTestId('throttled').waitFor({ timeout: 20_000 })
+      expect(await page.getByTestId('throttled').textContent()).toMatch(
+        /Too many wrong keys from this address.*Trying again by itself in \d+ s/
+      )
+      expect(await page.getByTestId('key-form').count()).toBe(0)
+      expect(await page.evaluate(() => sessionStorage.getItem('lookout.key'))).toBe(
+        new URL(serve.url).searchParams.get('key')
+      )
+    } finally {
+      await browser.close()
+      await stop(serve)
+    }
+  }, 30_000)
 })
 
 function simulate(port: number, args: string[]): ReturnType<typeof spawnCaptured> {

@@ -6,8 +6,11 @@ import { LineChart } from '../charts/line-chart'
 import { formatAgo, formatDateTime } from '../format'
 import { useBridge, useConsole } from '../hooks/use-console'
 import { useNow } from '../hooks/use-now'
+import { revealInvisible, visibleJson } from '../visible-text'
 import { Dialog } from './dialog'
 import { payloadOf } from './feed-panel'
+import { IdPicker } from './id-picker'
+import { WithId } from './id-text'
 
 const RANGES = { '15m': 15 * 60_000, '1h': 3_600_000, '6h': 6 * 3_600_000, '24h': 86_400_000 }
 type Range = keyof typeof RANGES
@@ -81,7 +84,8 @@ export function DeviceDetail(props: { device: string; onClose: () => void }): Re
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [feed, feedVersion, props.device, history])
 
-  const fields = latest ? numericFields(latest) : []
+  // A report may carry thousands of fields: listed once per report, not once per second.
+  const fields = useMemo(() => (latest ? numericFields(latest) : []), [latest])
   const chosen = field !== null && fields.includes(field) ? field : fields[0]
   const points = useMemo(
     () =>
@@ -108,32 +112,32 @@ export function DeviceDetail(props: { device: string; onClose: () => void }): Re
 
   return (
     <Dialog
-      label={t('detail.title', { id: props.device })}
+      label={t('detail.title', { id: revealInvisible(props.device) })}
       testId="device-detail"
       title={
         <>
           {state && <span className={`dot ${state.online ? 'dot-online' : 'dot-offline'}`} />}{' '}
-          {t('detail.title', { id: props.device })}
+          <WithId id={props.device} sentence={(id) => t('detail.title', { id })} />
         </>
       }
       tools={state && <span className="muted">{formatAgo(now - state.lastSeen, lng)}</span>}
       onClose={props.onClose}
     >
       <div className="form-row">
-        <label>
-          {t('detail.field')}{' '}
-          <select
-            value={chosen ?? ''}
-            onChange={(e) => setField(e.target.value)}
-            disabled={fields.length === 0}
-          >
-            {fields.map((f) => (
-              <option key={f} value={f}>
-                {f}
-              </option>
-            ))}
-          </select>
-        </label>
+        {/* Not a <label> around the picker: a click on its list would focus the field again. */}
+        <span>{t('detail.field')}</span>
+        <IdPicker
+          ids={fields}
+          value={chosen ?? ''}
+          onChange={setField}
+          label={t('detail.field')}
+          placeholder={t('detail.field')}
+          noMatch={t('detail.noField')}
+          more={(formatted) => t('detail.moreFields', { formatted })}
+          emptyMeansAll={false}
+          disabled={fields.length === 0}
+          testId="detail-field"
+        />
         <label>
           {t('detail.range')}{' '}
           <select value={range} onChange={(e) => setRange(e.target.value as Range)}>
@@ -169,7 +173,7 @@ export function DeviceDetail(props: { device: string; onClose: () => void }): Re
             series={chartSeries}
             window={{ ms: RANGES[range], until: now }}
             height={260}
-            label={`${props.device} ${chosen}`}
+            label={`${revealInvisible(props.device)} ${revealInvisible(chosen ?? '')}`}
             testId="device-chart"
           />
         ))}
@@ -178,7 +182,7 @@ export function DeviceDetail(props: { device: string; onClose: () => void }): Re
         <>
           <p className="muted">{formatDateTime(latest.time, lng)}</p>
           <pre className="json" data-testid="latest-report">
-            {JSON.stringify(latest, null, 2)}
+            {visibleJson(latest, 2)}
           </pre>
         </>
       ) : (

@@ -5,6 +5,9 @@ import { useTranslation } from 'react-i18next'
 import type { StoredReport } from '../../../shared/ingest-protocol'
 import { formatNumber, formatPreciseTime } from '../format'
 import { useConsole } from '../hooks/use-console'
+import { visibleJson } from '../visible-text'
+import { IdPicker } from './id-picker'
+import { IdText, WithId } from './id-text'
 import { Panel } from './panel'
 
 const ROW_HEIGHT = 28
@@ -24,7 +27,7 @@ function summaryOf(report: StoredReport): string {
   const { seq, ts, ...rest } = payloadOf(report)
   void seq
   void ts
-  return JSON.stringify(rest)
+  return visibleJson(rest)
 }
 
 /**
@@ -37,6 +40,7 @@ export function FeedPanel(): React.JSX.Element {
   const feed = useConsole((v) => v.feed)
   const feedVersion = useConsole((v) => v.feedVersion)
   const devices = useConsole((v) => v.devices)
+  const deviceIds = useMemo(() => devices.map((d) => d.id), [devices])
   const lng = i18n.resolvedLanguage ?? 'en'
   const [pausedAt, setPausedAt] = useState<number | null>(null)
   const [device, setDevice] = useState('')
@@ -86,18 +90,15 @@ export function FeedPanel(): React.JSX.Element {
           <span className="muted" data-testid="feed-count">
             {t('feed.rows', { formatted: formatNumber(feed.size, lng) })}
           </span>
-          <select
-            aria-label={t('feed.filterDevice')}
+          <IdPicker
+            ids={deviceIds}
             value={device}
-            onChange={(e) => setDevice(e.target.value)}
-          >
-            <option value="">{t('feed.allDevices')}</option>
-            {devices.map((d) => (
-              <option key={d.id} value={d.id}>
-                {d.id}
-              </option>
-            ))}
-          </select>
+            onChange={setDevice}
+            label={t('feed.filterDevice')}
+            placeholder={t('feed.allDevices')}
+            noMatch={t('feed.noDevice')}
+            more={(formatted) => t('feed.moreDevices', { formatted })}
+          />
           <button
             type="button"
             aria-pressed={pausedAt !== null}
@@ -114,7 +115,11 @@ export function FeedPanel(): React.JSX.Element {
     >
       {count === 0 ? (
         <p className="empty">
-          {device === '' ? t('feed.empty') : t('feed.emptyFiltered', { device })}
+          {device === '' ? (
+            t('feed.empty')
+          ) : (
+            <WithId id={device} sentence={(id) => t('feed.emptyFiltered', { device: id })} />
+          )}
         </p>
       ) : (
         <div className="scroll" ref={scroller} data-testid="feed-scroll">
@@ -141,10 +146,10 @@ export function FeedPanel(): React.JSX.Element {
                     onClick={() => toggle(id)}
                   >
                     <span className="mono muted">{formatPreciseTime(report.time, lng)}</span>
-                    <span className="mono device">{report.device}</span>
+                    <IdText className="mono device" text={report.device} />
                     <span className="mono summary">{summaryOf(report)}</span>
                   </button>
-                  {open && <pre className="json">{JSON.stringify(report, null, 2)}</pre>}
+                  {open && <pre className="json">{visibleJson(report, 2)}</pre>}
                 </div>
               )
             })}

@@ -1,12 +1,22 @@
+import { useVirtualizer } from '@tanstack/react-virtual'
+import { useDeferredValue, useMemo, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 
+import type { PushClientState } from '../../../shared/live-events'
 import { formatAgo, formatTime } from '../format'
 import { useConsole } from '../hooks/use-console'
 import { useNow } from '../hooks/use-now'
+import { IdText } from './id-text'
 import { Panel } from './panel'
 import { SendMessageForm } from './send-message-form'
 
-/** The registered push clients; the send form for the operator only. */
+const ROW_HEIGHT = 27
+
+/**
+ * The registered push clients; the send form for the operator only. Virtualized as the devices
+ * table is: thousands of registered clients cost a screenful of rows, and the ages that tick
+ * every second are computed for those rows only.
+ */
 export function PushPanel(): React.JSX.Element {
   const { t, i18n } = useTranslation()
   const clients = useConsole((v) => v.clients)
@@ -14,14 +24,63 @@ export function PushPanel(): React.JSX.Element {
   const now = useNow()
   const lng = i18n.resolvedLanguage ?? 'en'
   const operator = hello?.role === 'operator'
+  const [filter, setFilter] = useState('')
+  const deferred = useDeferredValue(filter.trim().toLowerCase())
+  const shown = useMemo(
+    () =>
+      deferred === ''
+        ? clients
+        : clients.filter(
+            (c) =>
+              c.uid.toLowerCase().includes(deferred) ||
+              (c.name ?? '').toLowerCase().includes(deferred)
+          ),
+    [clients, deferred]
+  )
+  const scroller = useRef<HTMLDivElement>(null)
+  const virtualizer = useVirtualizer({
+    count: shown.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 10,
+    getItemKey: (index) => shown[index]?.uid ?? index
+  })
+  const items = virtualizer.getVirtualItems()
+  // The rows in sight sit between two spacers: the table keeps its columns and sticky header.
+  const before = items[0]?.start ?? 0
+  const after = virtualizer.getTotalSize() - (items.at(-1)?.end ?? 0)
 
   return (
-    <Panel title={t('push.title')} className="push" testId="push-panel">
+    <Panel
+      title={t('push.title')}
+      className="push"
+      testId="push-panel"
+      tools={
+        clients.length > 0 && (
+          <input
+            type="search"
+            placeholder={t('push.filter')}
+            aria-label={t('push.filter')}
+            value={filter}
+            onChange={(e) => setFilter(e.target.value)}
+          />
+        )
+      }
+    >
       {clients.length === 0 ? (
         <p className="empty">{t('push.empty')}</p>
+      ) : shown.length === 0 ? (
+        <p className="empty">{t('push.noMatch', { filter })}</p>
       ) : (
-        <div className="scroll">
-          <table className="table">
+        <div className="scroll" ref={scroller} data-testid="clients-scroll">
+          <table className="table clients-table" data-count={shown.length}>
+            <colgroup>
+              <col className="col-dot" />
+              <col className="col-id" />
+              <col className="col-token" />
+              <col className="col-age" />
+              <col className="col-receipt" />
+            </colgroup>
             <thead>
               <tr>
                 <th aria-label={t('devices.online')} />
@@ -32,38 +91,13 @@ export function PushPanel(): React.JSX.Element {
               </tr>
             </thead>
             <tbody>
-              {clients.map((c) => (
-                <tr
-                  key={c.uid}
-                  data-testid="client-row"
-                  data-uid={c.uid}
-                  data-online={c.online}
-                  className={c.online ? '' : 'stale'}
-                >
-                  <td>
-                    <span
-                      className={`dot ${c.online ? 'dot-online' : 'dot-offline'}`}
-                      role="img"
-                      aria-label={c.online ? t('devices.online') : t('devices.offline')}
-                    />
-                  </td>
-                  <td>
-                    <span className="mono">{c.uid}</span>
-                    {c.name && <span className="muted"> · {c.name}</span>}
-                  </td>
-                  <td className="mono muted">{c.tokenHint}…</td>
-                  <td>
-                    {c.connectedSince === null
-                      ? t('push.none')
-                      : formatAgo(now - c.connectedSince, lng)}
-                  </td>
-                  <td>
-                    {c.lastReceipt === null
-                      ? t('push.none')
-                      : `${c.lastReceipt.status} · ${formatTime(c.lastReceipt.time, lng)}`}
-                  </td>
-                </tr>
-              ))}
+              {before > 0 && <Spacer height={before} />}
+              {items.map((item) => {
+                const c = shown[item.index]
+                if (c === undefined) return null
+                return <ClientRow key={item.key} client={c} now={now} lng={lng} />
+              })}
+              {after > 0 && <Spacer height={after} />}
             </tbody>
           </table>
         </div>
@@ -74,5 +108,59 @@ export function PushPanel(): React.JSX.Element {
         hello && <p className="muted">{t('push.readOnly')}</p>
       )}
     </Panel>
+  )
+}
+
+/** The height of the rows out of sight, above or below those in the page. */
+function Spacer(props: { height: number }): React.JSX.Element {
+  return (
+    <tr className="spacer" aria-hidden>
+      <td colSpan={5} style={{ height: props.height }} />
+    </tr>
+  )
+}
+
+function ClientRow(props: {
+  client: PushClientState
+  now: number
+  lng: string
+}): React.JSX.Element {
+  const { t } = useTranslation()
+  const c = props.client
+  return (
+    <tr
+      data-testid="client-row"
+      data-uid={c.uid}
+      data-online={c.online}
+      className={c.online ? '' : 'stale'}
+    >
+      <td>
+        <span
+          className={`dot ${c.online ? 'dot-online' : 'dot-offline'}`}
+          role="img"
+          aria-label={c.online ? t('devices.online') : t('devices.offline')}
+        />
+      </td>
+      <td>
+        <IdText className="mono" text={c.uid} />
+        {c.name && (
+          <span className="muted">
+            {' · '}
+            <IdText text={c.name} />
+          </span>
+        )}
+      </td>
+      <td className="mono muted">{c.tokenHint}…</td>
+      <td>
+        {c.connectedSince === null
+          ? t('push.none')
+          : formatAgo(props.now - c.connectedSince, props.lng)}
+      </td>
+      <td>
+        {c.lastReceipt === null
+          ? t('push.none')
+          : `${c.lastReceipt.status} · ${formatTime(c.lastReceipt.time, props.lng)}`}
+      </td>
+    </tr>
   )
 }

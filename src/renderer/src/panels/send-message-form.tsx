@@ -1,13 +1,19 @@
-import { useEffect, useState } from 'react'
+import { useEffect, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 
-import type { MessageStatus } from '../../../shared/api-types'
+import type { DeliveryState, MessageStatus } from '../../../shared/api-types'
 import type { PushClientState } from '../../../shared/live-events'
+import { formatNumber } from '../format'
 import { useBridge } from '../hooks/use-console'
+import { IdPicker } from './id-picker'
+import { IdText } from './id-text'
 
 /** How long the form follows a message's delivery before it stops asking. */
 const FOLLOW_MS = 120_000
 const FINAL_STATES = new Set(['delivered', 'expired', 'dropped'])
+/** Recipients listed one by one; a broadcast to thousands is summed up by state above them. */
+const LISTED = 50
+const STATES: DeliveryState[] = ['queued', 'sent', 'delivered', 'expired', 'dropped']
 
 type Sending =
   | { state: 'idle' }
@@ -26,8 +32,15 @@ export function messageData(text: string): unknown {
 
 /** Sends a message to all clients or to one, then shows each recipient's delivery state. */
 export function SendMessageForm(props: { clients: PushClientState[] }): React.JSX.Element {
-  const { t } = useTranslation()
+  const { t, i18n } = useTranslation()
+  const lng = i18n.resolvedLanguage ?? 'en'
   const bridge = useBridge()
+  const { clients } = props
+  const uids = useMemo(() => clients.map((c) => c.uid), [clients])
+  const names = useMemo(
+    () => new Map(clients.flatMap((c) => (c.name ? [[c.uid, c.name] as const] : []))),
+    [clients]
+  )
   const [to, setTo] = useState('')
   const [text, setText] = useState('')
   const [sending, setSending] = useState<Sending>({ state: 'idle' })
@@ -68,17 +81,19 @@ export function SendMessageForm(props: { clients: PushClientState[] }): React.JS
     <form className="send-form" onSubmit={(e) => void onSubmit(e)} data-testid="send-form">
       <h3 className="sub">{t('push.send')}</h3>
       <div className="form-row">
-        <label>
-          {t('push.to')}{' '}
-          <select value={to} onChange={(e) => setTo(e.target.value)} data-testid="send-to">
-            <option value="">{t('push.toAll')}</option>
-            {props.clients.map((c) => (
-              <option key={c.uid} value={c.uid}>
-                {c.name ? `${c.uid} (${c.name})` : c.uid}
-              </option>
-            ))}
-          </select>
-        </label>
+        {/* Not a <label> around the picker: a click on its list would focus the field again. */}
+        <span>{t('push.to')}</span>
+        <IdPicker
+          ids={uids}
+          names={names}
+          value={to}
+          onChange={setTo}
+          label={t('push.to')}
+          placeholder={t('push.toAll')}
+          noMatch={t('push.noClient')}
+          more={(formatted) => t('push.moreClients', { formatted })}
+          testId="send-to"
+        />
       </div>
       <label className="block">
         {t('push.message')}
@@ -106,13 +121,36 @@ export function SendMessageForm(props: { clients: PushClientState[] }): React.JS
       {sending.state === 'following' && (
         <div className="delivery" data-testid="delivery">
           <span className="muted mono">{t('push.sent', { id: sending.status.id })}</span>
+          {sending.status.recipients.length > 1 && (
+            <p className="muted" data-testid="delivery-summary">
+              {t('push.recipients', {
+                formatted: formatNumber(sending.status.recipients.length, lng)
+              })}
+              {STATES.map((state) => {
+                const n = sending.status.recipients.filter((r) => r.state === state).length
+                return n === 0 ? null : (
+                  <span key={state}>
+                    {' · '}
+                    {formatNumber(n, lng)} {t(`push.state_${state}`)}
+                  </span>
+                )
+              })}
+            </p>
+          )}
           <ul>
-            {sending.status.recipients.map((r) => (
+            {sending.status.recipients.slice(0, LISTED).map((r) => (
               <li key={r.uid} data-testid="delivery-state" data-uid={r.uid} data-state={r.state}>
-                <span className="mono">{r.uid}</span>: {t(`push.state_${r.state}`)}
+                <IdText className="mono" text={r.uid} />: {t(`push.state_${r.state}`)}
                 {r.receipt && ` · ${r.receipt.status}`}
               </li>
             ))}
+            {sending.status.recipients.length > LISTED && (
+              <li className="muted">
+                {t('push.moreRecipients', {
+                  formatted: formatNumber(sending.status.recipients.length - LISTED, lng)
+                })}
+              </li>
+            )}
           </ul>
         </div>
       )}

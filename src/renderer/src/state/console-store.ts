@@ -8,6 +8,7 @@ import type {
 } from '../../../shared/live-events'
 import type { BridgeEvents, Hello, LinkState } from '../bridge/console-bridge'
 import { ReportRing } from './report-ring'
+import { SortedItems } from './sorted-items'
 
 export const FEED_CAPACITY = 100_000
 /** Host samples kept: ten minutes, as the console's snapshot holds. */
@@ -35,8 +36,8 @@ export interface ConsoleView {
  */
 export class ConsoleStore {
   private view: ConsoleView
-  private readonly devices = new Map<string, DeviceState>()
-  private readonly clients = new Map<string, PushClientState>()
+  private readonly devices = new SortedItems<DeviceState>((d) => d.id)
+  private readonly clients = new SortedItems<PushClientState>((c) => c.uid)
   private readonly listeners = new Set<() => void>()
   private scheduled = false
 
@@ -107,14 +108,14 @@ export class ConsoleStore {
 
   private setDevices(devices: DeviceState[], replace: boolean): void {
     this.update({
-      devices: merge(this.devices, devices, (d) => d.id, replace),
+      devices: this.devices.apply(devices, replace),
       lastEventAt: this.now()
     })
   }
 
   private setClients(clients: PushClientState[], replace: boolean): void {
     this.update({
-      clients: merge(this.clients, clients, (c) => c.uid, replace),
+      clients: this.clients.apply(clients, replace),
       lastEventAt: this.now()
     })
   }
@@ -132,21 +133,6 @@ export class ConsoleStore {
       for (const listener of this.listeners) listener()
     })
   }
-}
-
-/**
- * Takes changed items into `byKey` (all of them, when `replace`), and answers every item sorted
- * by key: a snapshot replaces, a live event updates only what changed.
- */
-function merge<T>(
-  byKey: Map<string, T>,
-  items: T[],
-  key: (item: T) => string,
-  replace: boolean
-): T[] {
-  if (replace) byKey.clear()
-  for (const item of items) byKey.set(key(item), item)
-  return [...byKey.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, item]) => item)
 }
 
 function defaultSchedule(run: () => void): void {
