@@ -1,15 +1,14 @@
-import { useVirtualizer } from '@tanstack/react-virtual'
-import { useDeferredValue, useMemo, useRef, useState } from 'react'
+import { useDeferredValue, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 
 import type { DeviceState } from '../../../shared/api-types'
 import { formatAgo, formatNumber } from '../format'
 import { useConsole } from '../hooks/use-console'
 import { useNow } from '../hooks/use-now'
+import { useVirtualRows } from '../hooks/use-virtual-rows'
 import { IdText } from './id-text'
 import { Panel } from './panel'
-
-const ROW_HEIGHT = 27
+import { SpacerRow } from './spacer-row'
 
 /**
  * Every device, its online dot and the age of its last report; a click opens it. Virtualized:
@@ -34,18 +33,7 @@ export function DevicesPanel(props: { onOpen: (device: string) => void }): React
           ),
     [devices, deferred]
   )
-  const scroller = useRef<HTMLDivElement>(null)
-  const virtualizer = useVirtualizer({
-    count: shown.length,
-    getScrollElement: () => scroller.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 10,
-    getItemKey: (index) => shown[index]?.id ?? index
-  })
-  const items = virtualizer.getVirtualItems()
-  // The rows in sight sit between two spacers: the table keeps its columns and sticky header.
-  const before = items[0]?.start ?? 0
-  const after = virtualizer.getTotalSize() - (items.at(-1)?.end ?? 0)
+  const { scroller, items, before, after } = useVirtualRows(shown, (row) => row.id)
 
   return (
     <Panel
@@ -72,7 +60,7 @@ export function DevicesPanel(props: { onOpen: (device: string) => void }): React
         <p className="empty">{t('devices.noMatch', { filter })}</p>
       ) : (
         <div className="scroll" ref={scroller} data-testid="devices-scroll">
-          <table className="table devices-table" data-count={shown.length}>
+          <table className="table virtual-table devices-table" data-count={shown.length}>
             <colgroup>
               <col className="col-dot" />
               <col className="col-id" />
@@ -90,7 +78,7 @@ export function DevicesPanel(props: { onOpen: (device: string) => void }): React
               </tr>
             </thead>
             <tbody>
-              {before > 0 && <Spacer height={before} />}
+              {before > 0 && <SpacerRow height={before} columns={5} />}
               {items.map((item) => {
                 const d = shown[item.index]
                 if (d === undefined) return null
@@ -98,7 +86,7 @@ export function DevicesPanel(props: { onOpen: (device: string) => void }): React
                   <DeviceRow key={item.key} device={d} now={now} lng={lng} onOpen={props.onOpen} />
                 )
               })}
-              {after > 0 && <Spacer height={after} />}
+              {after > 0 && <SpacerRow height={after} columns={5} />}
             </tbody>
           </table>
         </div>
@@ -108,14 +96,6 @@ export function DevicesPanel(props: { onOpen: (device: string) => void }): React
 }
 
 /** The height of the rows out of sight, above or below those in the page. */
-function Spacer(props: { height: number }): React.JSX.Element {
-  return (
-    <tr className="spacer" aria-hidden>
-      <td colSpan={5} style={{ height: props.height }} />
-    </tr>
-  )
-}
-
 function DeviceRow(props: {
   device: DeviceState
   now: number

@@ -1,16 +1,15 @@
-import { useVirtualizer } from '@tanstack/react-virtual'
-import { useDeferredValue, useMemo, useRef, useState } from 'react'
+import { useDeferredValue, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 
 import type { PushClientState } from '../../../shared/live-events'
 import { formatAgo, formatTime } from '../format'
 import { useConsole } from '../hooks/use-console'
 import { useNow } from '../hooks/use-now'
+import { useVirtualRows } from '../hooks/use-virtual-rows'
 import { IdText } from './id-text'
 import { Panel } from './panel'
+import { SpacerRow } from './spacer-row'
 import { SendMessageForm } from './send-message-form'
-
-const ROW_HEIGHT = 27
 
 /**
  * The registered push clients; the send form for the operator only. Virtualized as the devices
@@ -37,18 +36,7 @@ export function PushPanel(): React.JSX.Element {
           ),
     [clients, deferred]
   )
-  const scroller = useRef<HTMLDivElement>(null)
-  const virtualizer = useVirtualizer({
-    count: shown.length,
-    getScrollElement: () => scroller.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 10,
-    getItemKey: (index) => shown[index]?.uid ?? index
-  })
-  const items = virtualizer.getVirtualItems()
-  // The rows in sight sit between two spacers: the table keeps its columns and sticky header.
-  const before = items[0]?.start ?? 0
-  const after = virtualizer.getTotalSize() - (items.at(-1)?.end ?? 0)
+  const { scroller, items, before, after } = useVirtualRows(shown, (row) => row.uid)
 
   return (
     <Panel
@@ -73,7 +61,7 @@ export function PushPanel(): React.JSX.Element {
         <p className="empty">{t('push.noMatch', { filter })}</p>
       ) : (
         <div className="scroll" ref={scroller} data-testid="clients-scroll">
-          <table className="table clients-table" data-count={shown.length}>
+          <table className="table virtual-table clients-table" data-count={shown.length}>
             <colgroup>
               <col className="col-dot" />
               <col className="col-id" />
@@ -91,13 +79,13 @@ export function PushPanel(): React.JSX.Element {
               </tr>
             </thead>
             <tbody>
-              {before > 0 && <Spacer height={before} />}
+              {before > 0 && <SpacerRow height={before} columns={5} />}
               {items.map((item) => {
                 const c = shown[item.index]
                 if (c === undefined) return null
                 return <ClientRow key={item.key} client={c} now={now} lng={lng} />
               })}
-              {after > 0 && <Spacer height={after} />}
+              {after > 0 && <SpacerRow height={after} columns={5} />}
             </tbody>
           </table>
         </div>
@@ -112,14 +100,6 @@ export function PushPanel(): React.JSX.Element {
 }
 
 /** The height of the rows out of sight, above or below those in the page. */
-function Spacer(props: { height: number }): React.JSX.Element {
-  return (
-    <tr className="spacer" aria-hidden>
-      <td colSpan={5} style={{ height: props.height }} />
-    </tr>
-  )
-}
-
 function ClientRow(props: {
   client: PushClientState
   now: number
