@@ -31,9 +31,11 @@ export function presentedKey(req: IncomingMessage, url: URL): string | undefined
 
 /**
  * Throws a 401 unless the request carries a key, a 403 when it carries the view key where the
- * access key is needed, and a 429 for an address that failed too often lately. A wrong key from
- * another site's page is refused but not counted against the address: any page could otherwise
- * lock the operator (and everyone behind the same NAT) out.
+ * access key is needed, and a 429 for an address that failed too often lately. Another site's
+ * page cannot make a wrong key count against the operator's address: the key in its address is
+ * not taken (so it presents none, and a missing key is not counted), and a header it is not
+ * allowed to send. Every wrong key that is presented counts, whatever `Sec-Fetch-Site` says: a
+ * client that forges that header is no browser and gets no exemption from the throttle.
  */
 export function requireRole(
   req: IncomingMessage,
@@ -66,7 +68,7 @@ export function requireRole(
   }
   const role = roleOf(key, keys)
   if (role === null) {
-    if (!isCrossSite(req)) throttle.fail(address, 'http')
+    throttle.fail(address, 'http')
     throw new HttpError(401, 'unauthorized', 'wrong key')
   }
   if (needed === 'operator' && role !== 'operator') {

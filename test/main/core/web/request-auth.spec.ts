@@ -34,6 +34,13 @@ describe('keys from other sites’ pages', () => {
     expect(operator.status).toBe(200)
   })
 
+  it('counts a wrong header key whatever Sec-Fetch-Site claims: no page can send one, a forger gets no exemption', async () => {
+    const c = await consoles.start()
+    const forged = { 'sec-fetch-site': 'cross-site', authorization: 'Bearer guess-guess-guess' }
+    for (let i = 0; i < 10; i++) expect((await get(c, '/api/devices', forged)).status).toBe(401)
+    expect((await get(c, '/api/devices', forged)).status).toBe(429)
+  })
+
   it('still counts wrong keys from the same site, from no browser, and typed into the address bar', async () => {
     for (const site of ['same-site', 'same-origin', 'none', undefined]) {
       const c = await consoles.start()
