@@ -72,7 +72,12 @@ export interface ConsoleDeps {
   /** Tuning of the live view's batching (tests widen its interval to observe it). */
   live?: LiveBroadcasterOptions
   /** Tuning of push delivery (tests shorten the waits). */
-  push?: { ackTimeoutMs?: number; sweepMs?: number }
+  push?: {
+    ackTimeoutMs?: number
+    sweepMs?: number
+    registerWithinMs?: number
+    maxClientsPerAddress?: number
+  }
   /** The built UI to serve on the web port (the renderer's build output). */
   uiDir?: string
 }
@@ -283,6 +288,8 @@ export class LookoutConsole {
       pushKey: config.pushKey,
       throttle,
       maxClients: config.maxPushClients,
+      maxClientsPerAddress: this.deps.push?.maxClientsPerAddress,
+      registerWithinMs: this.deps.push?.registerWithinMs,
       now
     })
     const webAddress = await web.start()

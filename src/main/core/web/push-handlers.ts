@@ -40,6 +40,10 @@ export interface PushHandlerDeps {
   throttle: AuthThrottle
   /** Most clients connected at once; one more is refused with a clear connect_error. */
   maxClients?: number
+  /** Most connections from one address at once, so one host cannot take every place. */
+  maxClientsPerAddress?: number
+  /** A connection that has not registered within this long is closed: it holds a place. */
+  registerWithinMs?: number
   /** Distinct uids one connection may register (a phone needs one). */
   maxUidsPerConnection?: number
   /** New uids (not registered before) one address may register a minute. */
@@ -65,9 +69,20 @@ export function registerPushHandlers(nsp: PushNamespace, deps: PushHandlerDeps):
   const { clients, connections, messages, logger } = deps
 
   const maxClients = deps.maxClients ?? 5000
-  nsp.use((_socket, next) => {
+  const maxPerAddress = deps.maxClientsPerAddress ?? 64
+  const registerWithinMs = deps.registerWithinMs ?? 30_000
+  /** Open connections per address; an address leaves the map with its last connection. */
+  const perAddress = new Map<string, number>()
+  nsp.use((socket, next) => {
+    const address = socket.handshake.address
     if (nsp.sockets.size >= maxClients)
       next(new Error(`the console takes at most ${maxClients} push clients; try again later`))
+    else if ((perAddress.get(address) ?? 0) >= maxPerAddress)
+      next(
+        new Error(
+          `the console takes at most ${maxPerAddress} push connections from one address; close one first`
+        )
+      )
     else next()
   })
 
@@ -100,6 +115,13 @@ export function registerPushHandlers(nsp: PushNamespace, deps: PushHandlerDeps):
   const newUids = new AuthThrottle(maxNewUids, 60_000, deps.now ?? Date.now)
 
   nsp.on('connection', (socket: PushSocket) => {
+    const address = socket.handshake.address
+    perAddress.set(address, (perAddress.get(address) ?? 0) + 1)
+    // Connecting costs nothing, so a place is held only by a client that registers.
+    const registerDeadline = setTimeout(() => {
+      if (socket.data.uid === undefined) socket.disconnect(true)
+    }, registerWithinMs)
+    registerDeadline.unref()
     socket.on(
       'register',
       withAck(async (payload: unknown) => {
@@ -158,6 +180,10 @@ export function registerPushHandlers(nsp: PushNamespace, deps: PushHandlerDeps):
     )
 
     socket.on('disconnect', () => {
+      clearTimeout(registerDeadline)
+      const left = (perAddress.get(address) ?? 1) - 1
+      if (left === 0) perAddress.delete(address)
+      else perAddress.set(address, left)
       if (socket.data.uid !== undefined) release(socket.data.uid, socket)
     })
   })

@@ -118,3 +118,22 @@ describe('/push key throttle', () => {
     expect(await register(ok, 'k')).toMatchObject({ ok: true })
   })
 })
+
+describe('/push places', () => {
+  it('takes a bounded number of connections from one address, and closes one that never registers', async () => {
+    const c = await consoles.start(
+      {},
+      { push: { maxClientsPerAddress: 3, registerWithinMs: 1000 } }
+    )
+    const phone = client(c)
+    expect(await register(phone, 'phone-1')).toMatchObject({ ok: true })
+    const idle = [client(c), client(c)]
+    await Promise.all(idle.map((s) => nextEvent(s, 'connect')))
+    const refusal = await nextEvent<Error>(client(c), 'connect_error')
+    expect(refusal.message).toMatch(/at most 3 push connections from one address/)
+    // The two that hold a place without registering lose it; the phone keeps its own.
+    await Promise.all(idle.map((s) => nextEvent(s, 'disconnect')))
+    expect(phone.connected).toBe(true)
+    await nextEvent(client(c), 'connect')
+  })
+})
