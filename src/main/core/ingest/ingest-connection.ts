@@ -11,7 +11,8 @@ import type { StoredReport } from '../../../shared/ingest-protocol'
 
 /** Where accepted reports go: the report store, seen through the little ingest needs of it. */
 export interface ReportSink {
-  submit(report: StoredReport, done: StoredCallback): void
+  /** `bytes`: the line's length, so the store can bound its batches and queue by size. */
+  submit(report: StoredReport, done: StoredCallback, bytes: number): void
   readonly saturated: boolean
   once(event: 'drain', listener: () => void): unknown
 }
@@ -45,8 +46,8 @@ export interface IngestConnectionOptions {
  *
  * Backpressure: the sink's write callback is held back while the peer is not reading its
  * replies, while this connection has too many reports in flight, or while the store is
- * saturated. The framer then fills, the socket stops being read, and TCP pushes back on the
- * sender, so memory stays bounded whatever the peer does.
+ * saturated and this connection has reports in it. The framer then fills, the socket stops being
+ * read, and TCP pushes back on the sender, so memory stays bounded whatever the peer does.
  */
 export class IngestConnection {
   private readonly replies: ReplyWriter
@@ -181,21 +182,25 @@ export class IngestConnection {
         continue
       }
       this.inFlight += 1
-      sink.submit(parsed.report, (error) => {
-        this.inFlight -= 1
-        if (error !== undefined) {
-          const message = 'the console could not store this report; send it again later'
-          this.replies.send(
-            seq === undefined
-              ? { error: 'unavailable', message }
-              : { error: 'unavailable', message, seq }
-          )
-        } else if (seq !== undefined) {
-          this.replies.send({ ack: seq })
-        }
-        this.maybeResume()
-        this.settleIfDone()
-      })
+      sink.submit(
+        parsed.report,
+        (error) => {
+          this.inFlight -= 1
+          if (error !== undefined) {
+            const message = 'the console could not store this report; send it again later'
+            this.replies.send(
+              seq === undefined
+                ? { error: 'unavailable', message }
+                : { error: 'unavailable', message, seq }
+            )
+          } else if (seq !== undefined) {
+            this.replies.send({ ack: seq })
+          }
+          this.maybeResume()
+          this.settleIfDone()
+        },
+        line.length
+      )
     }
     if (this.blocked()) this.resumeSink = callback
     else callback()
@@ -204,7 +209,10 @@ export class IngestConnection {
   private blocked(): boolean {
     if (this.replies.buffered > this.replyHighWater || this.inFlight >= this.maxInFlight)
       return true
-    if (this.options.sink.saturated) {
+    // A saturated store holds back only connections with reports still waiting in it: a device
+    // that sends one report at a time goes on, one at a time, beside a flood from another
+    // connection, instead of waiting for the whole flood to be stored.
+    if (this.options.sink.saturated && this.inFlight > 0) {
       if (!this.waitingForDrain) {
         this.waitingForDrain = true
         this.options.sink.once('drain', () => {

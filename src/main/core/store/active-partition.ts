@@ -22,7 +22,8 @@ export class ActivePartition {
     private from: number,
     private to: number,
     private reportCount: number,
-    private readonly tally: DeviceTally
+    private readonly tally: DeviceTally,
+    private bytes: number
   ) {}
 
   /** Loads (or creates) `dir/file`; `onReport` sees each report already in it. */
@@ -45,7 +46,8 @@ export class ActivePartition {
       if (doc.time > to) to = doc.time
     }
     if (docs.length === 0) from = to = partitionStart(file)
-    return new ActivePartition(file, path, ds, from, to, docs.length, tally)
+    const bytes = (await stat(path).catch(() => null))?.size ?? 0
+    return new ActivePartition(file, path, ds, from, to, docs.length, tally, bytes)
   }
 
   /** The file's size now: where to cut it back to if the next append fails half-way; null if the file is gone. */
@@ -66,6 +68,8 @@ export class ActivePartition {
       if (report.time < this.from) this.from = report.time
     }
     this.reportCount += reports.length
+    // One stat per group commit: cheap next to the append, and exact however large the reports.
+    this.bytes = (await this.fileSize()) ?? this.bytes
   }
 
   /**
@@ -84,6 +88,11 @@ export class ActivePartition {
 
   get count(): number {
     return this.reportCount
+  }
+
+  /** Size of its file after the last append (or at load). */
+  get fileBytes(): number {
+    return this.bytes
   }
 
   get firstTime(): number {

@@ -23,6 +23,8 @@ export type { PartitionInfo, ReportQuery } from './partition-info'
 export interface PartitionCatalogOptions {
   dir: string
   partitionMaxReports: number
+  /** The active partition also closes once its file holds this many bytes; default below. */
+  partitionMaxBytes?: number
   retentionDays: number
   retentionReports: number
   openPartitionCache: number
@@ -31,11 +33,19 @@ export interface PartitionCatalogOptions {
 
 const DAY_MS = 86_400_000
 const CATALOG_FILE = 'partitions.db'
+/**
+ * NeDB keeps the active partition whole in memory (several times its file size as JS objects)
+ * and parses it whole at start-up, so the report count alone does not bound memory: 8,200
+ * reports of 60 KB (the line limit allows 64 KiB) made a 347 MB file, 2.5-3 GB RSS and a start
+ * that ran out of heap. 64 MiB of file keeps both well inside a default heap; typical small
+ * reports (about 260 bytes) still reach the count limit first.
+ */
+export const DEFAULT_PARTITION_MAX_BYTES = 64 * 1024 * 1024
 
 /**
  * The report store on disk: one NeDB datafile per partition. Only the active partition (the one
- * being written) lives in memory; it is closed when it holds `partitionMaxReports` reports or the
- * UTC day changes, which bounds both RSS and start-up time however much is stored. Closed
+ * being written) lives in memory; it is closed when it holds `partitionMaxReports` reports, its
+ * file reaches `partitionMaxBytes`, or the UTC day changes, which bounds both RSS and start-up time however much is stored. Closed
  * partitions are listed in a small catalog datastore with their time range and per-device counts,
  * and read on demand for history queries.
  *
@@ -123,6 +133,7 @@ export class PartitionCatalog {
     if (
       current !== null &&
       (current.count >= this.options.partitionMaxReports ||
+        current.fileBytes >= (this.options.partitionMaxBytes ?? DEFAULT_PARTITION_MAX_BYTES) ||
         utcDay(current.firstTime) !== utcDay(now))
     ) {
       await this.closeActive()

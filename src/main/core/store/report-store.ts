@@ -18,6 +18,14 @@ export interface ReportStoreOptions extends PartitionCatalogOptions {
   maxBatch?: number
   /** Queued reports above which `saturated` is true and ingest stops reading. */
   highWater?: number
+  /**
+   * Largest group commit by the size of its reports as sent (their lines' bytes): the store's
+   * insert runs in one turn of the event loop, and its cost grows with what a report holds, so a
+   * batch of large reports must not hold every other connection and request for seconds.
+   */
+  maxBatchBytes?: number
+  /** Queued report bytes above which `saturated` is true, as for `highWater`. */
+  highWaterBytes?: number
   /** Runs of seq values remembered per device for dedup (see SeqWindow). */
   dedupRuns?: number
   retentionCheckMs?: number
@@ -36,6 +44,8 @@ interface StoreEvents {
 interface Pending {
   report: StoredReport
   done: StoredCallback
+  /** The report's size as sent, for the byte bounds; 0 when not known. */
+  bytes: number
 }
 
 /**
@@ -59,6 +69,9 @@ export class ReportStore extends EventEmitter<StoreEvents> {
   private retentionTimer: NodeJS.Timeout | undefined
   private readonly maxBatch: number
   private readonly highWater: number
+  private readonly maxBatchBytes: number
+  private readonly highWaterBytes: number
+  private queuedBytes = 0
   private readonly now: () => number
 
   private constructor(
@@ -70,6 +83,12 @@ export class ReportStore extends EventEmitter<StoreEvents> {
     this.setMaxListeners(0) // every ingest connection waiting on `drain` adds one
     this.maxBatch = options.maxBatch ?? 2000
     this.highWater = options.highWater ?? 20_000
+    // 256 KiB: a batch of the largest reports allowed costs a few hundred ms at worst, while a
+    // batch of ordinary ones (~150 bytes) still holds about as many as maxBatch.
+    this.maxBatchBytes = options.maxBatchBytes ?? 256 * 1024
+    // 8 MiB: ordinary reports reach the count bound first; large ones must not queue a minute of
+    // work ahead of every other device.
+    this.highWaterBytes = options.highWaterBytes ?? 8 * 1024 * 1024
     this.now = options.now ?? Date.now
   }
 
@@ -96,10 +115,11 @@ export class ReportStore extends EventEmitter<StoreEvents> {
 
   /** True while the queue is over its high-water mark; wait for `drain` before submitting more. */
   get saturated(): boolean {
-    return this.queue.length >= this.highWater
+    return this.queue.length >= this.highWater || this.queuedBytes >= this.highWaterBytes
   }
 
-  submit(report: StoredReport, done: StoredCallback): void {
+  /** Queues a report for the next group commit; `bytes` is its size as sent, when known. */
+  submit(report: StoredReport, done: StoredCallback, bytes = 0): void {
     if (report.seq !== undefined) {
       if (this.window.has(report.device, report.seq)) {
         done()
@@ -113,7 +133,8 @@ export class ReportStore extends EventEmitter<StoreEvents> {
       }
       this.waitingDuplicates.set(key, [])
     }
-    this.queue.push({ report, done })
+    this.queue.push({ report, done, bytes })
+    this.queuedBytes += bytes
     this.kick()
   }
 
@@ -148,7 +169,8 @@ export class ReportStore extends EventEmitter<StoreEvents> {
   }
 
   private async commitBatch(): Promise<void> {
-    const batch = this.queue.splice(0, this.maxBatch)
+    const batch = this.queue.splice(0, this.batchLength())
+    for (const p of batch) this.queuedBytes -= p.bytes
     let stored: StoredReport[] = []
     let error: Error | undefined
     const partitionsBefore = this.catalog.partitionCount()
@@ -184,7 +206,19 @@ export class ReportStore extends EventEmitter<StoreEvents> {
       if (duplicates !== undefined) for (const d of duplicates) this.notify(d, error)
     }
     if (stored.length > 0) this.guard('stored listener', () => this.emit('stored', stored))
-    if (this.queue.length < this.highWater) this.guard('drain listener', () => this.emit('drain'))
+    if (!this.saturated) this.guard('drain listener', () => this.emit('drain'))
+  }
+
+  /** How many queued reports the next batch takes: up to maxBatch and maxBatchBytes, at least one. */
+  private batchLength(): number {
+    let bytes = 0
+    let length = 0
+    while (length < this.queue.length && length < this.maxBatch) {
+      bytes += this.queue[length]!.bytes
+      if (length > 0 && bytes > this.maxBatchBytes) break
+      length += 1
+    }
+    return length
   }
 
   private notify(done: StoredCallback, error: Error | undefined): void {

@@ -245,6 +245,30 @@ describe('IngestServer over TCP', () => {
     expect(store.listenerCount('drain')).toBeLessThanOrEqual(3)
   })
 
+  it('lets a device that sends one report at a time go on beside a flood that fills the store queue', async () => {
+    const { port } = await rig({
+      store: { highWater: 100_000, highWaterBytes: 64 * 1024, maxBatchBytes: 16 * 1024 }
+    })
+    const flood = await client(port)
+    const blob = 'x'.repeat(4000)
+    const floodCount = 3000
+    flood.write(
+      Array.from(
+        { length: floodCount },
+        (_, i) => JSON.stringify({ device: 'flood', seq: i, blob }) + '\n'
+      ).join('')
+    )
+    await flood.waitForReplies(1) // the flood is being stored
+    const honest = await client(port)
+    for (let seq = 0; seq < 5; seq++) {
+      honest.send({ device: 'honest', seq })
+      expect((await honest.waitForReplies(seq + 1, 20_000)).at(-1)).toEqual({ ack: seq })
+    }
+    // Its five reports were stored while the flood still waited: it did not queue behind it all.
+    expect(flood.replies.length).toBeLessThan(floodCount)
+    await flood.waitForReplies(floodCount, 60_000)
+  })
+
   it('serves 200 concurrent connections', async () => {
     const { port, store } = await rig()
     const many = await Promise.all(Array.from({ length: 200 }, () => client(port)))

@@ -269,4 +269,69 @@ describe('ReportStore', () => {
     })
     expect(summaries.b).toMatchObject({ firstSeen: T0 + 200, lastSeen: T0 + 249, reports: 50 })
   })
+
+  it('closes the active partition at its byte budget, before the count limit', async () => {
+    const dir = await dirs.make()
+    const budget = 64 * 1024
+    const blob = 'x'.repeat(8000) // large reports: the count limit (50,000) is never near
+    const s1 = await open(dir, { partitionMaxBytes: budget })
+    for (let i = 0; i < 40; i++) await store(s1, report('a', T0 + i, { seq: i, blob }))
+    expect(s1.partitionCount).toBeGreaterThan(3)
+    const seqs = Array.from({ length: 40 }, (_, i) => 39 - i)
+    expect((await s1.query({ limit: 100 })).map((r) => r.seq)).toEqual(seqs)
+    await s1.close()
+    // Each file stops within one commit (here one report) past the budget, the active one too,
+    // so a restart loads at most that much into memory.
+    const files = (await readdir(dir)).filter((f) => f.startsWith('reports-')).sort()
+    for (const f of files) expect((await stat(join(dir, f))).size).toBeLessThan(budget + 9000)
+    const s2 = await open(dir, { partitionMaxBytes: budget })
+    expect(s2.reportCount).toBe(40)
+    expect(s2.partitionCount).toBe(files.length)
+    expect((await s2.query({ limit: 100 })).map((r) => r.seq)).toEqual(seqs)
+    await store(s2, report('a', T0 + 100, { seq: 38, blob })) // a resend of a recent seq: deduped
+    expect(s2.reportCount).toBe(40)
+  })
+})
+
+describe('batches of large reports', () => {
+  it('commits them a bounded number of bytes at a time, letting other work run between batches', async () => {
+    const dir = await dirs.make()
+    const s = await open(dir, { maxBatchBytes: 256 * 1024 })
+    const batches: number[] = []
+    s.on('stored', (reports) => batches.push(reports.length))
+    // Twenty reports of 60 KB as sent (the line limit allows them): one insert of all of them
+    // would hold the event loop for the whole batch.
+    let turnsBetween = 0
+    const ticker = setInterval(() => (turnsBetween += 1), 0)
+    const done = Array.from({ length: 20 }, (_, i) => {
+      const r = report('big', T0 + i, { seq: i, blob: 'x'.repeat(60_000) })
+      return new Promise<void>((resolve, reject) =>
+        s.submit(r, (error) => (error ? reject(error) : resolve()), 60_000)
+      )
+    })
+    await Promise.all(done)
+    clearInterval(ticker)
+    expect(batches.reduce((a, b) => a + b, 0)).toBe(20)
+    expect(Math.max(...batches)).toBeLessThanOrEqual(4) // 4 × 60 KB ≤ 256 KiB
+    expect(batches.length).toBeGreaterThanOrEqual(5)
+    expect(turnsBetween).toBeGreaterThan(0)
+  })
+
+  it('says it is saturated once the queued reports reach their byte bound, and drains', async () => {
+    const dir = await dirs.make()
+    const s = await open(dir, { highWaterBytes: 1024 * 1024 })
+    const done: Array<Promise<void>> = []
+    for (let i = 0; i < 20 && !s.saturated; i++)
+      done.push(
+        new Promise((resolve) =>
+          s.submit(report('big', T0 + i, { seq: i }), () => resolve(), 100_000)
+        )
+      )
+    expect(s.saturated).toBe(true)
+    expect(done.length).toBe(11) // 11 × 100 KB ≥ 1 MiB: the 11th reached the bound
+    const drained = new Promise<void>((resolve) => s.once('drain', () => resolve()))
+    await Promise.all(done)
+    await drained
+    expect(s.saturated).toBe(false)
+  })
 })
