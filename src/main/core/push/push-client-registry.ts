@@ -6,6 +6,7 @@ import Datastore from 'nedb-promises'
 
 import type { PushClientState } from '../../../shared/live-events'
 import { maskKey } from '../keys'
+import { RequestError } from '../request-error'
 
 interface ClientRecord {
   uid: string
@@ -25,6 +26,8 @@ const PRUNE_BATCH = 1000
 export interface PushClientRegistryOptions {
   /** Clients neither connected nor seen for this long are deleted, at start and hourly. */
   retentionDays?: number
+  /** Registered clients kept at most: a new uid beyond it is refused, a known one never. */
+  maxRegisteredClients?: number
 }
 
 interface Connection {
@@ -42,11 +45,14 @@ export class PushClientRegistry extends EventEmitter<{ changed: [clients: PushCl
   private readonly timer: NodeJS.Timeout
   /** Writes nobody awaits (a disconnect's `lastSeen`, the hourly prune): close() waits for them. */
   private readonly pending = new Set<Promise<unknown>>()
+  /** The sorted list, rebuilt only after a change: every /live viewer join asks for it. */
+  private cached: readonly PushClientState[] | null = null
 
   private constructor(
     private readonly ds: Datastore<ClientRecord>,
     private readonly now: () => number,
-    private readonly retentionMs: number
+    private readonly retentionMs: number,
+    private readonly maxRegistered: number = 20_000
   ) {
     super()
     this.timer = setInterval(() => this.track(this.prune().catch(() => undefined)), PRUNE_EVERY_MS)
@@ -61,7 +67,12 @@ export class PushClientRegistry extends EventEmitter<{ changed: [clients: PushCl
     const ds = Datastore.create({ filename: join(dir, 'clients.db') }) as Datastore<ClientRecord>
     await ds.load()
     await ds.ensureIndex({ fieldName: 'uid', unique: true })
-    const registry = new PushClientRegistry(ds, now, (options.retentionDays ?? 30) * DAY_MS)
+    const registry = new PushClientRegistry(
+      ds,
+      now,
+      (options.retentionDays ?? 30) * DAY_MS,
+      options.maxRegisteredClients
+    )
     const unseen: string[] = []
     for (const record of await ds.find({})) {
       // Saved by a version that did not record it: seen now, so no client is deleted before it
@@ -99,6 +110,7 @@ export class PushClientRegistry extends EventEmitter<{ changed: [clients: PushCl
       this.byUid.delete(record.uid)
       this.byToken.delete(record.token)
     }
+    if (gone.length > 0) this.cached = null
     await Promise.all([
       ...batches(gone).map((uids) => this.ds.remove({ uid: { $in: uids } }, { multi: true })),
       ...batches(seen).map((uids) =>
@@ -120,6 +132,7 @@ export class PushClientRegistry extends EventEmitter<{ changed: [clients: PushCl
   }
 
   private index(record: ClientRecord): void {
+    this.cached = null
     this.byUid.set(record.uid, record)
     this.byToken.set(record.token, record)
   }
@@ -129,9 +142,17 @@ export class PushClientRegistry extends EventEmitter<{ changed: [clients: PushCl
     const known = this.byUid.get(uid)
     if (known !== undefined) {
       if (name !== null) known.name = name
+      this.cached = null
       known.lastSeen = this.now()
       await this.ds.update({ uid }, { $set: { name: known.name, lastSeen: known.lastSeen } })
       return known.token
+    }
+    // Counted before the insert: a burst of new uids from many addresses stops here.
+    if (this.byUid.size >= this.maxRegistered) {
+      throw new RequestError(
+        'too_many_clients',
+        `at most ${this.maxRegistered} push clients may be registered; one not seen for the retention time is forgotten and frees its place`
+      )
     }
     const record: ClientRecord = {
       uid,
@@ -190,10 +211,12 @@ export class PushClientRegistry extends EventEmitter<{ changed: [clients: PushCl
     return [...this.connections.keys()]
   }
 
-  list(): PushClientState[] {
-    return [...this.byUid.values()]
+  /** Sorted by uid in code-unit order; the same array until something changes: do not mutate. */
+  list(): readonly PushClientState[] {
+    this.cached ??= [...this.byUid.values()]
       .map((r) => this.stateOf(r))
-      .sort((a, b) => a.uid.localeCompare(b.uid))
+      .sort((a, b) => (a.uid < b.uid ? -1 : a.uid > b.uid ? 1 : 0))
+    return this.cached
   }
 
   private stateOf(record: ClientRecord): PushClientState {
@@ -209,6 +232,7 @@ export class PushClientRegistry extends EventEmitter<{ changed: [clients: PushCl
   }
 
   private announce(uid: string): void {
+    this.cached = null
     const record = this.byUid.get(uid)
     if (record !== undefined) this.emit('changed', [this.stateOf(record)])
   }

@@ -47,7 +47,7 @@ export interface LiveSources {
     on(event: 'sample', listener: (sample: HostMetrics) => void): unknown
   }
   clients: {
-    list(): PushClientState[]
+    list(): readonly PushClientState[]
     on(event: 'changed', listener: (clients: PushClientState[]) => void): unknown
   }
 }
@@ -156,7 +156,7 @@ export class LiveBroadcaster {
   snapshot(): LiveSnapshot {
     return {
       devices: this.sources.devices.list(),
-      clients: this.sources.clients.list(),
+      clients: [...this.sources.clients.list()], // a copy of the cached list: cheap, no sort
       reports: this.recentReports.slice(-this.snapshotReports),
       metrics: this.sources.metrics.recent()
     }

@@ -74,3 +74,32 @@ describe('PushClientRegistry retention', () => {
     expect((await registry(dir, () => now)).list()).toEqual([])
   })
 })
+
+describe('PushClientRegistry bounds', () => {
+  it('refuses a new uid beyond the most registered clients, never a known one', async () => {
+    const dir = await dirs.make()
+    const clients = await PushClientRegistry.open(dir, Date.now, { maxRegisteredClients: 3 })
+    open.push(clients)
+    for (const uid of ['a', 'b', 'c']) await clients.register(uid, null)
+    await expect(clients.register('d', null)).rejects.toMatchObject({
+      code: 'too_many_clients',
+      message: expect.stringMatching(/at most 3 push clients/)
+    })
+    expect(typeof (await clients.register('b', 'renamed'))).toBe('string')
+    expect(clients.list().map((c) => c.uid)).toEqual(['a', 'b', 'c'])
+  })
+
+  it('builds its sorted list once until something changes', async () => {
+    const dir = await dirs.make()
+    const clients = await registry(dir, Date.now)
+    await clients.register('b', null)
+    await clients.register('a', null)
+    const first = clients.list()
+    expect(first.map((c) => c.uid)).toEqual(['a', 'b'])
+    expect(clients.list()).toBe(first) // a viewer joining costs no rebuild
+    clients.connected('a')
+    const after = clients.list()
+    expect(after).not.toBe(first)
+    expect(after.find((c) => c.uid === 'a')?.online).toBe(true)
+  })
+})
