@@ -23,10 +23,6 @@ export class SortedIds {
     this.added = []
   }
 
-  get size(): number {
-    return this.sorted.length + this.added.length
-  }
-
   /** Every id, in order; the array is this object's own: read it, do not keep it. */
   all(): readonly string[] {
     if (this.added.length > 0) {

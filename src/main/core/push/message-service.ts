@@ -1,5 +1,6 @@
 import type { MessageAccepted, MessageStatus, RecipientDelivery } from '../../../shared/api-types'
 import type { PushMessage } from '../../../shared/push-events'
+import { DAY_MS } from '../day-files'
 import type { Logger } from '../logger'
 import { RequestError } from '../request-error'
 import { messageId } from './message-ids'
@@ -7,7 +8,6 @@ import { MessagePartitions, type MessageRecord } from './message-partitions'
 import type { PushClientRegistry } from './push-client-registry'
 import type { PushConnections } from './push-connections'
 
-const DAY_MS = 86_400_000
 /** How often the days past retention are deleted while the console runs. */
 const PRUNE_EVERY_MS = 3_600_000
 

@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import Datastore from 'nedb-promises'
 
 import type { PushClientState } from '../../../shared/live-events'
+import { DAY_MS } from '../day-files'
 import { maskKey } from '../keys'
 import { RequestError } from '../request-error'
 
@@ -18,7 +19,6 @@ interface ClientRecord {
   lastReceipt: PushClientState['lastReceipt']
 }
 
-const DAY_MS = 86_400_000
 const PRUNE_EVERY_MS = 3_600_000
 /** Clients deleted per NeDB call: NeDB spreads every candidate into one call's arguments. */
 const PRUNE_BATCH = 1000
@@ -45,6 +45,8 @@ export class PushClientRegistry extends EventEmitter<{ changed: [clients: PushCl
   private readonly timer: NodeJS.Timeout
   /** Writes nobody awaits (a disconnect's `lastSeen`, the hourly prune): close() waits for them. */
   private readonly pending = new Set<Promise<unknown>>()
+  /** New uids whose record is being written: they hold their place under the cap meanwhile. */
+  private readonly registering = new Set<string>()
   /** The sorted list, rebuilt only after a change: every /live viewer join asks for it. */
   private cached: readonly PushClientState[] | null = null
 
@@ -147,8 +149,9 @@ export class PushClientRegistry extends EventEmitter<{ changed: [clients: PushCl
       await this.ds.update({ uid }, { $set: { name: known.name, lastSeen: known.lastSeen } })
       return known.token
     }
-    // Counted before the insert: a burst of new uids from many addresses stops here.
-    if (this.byUid.size >= this.maxRegistered) {
+    // Counted before the insert, with the inserts in flight: a burst of new uids from many
+    // addresses stops here, however many arrive together.
+    if (this.byUid.size + this.registering.size >= this.maxRegistered) {
       throw new RequestError(
         'too_many_clients',
         `at most ${this.maxRegistered} push clients may be registered; one not seen for the retention time is forgotten and frees its place`
@@ -162,7 +165,12 @@ export class PushClientRegistry extends EventEmitter<{ changed: [clients: PushCl
       lastSeen: this.now(),
       lastReceipt: null
     }
-    await this.ds.insert({ ...record })
+    this.registering.add(uid)
+    try {
+      await this.ds.insert({ ...record })
+    } finally {
+      this.registering.delete(uid)
+    }
     this.index(record)
     return record.token
   }

@@ -141,13 +141,13 @@ export function registerPushHandlers(nsp: PushNamespace, deps: PushHandlerDeps):
             `a connection may register at most ${maxUids} uids: connect again for another`
           )
         if (!clients.has(uid)) {
-          const wait = newUids.blockedFor(socket.handshake.address)
+          const wait = newUids.blockedFor(address)
           if (wait > 0)
             throw new RequestError(
               'too_many_registrations',
               `at most ${maxNewUids} new uids a minute from one address: try again in ${wait} s`
             )
-          newUids.fail(socket.handshake.address)
+          newUids.fail(address)
         }
         uids.add(uid)
         const token = await clients.register(uid, name ?? null)

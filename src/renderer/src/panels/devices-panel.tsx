@@ -1,10 +1,10 @@
-import { useDeferredValue, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 
 import type { DeviceState } from '../../../shared/api-types'
 import { formatAgo, formatNumber } from '../format'
 import { useConsole } from '../hooks/use-console'
 import { useNow } from '../hooks/use-now'
+import { useTextFilter } from '../hooks/use-text-filter'
 import { useVirtualRows } from '../hooks/use-virtual-rows'
 import { IdText } from './id-text'
 import { Panel } from './panel'
@@ -21,18 +21,7 @@ export function DevicesPanel(props: { onOpen: (device: string) => void }): React
   const hello = useConsole((v) => v.hello)
   const now = useNow()
   const lng = i18n.resolvedLanguage ?? 'en'
-  const [filter, setFilter] = useState('')
-  const deferred = useDeferredValue(filter.trim().toLowerCase())
-  const shown = useMemo(
-    () =>
-      deferred === ''
-        ? devices
-        : devices.filter(
-            (d) =>
-              d.id.toLowerCase().includes(deferred) || d.identity.toLowerCase().includes(deferred)
-          ),
-    [devices, deferred]
-  )
+  const { filter, setFilter, shown } = useTextFilter(devices, (d) => [d.id, d.identity])
   const { scroller, items, before, after } = useVirtualRows(shown, (row) => row.id)
 
   return (

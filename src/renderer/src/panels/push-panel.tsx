@@ -1,10 +1,10 @@
-import { useDeferredValue, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 
 import type { PushClientState } from '../../../shared/live-events'
 import { formatAgo, formatTime } from '../format'
 import { useConsole } from '../hooks/use-console'
 import { useNow } from '../hooks/use-now'
+import { useTextFilter } from '../hooks/use-text-filter'
 import { useVirtualRows } from '../hooks/use-virtual-rows'
 import { IdText } from './id-text'
 import { Panel } from './panel'
@@ -23,19 +23,7 @@ export function PushPanel(): React.JSX.Element {
   const now = useNow()
   const lng = i18n.resolvedLanguage ?? 'en'
   const operator = hello?.role === 'operator'
-  const [filter, setFilter] = useState('')
-  const deferred = useDeferredValue(filter.trim().toLowerCase())
-  const shown = useMemo(
-    () =>
-      deferred === ''
-        ? clients
-        : clients.filter(
-            (c) =>
-              c.uid.toLowerCase().includes(deferred) ||
-              (c.name ?? '').toLowerCase().includes(deferred)
-          ),
-    [clients, deferred]
-  )
+  const { filter, setFilter, shown } = useTextFilter(clients, (c) => [c.uid, c.name])
   const { scroller, items, before, after } = useVirtualRows(shown, (row) => row.uid)
 
   return (

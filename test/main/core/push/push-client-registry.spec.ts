@@ -89,6 +89,18 @@ describe('PushClientRegistry bounds', () => {
     expect(clients.list().map((c) => c.uid)).toEqual(['a', 'b', 'c'])
   })
 
+  it('holds the cap against new uids registering at the same moment', async () => {
+    const dir = await dirs.make()
+    const clients = await PushClientRegistry.open(dir, Date.now, { maxRegisteredClients: 3 })
+    open.push(clients)
+    await clients.register('a', null)
+    const answers = await Promise.allSettled(
+      ['b', 'c', 'd', 'e'].map((uid) => clients.register(uid, null))
+    )
+    expect(answers.filter((a) => a.status === 'fulfilled')).toHaveLength(2)
+    expect(clients.list()).toHaveLength(3)
+  })
+
   it('builds its sorted list once until something changes', async () => {
     const dir = await dirs.make()
     const clients = await registry(dir, Date.now)
