@@ -11,7 +11,7 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 
 import { whyNotStorable } from '../src/main/core/ingest/protocol/storable-document'
-import { silentLogger } from '../src/main/core/logger'
+import { silentLogger } from '../src/main/core/runtime/logger'
 import { ReportStore } from '../src/main/core/store/report-store'
 import { DOCUMENT_LIMITS } from '../src/shared/ingest-protocol'
 

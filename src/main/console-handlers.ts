@@ -1,7 +1,7 @@
 import type { ConsoleStatus } from '../shared/ipc-contract'
 import { IPC_EVENTS } from '../shared/ipc-contract'
 import type { LookoutConsole } from './core/console'
-import { RequestError } from './core/request-error'
+import { RequestError } from './core/operations/request-error'
 import type { ConsoleHandlers, WindowSender } from './ipc'
 
 export interface ConsoleHandlerDeps {

@@ -1,8 +1,8 @@
 import type { IpcMain } from 'electron'
 
 import { IPC_CHANNELS, type ConsoleRequests } from '../shared/ipc-contract'
-import { RequestError } from './core/request-error'
-import { toEnvelope } from './core/to-envelope'
+import { RequestError } from './core/operations/request-error'
+import { toEnvelope } from './core/operations/to-envelope'
 
 /** The window that asked, as the handlers see it: Electron's WebContents satisfies this. */
 export interface WindowSender {

@@ -1,6 +1,6 @@
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 
-import { RequestError } from '../../src/main/core/request-error'
+import { RequestError } from '../../src/main/core/operations/request-error'
 import { registerIpcHandlers, type ConsoleHandlers, type WindowSender } from '../../src/main/ipc'
 import {
   IPC_CHANNELS,

@@ -1,4 +1,4 @@
-import { silentLogger } from '../../src/main/core/logger'
+import { silentLogger } from '../../src/main/core/runtime/logger'
 import {
   openDeviceAuthenticator,
   type DeviceAuthenticator

@@ -2,7 +2,7 @@ import { Writable } from 'node:stream'
 
 import pino from 'pino'
 
-import type { Logger } from '../../src/main/core/logger'
+import type { Logger } from '../../src/main/core/runtime/logger'
 
 export interface LogLine {
   level: number

@@ -1,4 +1,4 @@
-import { silentLogger } from '../../src/main/core/logger'
+import { silentLogger } from '../../src/main/core/runtime/logger'
 import { ReportStore, type ReportStoreOptions } from '../../src/main/core/store/report-store'
 import type { StoredReport } from '../../src/shared/ingest-protocol'
 

@@ -4,9 +4,9 @@ import { Command, Option } from 'commander'
 
 import { ConfigError, resolveConfig } from '../core/config'
 import { LookoutConsole } from '../core/console'
-import { describeStartFailure } from '../core/start-failure'
-import { defaultDataDir } from '../core/data-dir'
-import { createLogger, type LogLevel } from '../core/logger'
+import { describeStartFailure } from '../core/runtime/start-failure'
+import { defaultDataDir } from '../core/runtime/data-dir'
+import { createLogger, type LogLevel } from '../core/runtime/logger'
 import {
   parseNonNegativeInt,
   parsePort,

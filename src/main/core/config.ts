@@ -1,7 +1,7 @@
 import { z } from 'zod'
 
 import { INGEST_LIMITS } from '../../shared/ingest-protocol'
-import { defaultDataDir } from './data-dir'
+import { defaultDataDir } from './runtime/data-dir'
 
 const port = z.number().int().min(0).max(65535)
 

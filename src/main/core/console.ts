@@ -14,34 +14,34 @@ import type { ConsoleInfo, LiveSnapshot } from '../../shared/live-events'
 import { LIVE_NAMESPACE } from '../../shared/live-events'
 import { PUSH_NAMESPACE } from '../../shared/push-events'
 import { ConfigError, type ConsoleConfig } from './config'
-import { lockDataDir, type DataDirLock } from './data-dir-lock'
+import { lockDataDir, type DataDirLock } from './runtime/data-dir-lock'
 import { DeviceEventLog } from './devices/device-event-log'
 import { DeviceRegistry } from './devices/device-registry'
-import { ConsoleDiagnostics } from './diagnostics'
-import { displayHost } from './display-address'
+import { ConsoleDiagnostics } from './runtime/diagnostics'
+import { displayHost } from './runtime/display-address'
 import { DeviceLimit } from './ingest/device-admission'
 import { ConsoleDeviceAuthenticator } from './ingest/device-auth'
 import { DeviceTokenFile } from './ingest/device-token-file'
 import { IngestServer } from './ingest/ingest-server'
 import { ManagedTokens } from './ingest/managed-tokens'
 import { ReportParser } from './ingest/report-parser'
-import { ACCESS_KEY_FILE, loadOrCreateKey, VIEW_KEY_FILE, type ConsoleKeys } from './keys'
-import { silentLogger, type Logger } from './logger'
+import { ACCESS_KEY_FILE, loadOrCreateKey, VIEW_KEY_FILE, type ConsoleKeys } from './auth/keys'
+import { silentLogger, type Logger } from './runtime/logger'
 import { HostSampler, type MetricsSource } from './metrics/host-sampler'
 import { MessageService } from './push/message-service'
 import { PushClientRegistry } from './push/push-client-registry'
 import { PushConnections } from './push/push-connections'
-import { RequestError } from './request-error'
+import { RequestError } from './operations/request-error'
 import {
   parseCreateDeviceToken,
   parseReportQuery,
   parseSendMessage,
   parseTokensRequired
-} from './request-schemas'
+} from './operations/request-schemas'
 import { ReportStore } from './store/report-store'
-import { repairTornTails } from './torn-tail'
+import { repairTornTails } from './persistence/nedb/torn-tail'
 import { reportRoutes } from './web/api-routes'
-import { AuthThrottle } from './web/auth-throttle'
+import { AuthThrottle } from './auth/auth-throttle'
 import {
   LiveBroadcaster,
   type LiveBroadcasterOptions,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 
 import { ConfigError, resolveConfig } from '../../../src/main/core/config'
-import { defaultDataDir } from '../../../src/main/core/data-dir'
+import { defaultDataDir } from '../../../src/main/core/runtime/data-dir'
 
 describe('resolveConfig', () => {
   it('fills the documented defaults', () => {

@@ -2,10 +2,10 @@ import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 
 import type { DeviceEvent } from '../../../shared/api-types'
-import { DayAppender } from '../day-appender'
-import { DAY_MS, deleteDaysBefore, listDayFiles } from '../day-files'
-import { migrateToDays } from '../day-migration'
-import { scanNedbFile } from '../nedb-lines'
+import { DayAppender } from '../persistence/day-appender'
+import { DAY_MS, deleteDaysBefore, listDayFiles } from '../persistence/day-files'
+import { migrateToDays } from '../persistence/day-migration'
+import { scanNedbFile } from '../persistence/nedb/nedb-lines'
 
 /** The most events `recent()` answers per device (the API's limit). */
 export const RECENT_EVENTS = 1000

@@ -1,6 +1,6 @@
 import type { ErrorReply } from '../../../shared/ingest-protocol'
-import { RateLimitedLog } from '../log-rate-limit'
-import type { Logger } from '../logger'
+import { RateLimitedLog } from '../runtime/log-rate-limit'
+import type { Logger } from '../runtime/logger'
 
 /** Whether a report of a device may be stored now; consulted after parsing, before storing. */
 export interface DeviceAdmission {

@@ -5,8 +5,8 @@ import { dirname, extname } from 'node:path'
 import { parse as parseYaml, YAMLParseError } from 'yaml'
 import { z } from 'zod'
 
-import { maskKey } from '../keys'
-import type { Logger } from '../logger'
+import { maskKey } from '../auth/keys'
+import type { Logger } from '../runtime/logger'
 import { deviceIdPattern } from './device-id-pattern'
 import { TokenTable } from './device-auth'
 

@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net'
 import { Writable, pipeline } from 'node:stream'
 
-import type { Logger } from '../logger'
+import type { Logger } from '../runtime/logger'
 import type { StoredCallback } from '../store/report-store'
 import type { DeviceAdmission } from './device-admission'
 import { LineFramer, OVERSIZE_LINE, type FramedLine } from './line-framer'

@@ -1,7 +1,7 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net'
 
-import { listen } from '../listen'
-import type { Logger } from '../logger'
+import { listen } from '../runtime/listen'
+import type { Logger } from '../runtime/logger'
 import { ConnectionLimits } from './connection-limits'
 import type { DeviceAdmission } from './device-admission'
 import { IngestConnection, type ConnectionStats, type ReportSink } from './ingest-connection'

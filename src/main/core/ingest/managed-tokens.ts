@@ -5,8 +5,8 @@ import { join } from 'node:path'
 import { z } from 'zod'
 
 import type { DeviceTokenInfo } from '../../../shared/api-types'
-import { maskKey } from '../keys'
-import { RequestError } from '../request-error'
+import { maskKey } from '../auth/keys'
+import { RequestError } from '../operations/request-error'
 import { deviceIdPattern } from './device-id-pattern'
 import { tokenDigest, TokenTable } from './device-auth'
 

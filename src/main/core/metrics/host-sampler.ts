@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events'
 import si from 'systeminformation'
 
 import type { HostMetrics } from '../../../shared/live-events'
-import type { Logger } from '../logger'
+import type { Logger } from '../runtime/logger'
 
 /** Where samples come from: systeminformation on a real host, anything in a test. */
 export type MetricsSource = () => Promise<Omit<HostMetrics, 'time'>>

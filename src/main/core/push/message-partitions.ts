@@ -4,9 +4,16 @@ import { join } from 'node:path'
 import Datastore from 'nedb-promises'
 
 import type { MessageStatus } from '../../../shared/api-types'
-import { DAY_MS, dayOf, dayOfFile, dayStart, deleteDaysBefore, listDayFiles } from '../day-files'
-import { migrateToDays } from '../day-migration'
-import { scanNedbFile } from '../nedb-lines'
+import {
+  DAY_MS,
+  dayOf,
+  dayOfFile,
+  dayStart,
+  deleteDaysBefore,
+  listDayFiles
+} from '../persistence/day-files'
+import { migrateToDays } from '../persistence/day-migration'
+import { scanNedbFile } from '../persistence/nedb/nedb-lines'
 import { isUuid, timeOfMessageId } from './message-ids'
 
 export interface MessageRecord extends MessageStatus {

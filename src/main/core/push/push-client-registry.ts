@@ -5,9 +5,9 @@ import { join } from 'node:path'
 import Datastore from 'nedb-promises'
 
 import type { PushClientState } from '../../../shared/live-events'
-import { DAY_MS } from '../day-files'
-import { maskKey } from '../keys'
-import { RequestError } from '../request-error'
+import { DAY_MS } from '../persistence/day-files'
+import { maskKey } from '../auth/keys'
+import { RequestError } from '../operations/request-error'
 
 interface ClientRecord {
   uid: string

@@ -5,7 +5,7 @@ import Datastore from 'nedb-promises'
 
 import type { DeviceSummary } from '../../../shared/api-types'
 import type { StoredReport } from '../../../shared/ingest-protocol'
-import type { Logger } from '../logger'
+import type { Logger } from '../runtime/logger'
 import { ActivePartition } from './active-partition'
 import { ClosedPartitionReader } from './closed-partition-reader'
 import { DeviceTally } from './device-tally'

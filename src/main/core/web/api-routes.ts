@@ -1,6 +1,6 @@
 import { INGEST_LIMITS } from '../../../shared/ingest-protocol'
 import type { DeviceRegistry } from '../devices/device-registry'
-import { parseReportQuery, parseTimeBound, REPORTS_MAX_LIMIT } from '../request-schemas'
+import { parseReportQuery, parseTimeBound, REPORTS_MAX_LIMIT } from '../operations/request-schemas'
 import type { ReportStore } from '../store/report-store'
 import { HttpError } from './http-json'
 import type { Route } from './route'

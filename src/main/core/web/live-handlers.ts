@@ -1,8 +1,8 @@
 import type { ConsoleInfo } from '../../../shared/live-events'
-import { roleOf, type ConsoleKeys } from '../keys'
-import { throttledError, type AuthThrottle } from './auth-throttle'
-import { RequestError } from '../request-error'
-import { withAck } from '../to-envelope'
+import { roleOf, type ConsoleKeys } from '../auth/keys'
+import { throttledError, type AuthThrottle } from '../auth/auth-throttle'
+import { RequestError } from '../operations/request-error'
+import { withAck } from '../operations/to-envelope'
 import type { LiveBroadcaster, LiveNamespace, LiveSocket } from './live-broadcaster'
 
 const RESYNC_INTERVAL_MS = 1000

@@ -1,6 +1,6 @@
 import type { MessageService } from '../push/message-service'
 import type { PushClientRegistry } from '../push/push-client-registry'
-import { parseSendMessage } from '../request-schemas'
+import { parseSendMessage } from '../operations/request-schemas'
 import { HttpError } from './http-json'
 import type { Route } from './route'
 

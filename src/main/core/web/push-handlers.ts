@@ -6,14 +6,14 @@ import type {
   PushServerToClientEvents
 } from '../../../shared/push-events'
 import { findInvisibleCharacter } from '../ingest/protocol/invisible-characters'
-import { keyMatches } from '../keys'
-import type { Logger } from '../logger'
+import { keyMatches } from '../auth/keys'
+import type { Logger } from '../runtime/logger'
 import type { MessageService } from '../push/message-service'
 import type { PushClientRegistry } from '../push/push-client-registry'
 import type { PushConnections } from '../push/push-connections'
-import { RequestError } from '../request-error'
-import { withAck } from '../to-envelope'
-import { AuthThrottle, throttledError } from './auth-throttle'
+import { RequestError } from '../operations/request-error'
+import { withAck } from '../operations/to-envelope'
+import { AuthThrottle, throttledError } from '../auth/auth-throttle'
 
 interface PushSocketData {
   uid?: string

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http'
 
-import type { HostCheck } from './host-check'
+import type { HostCheck } from '../auth/host-check'
 
 export interface GuardRefusal {
   status: number

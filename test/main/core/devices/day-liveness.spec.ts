@@ -7,7 +7,7 @@ import {
   DeviceRegistry,
   type DeviceSource
 } from '../../../../src/main/core/devices/device-registry'
-import { silentLogger } from '../../../../src/main/core/logger'
+import { silentLogger } from '../../../../src/main/core/runtime/logger'
 import type { StoredReport } from '../../../../src/shared/ingest-protocol'
 import { openStore, report, store } from '../../../support/store'
 import { tempDirs } from '../../../support/temp-dir'

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 
 import { DeviceEventLog, RECENT_EVENTS } from '../../../../src/main/core/devices/device-event-log'
-import { repairTornTails } from '../../../../src/main/core/torn-tail'
+import { repairTornTails } from '../../../../src/main/core/persistence/nedb/torn-tail'
 import { tempDirs } from '../../../support/temp-dir'
 
 const dirs = tempDirs()

@@ -2,7 +2,7 @@ import { cpus } from 'node:os'
 
 import { afterEach, describe, expect, it } from 'vitest'
 
-import { silentLogger } from '../../../../src/main/core/logger'
+import { silentLogger } from '../../../../src/main/core/runtime/logger'
 import { HostSampler, systemMetrics } from '../../../../src/main/core/metrics/host-sampler'
 
 const samplers: HostSampler[] = []

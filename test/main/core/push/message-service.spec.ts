@@ -3,7 +3,7 @@ import { join } from 'node:path'
 
 import { afterEach, describe, expect, it } from 'vitest'
 
-import { silentLogger } from '../../../../src/main/core/logger'
+import { silentLogger } from '../../../../src/main/core/runtime/logger'
 import { timeOfMessageId } from '../../../../src/main/core/push/message-ids'
 import { MessageService } from '../../../../src/main/core/push/message-service'
 import { PushClientRegistry } from '../../../../src/main/core/push/push-client-registry'

@@ -1,5 +1,5 @@
-import { RateLimitedLog } from '../log-rate-limit'
-import type { Logger } from '../logger'
+import { RateLimitedLog } from '../runtime/log-rate-limit'
+import type { Logger } from '../runtime/logger'
 
 /** Where a key was presented, for the log line. */
 export type KeyDoor = 'http' | 'live' | 'push'

@@ -7,9 +7,9 @@ import {
   liveClient,
   nextEvent,
   VIEW_KEY
-} from '../../support/console'
-import { busyFor } from '../../support/busy-loop'
-import { LineClient } from '../../support/line-client'
+} from '../../../support/console'
+import { busyFor } from '../../../support/busy-loop'
+import { LineClient } from '../../../support/line-client'
 
 const consoles = consoleFixture()
 afterEach(() => consoles.cleanup())

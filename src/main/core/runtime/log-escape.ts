@@ -1,4 +1,4 @@
-import { escapeInvisibleCharacters } from './ingest/protocol/invisible-characters'
+import { escapeInvisibleCharacters } from '../ingest/protocol/invisible-characters'
 
 // Log lines carry what devices and clients chose: device ids, uids, names. A U+202E in one would
 // reverse the rest of the line on screen, U+200B would hide that two ids differ, a newline or an

@@ -1,9 +1,9 @@
 import { z } from 'zod'
 
-import { INGEST_LIMITS } from '../../shared/ingest-protocol'
-import type { CreateDeviceTokenRequest } from '../../shared/api-types'
-import type { ReportQuery, SendMessageRequest } from '../../shared/live-events'
-import { whyNotStorable } from './ingest/protocol/storable-document'
+import { INGEST_LIMITS } from '../../../shared/ingest-protocol'
+import type { CreateDeviceTokenRequest } from '../../../shared/api-types'
+import type { ReportQuery, SendMessageRequest } from '../../../shared/live-events'
+import { whyNotStorable } from '../ingest/protocol/storable-document'
 import { RequestError } from './request-error'
 
 // What a viewer may ask, checked the same way whether it comes over HTTP or the desktop

@@ -1,4 +1,4 @@
-import type { Envelope } from '../../shared/envelope'
+import type { Envelope } from '../../../shared/envelope'
 
 /**
  * Runs `work` and answers in the one envelope: its value as `data`, or its error as

@@ -2,7 +2,7 @@ import { Writable } from 'node:stream'
 
 import { describe, expect, it } from 'vitest'
 
-import { createLogger } from '../../../src/main/core/logger'
+import { createLogger } from '../../../../src/main/core/runtime/logger'
 
 /** The console's own logger, its JSON lines kept as text. */
 function capture() {

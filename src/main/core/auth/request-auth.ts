@@ -1,9 +1,9 @@
 import type { IncomingMessage } from 'node:http'
 
 import type { Role } from '../../../shared/live-events'
-import { roleOf, type ConsoleKeys } from '../keys'
+import { roleOf, type ConsoleKeys } from './keys'
 import type { AuthThrottle } from './auth-throttle'
-import { HttpError } from './http-json'
+import { HttpError } from '../web/http-json'
 
 /**
  * Whether a browser says another site's page made this request (`Sec-Fetch-Site: cross-site`):

@@ -2,7 +2,7 @@ import type { NetworkInterfaceInfo } from 'node:os'
 
 import { describe, expect, it } from 'vitest'
 
-import { HostCheck, normalizeHost } from '../../../../src/main/core/web/host-check'
+import { HostCheck, normalizeHost } from '../../../../src/main/core/auth/host-check'
 
 function iface(address: string, family: 'IPv4' | 'IPv6' = 'IPv4'): NetworkInterfaceInfo {
   return {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 
-import { RateLimitedLog } from '../../../src/main/core/log-rate-limit'
-import { capturingLogger } from '../../support/log-lines'
+import { RateLimitedLog } from '../../../../src/main/core/runtime/log-rate-limit'
+import { capturingLogger } from '../../../support/log-lines'
 
 function rig(options: { burst?: number; intervalMs?: number; maxKeys?: number } = {}) {
   const { logger, lines } = capturingLogger()

@@ -2,7 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 
-import type { Role } from '../../shared/live-events'
+import type { Role } from '../../../shared/live-events'
 
 export const ACCESS_KEY_FILE = 'access.key'
 export const VIEW_KEY_FILE = 'view.key'

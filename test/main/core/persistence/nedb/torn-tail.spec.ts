@@ -3,10 +3,10 @@ import { join } from 'node:path'
 
 import { afterEach, describe, expect, it } from 'vitest'
 
-import { repairTornTail } from '../../../src/main/core/torn-tail'
-import { serveApi, startServe } from '../../support/cli-process'
-import { LineClient } from '../../support/line-client'
-import { tempDirs } from '../../support/temp-dir'
+import { repairTornTail } from '../../../../../src/main/core/persistence/nedb/torn-tail'
+import { serveApi, startServe } from '../../../../support/cli-process'
+import { LineClient } from '../../../../support/line-client'
+import { tempDirs } from '../../../../support/temp-dir'
 
 const dirs = tempDirs()
 afterEach(() => dirs.cleanup())

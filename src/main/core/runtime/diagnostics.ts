@@ -7,8 +7,8 @@ import {
   type IntervalHistogram
 } from 'node:perf_hooks'
 
-import type { DiagnosticsBody } from '../../shared/api-types'
-import { utilizationBetween } from './metrics/loop-load'
+import type { DiagnosticsBody } from '../../../shared/api-types'
+import { utilizationBetween } from '../metrics/loop-load'
 
 export interface DiagnosticsSources {
   ingestConnections(): number
