@@ -11,6 +11,7 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 
 import { whyNotStorable } from '../src/main/core/ingest/protocol/storable-document'
+import { NedbReportPartitions } from '../src/main/core/persistence/nedb/nedb-report-partitions'
 import { silentLogger } from '../src/main/core/runtime/logger'
 import { ReportStore } from '../src/main/core/store/report-store'
 import { DOCUMENT_LIMITS } from '../src/shared/ingest-protocol'
@@ -90,11 +91,10 @@ function reportOf(shape: Shape, leaves: number): Record<string, unknown> {
 export async function measureDocumentCost(repeats = 7): Promise<DocumentCost[]> {
   const dir = await mkdtemp(join(tmpdir(), 'lookout-bench-documents-'))
   const store = await ReportStore.open({
-    dir,
+    partitions: new NedbReportPartitions({ dir, openPartitionCache: 1, logger: silentLogger() }),
     partitionMaxReports: 50_000,
     retentionDays: 30,
     retentionReports: 10_000_000,
-    openPartitionCache: 1,
     logger: silentLogger()
   })
   const results: DocumentCost[] = []

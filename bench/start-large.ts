@@ -52,7 +52,7 @@ async function startOnce(dataDir: string, label: string): Promise<void> {
       ['status of an unknown id of 10 days ago', fakeV7(Date.now() - 10 * 86_400_000)]
     ]) {
       const t = performance.now()
-      await core.messageStatus(id).catch(() => undefined)
+      await core.operations.messageStatus(id).catch(() => undefined)
       console.log(`${label}: ${what}: ${Math.round(performance.now() - t)} ms`)
     }
   } catch (error) {

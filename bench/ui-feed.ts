@@ -18,7 +18,7 @@ const FAKE_API = `(() => {
   const listeners = new Map()
   const channels = { reports: [], devices: [] }
   window.__emit = (event, payload) => (listeners.get(event) || []).forEach((l) => l(payload))
-  const info = { version: 'bench', ingest: { host: '127.0.0.1', port: 9800 },
+  const info = { version: 'bench', ingest: [{ protocol: 'tcp', host: '127.0.0.1', port: 9800 }],
     web: { host: '127.0.0.1', port: 9801 }, viewUrl: 'http://127.0.0.1:9801/?key=bench' }
   const refuse = async () => { throw new Error('not in this bench') }
   window.api = {

@@ -1,12 +1,12 @@
 import type { ConsoleStatus } from '../shared/ipc-contract'
-import { IPC_EVENTS } from '../shared/ipc-contract'
-import type { LookoutConsole } from './core/console'
-import { RequestError } from './core/operations/request-error'
+import type { ConsoleOperations } from './core/console-operations'
+import { notRunning, OperationError } from './core/operations/operation-error'
 import type { ConsoleHandlers, WindowSender } from './ipc'
+import { windowLiveFeed } from './window-live-feed'
 
 export interface ConsoleHandlerDeps {
-  core: Pick<
-    LookoutConsole,
+  operations: Pick<
+    ConsoleOperations,
     | 'info'
     | 'subscribeLive'
     | 'queryReports'
@@ -28,9 +28,10 @@ export interface ConsoleHandlerDeps {
 }
 
 /**
- * The desktop window's requests, answered by the console core. This is the adapter between the
- * core and Electron (as Fiddle's is between fiddle-core and its windows); it never imports
- * Electron itself, so it is tested against the real core with a typed fake of the window.
+ * The desktop window's requests, each mapped to the console's operation of the same name. This
+ * is the adapter between the core and Electron (as Fiddle's is between fiddle-core and its
+ * windows); it never imports Electron itself, so it is tested against the real core with a typed
+ * fake of the window.
  */
 export function createConsoleHandlers(deps: ConsoleHandlerDeps): ConsoleHandlers {
   const feeds = new Map<number, () => void>()
@@ -42,44 +43,35 @@ export function createConsoleHandlers(deps: ConsoleHandlerDeps): ConsoleHandlers
     // then on (Fiddle's ready signal), and a reloaded window asks again and starts over.
     openLive: async (sender) => {
       feeds.get(sender.id)?.()
-      let missed = 0
-      const { snapshot, unsubscribe } = deps.core.subscribeLive((event, payload) => {
-        if (sender.isDestroyed()) return
-        if (deps.unresponsive?.(sender.id)) {
-          if (event === 'reports') missed += (payload as unknown[]).length
-          return
-        }
-        if (missed > 0) {
-          sender.send(IPC_EVENTS.missed, { reports: missed, reason: 'slow' })
-          missed = 0
-        }
-        sender.send(IPC_EVENTS[event], payload)
-      })
+      const { snapshot, unsubscribe } = deps.operations.subscribeLive(
+        windowLiveFeed(sender, () => deps.unresponsive?.(sender.id) ?? false)
+      )
       if (!feeds.has(sender.id)) sender.once('destroyed', () => closeFeed(sender))
       feeds.set(sender.id, unsubscribe)
       return snapshot
     },
 
-    queryReports: async (_sender, query) => deps.core.queryReports(query),
-    sendMessage: async (_sender, request) => deps.core.sendMessage(request),
-    messageStatus: async (_sender, id) => deps.core.messageStatus(id),
+    // Each request is its operation, validated there: the renderer is trusted no more than the
+    // network, and an operation before start or after stop answers `not_running`.
+    queryReports: async (_sender, query) => deps.operations.queryReports(query),
+    sendMessage: async (_sender, request) => deps.operations.sendMessage(request),
+    messageStatus: async (_sender, id) => deps.operations.messageStatus(id),
 
-    deviceTokens: async () => deps.core.deviceTokens(),
-    createDeviceToken: async (_sender, request) => deps.core.createDeviceToken(request),
-    revokeDeviceToken: async (_sender, id) => deps.core.revokeDeviceToken(id),
+    deviceTokens: async () => deps.operations.deviceTokens(),
+    createDeviceToken: async (_sender, request) => deps.operations.createDeviceToken(request),
+    revokeDeviceToken: async (_sender, id) => deps.operations.revokeDeviceToken(id),
     setDeviceTokensRequired: async (_sender, required) =>
-      deps.core.setDeviceTokensRequired({ required }),
+      deps.operations.setDeviceTokensRequired({ required }),
 
     copyText: async (_sender, text) => {
       if (typeof text !== 'string' || text.length > 4096)
-        throw new RequestError('bad_request', 'text: must be a string of at most 4096 characters')
+        throw new OperationError('bad_request', 'text: must be a string of at most 4096 characters')
       deps.clipboard.writeText(text)
     },
 
     copyViewUrl: async () => {
-      if (deps.status().state !== 'running')
-        throw new RequestError('not_running', 'the console is not running')
-      deps.clipboard.writeText(deps.core.info().viewUrl)
+      if (deps.status().state !== 'running') throw notRunning()
+      deps.clipboard.writeText(deps.operations.info().viewUrl)
     }
   }
 

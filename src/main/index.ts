@@ -90,7 +90,7 @@ if (!app.requestSingleInstanceLock()) {
   registerIpcHandlers(
     ipcMain,
     createConsoleHandlers({
-      core,
+      operations: core.operations,
       status: () => status,
       clipboard,
       unresponsive: () => unresponsive
@@ -103,7 +103,7 @@ if (!app.requestSingleInstanceLock()) {
     const opening = createWindow()
     try {
       await core.start()
-      setStatus({ state: 'running', info: core.info(), dataDir: config.dataDir })
+      setStatus({ state: 'running', info: core.operations.info(), dataDir: config.dataDir })
     } catch (error) {
       const failure = describeStartFailure(error, {
         ingest: config.ingestPort,

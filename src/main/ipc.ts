@@ -1,7 +1,7 @@
 import type { IpcMain } from 'electron'
 
 import { IPC_CHANNELS, type ConsoleRequests } from '../shared/ipc-contract'
-import { RequestError } from './core/operations/request-error'
+import { OperationError } from './core/operations/operation-error'
 import { toEnvelope } from './core/operations/to-envelope'
 
 /** The window that asked, as the handlers see it: Electron's WebContents satisfies this. */
@@ -38,7 +38,7 @@ export function registerIpcHandlers(
         // The operator's powers are for the console's page only, never a frame or page that
         // found its way into the window.
         if (!trusted(event.senderFrame?.url))
-          throw new RequestError('forbidden', 'this page may not use the console')
+          throw new OperationError('forbidden', 'this page may not use the console')
         return handler(event.sender, ...args)
       })
     )

@@ -1,5 +1,7 @@
 /** Shapes served by the HTTP API on the web port (see docs/protocol.md). */
 
+import type { ErrorCode } from './error-codes'
+
 export interface DeviceSummary {
   id: string
   /** Identity of the device's most recent report. */
@@ -34,7 +36,7 @@ export interface DeviceEvent {
 }
 
 export interface ApiErrorBody {
-  error: string
+  error: ErrorCode
   message: string
 }
 

@@ -14,8 +14,8 @@ import type {
 import type { StoredReport } from './ingest-protocol'
 import type {
   ConsoleInfo,
-  LiveEvents,
   LiveSnapshot,
+  LiveTopics,
   ReportQuery,
   SendMessageRequest
 } from './live-events'
@@ -54,15 +54,14 @@ export interface ConsoleRequests extends ConsoleOperations {
   openLive(): Promise<LiveSnapshot>
 }
 
-/** The live events of `/live`, and the console's own state changes, pushed to the window. */
-export interface IpcEvents extends LiveEvents {
-  status: (status: ConsoleStatus) => void
+/** What the window is pushed: the live topics of `/live`, and the console's own state changes. */
+export interface IpcEventPayloads extends LiveTopics {
+  status: ConsoleStatus
 }
 
-export type IpcEventName = keyof IpcEvents
-export type IpcEventListener<E extends IpcEventName> = (
-  payload: Parameters<IpcEvents[E]>[0]
-) => void
+export type IpcEvents = { [E in keyof IpcEventPayloads]: (payload: IpcEventPayloads[E]) => void }
+export type IpcEventName = keyof IpcEventPayloads
+export type IpcEventListener<E extends IpcEventName> = (payload: IpcEventPayloads[E]) => void
 
 /** What the preload exposes as `window.api`: the requests, and subscriptions to live events. */
 export interface ConsoleIpcApi extends ConsoleRequests {

@@ -34,11 +34,19 @@ export interface ConsoleCounters {
   viewers: number
 }
 
+/** One way in for devices' reports: a transport and where it takes them. */
+export interface IngestEndpoint {
+  /** The transport: 'tcp' (the line protocol of docs/protocol.md); others to come, e.g. 'mqtt'. */
+  protocol: string
+  host: string
+  port: number
+}
+
 /** Where the console is, as a viewer's header shows it. */
 export interface ConsoleInfo {
   version: string
-  /** Where devices connect (TCP). */
-  ingest: { host: string; port: number }
+  /** Where devices report: one entry per transport, TCP first. */
+  ingest: IngestEndpoint[]
   web: { host: string; port: number }
   /** The read-only remote-view URL, with the view key. */
   viewUrl: string
@@ -85,32 +93,57 @@ export interface MissedNotice {
   reason: 'slow' | 'overload'
 }
 
-export interface LiveServerToClientEvents {
+/**
+ * The live topics and what each carries: the one map that the `/live` events, the snapshot, the
+ * desktop window's IPC channels (`IPC_EVENTS`) and both bridges follow. Adding a topic (`alarms`
+ * next) is an entry here and in SNAPSHOT_TOPICS, plus its source in the console's live hub;
+ * until the IPC channel, the hub's source and the UI's handler exist, the code does not compile.
+ */
+export interface LiveTopics {
+  /** Every device in the snapshot, then only those that changed. */
+  devices: DeviceState[]
+  /** Every push client in the snapshot, then only those that changed. */
+  clients: PushClientState[]
+  /** Stored reports, oldest first; the snapshot's are the newest ones kept (up to 200). */
+  reports: StoredReport[]
+  /** Host samples, oldest first: the last 10 minutes in the snapshot, then one a second. */
+  metrics: HostMetrics[]
+  /** This viewer did not get some live events: about the feed itself, so in no snapshot. */
+  missed: MissedNotice
+}
+
+export type LiveTopic = keyof LiveTopics
+
+/** The topics a snapshot holds: every one but `missed`. */
+export type SnapshotTopic = Exclude<LiveTopic, 'missed'>
+
+/** The snapshot's topics, in the order a new viewer is sent them (after `hello`). */
+export const SNAPSHOT_TOPICS = [
+  'devices',
+  'clients',
+  'reports',
+  'metrics'
+] as const satisfies readonly SnapshotTopic[]
+
+/** Does not compile while a snapshot topic is missing from SNAPSHOT_TOPICS. */
+export type EverySnapshotTopicListed = Expect<
+  [Exclude<SnapshotTopic, (typeof SNAPSHOT_TOPICS)[number]>] extends [never] ? true : false
+>
+type Expect<T extends true> = T
+
+/** Everything a viewer starts from: one value per snapshot topic. */
+export type LiveSnapshot = Pick<LiveTopics, SnapshotTopic>
+
+/** The live events, one per topic, as both the browser's socket and the window's IPC carry them. */
+export type LiveEvents = { [K in keyof LiveTopics]: (payload: LiveTopics[K]) => void }
+
+export interface LiveServerToClientEvents extends LiveEvents {
   /** First event after connecting: the role this connection's key grants. */
   hello: (hello: LiveHello) => void
-  /** Stored reports, oldest first; the snapshot's are the newest ones kept (up to 200). */
-  reports: (reports: StoredReport[]) => void
-  /** Host samples, oldest first: the last 10 minutes in the snapshot, then one a second. */
-  metrics: (samples: HostMetrics[]) => void
-  /** Every device in the snapshot, then only those that changed. */
-  devices: (devices: DeviceState[]) => void
-  /** Every push client in the snapshot, then only those that changed. */
-  clients: (clients: PushClientState[]) => void
-  missed: (notice: MissedNotice) => void
 }
 
-/** The live events, as both the browser's socket and the desktop window's IPC carry them. */
-export type LiveEvents = Omit<LiveServerToClientEvents, 'hello'>
-
-/** Everything a viewer starts from. */
-export interface LiveSnapshot {
-  devices: DeviceState[]
-  clients: PushClientState[]
-  /** The newest reports kept (up to 200), oldest first. */
-  reports: StoredReport[]
-  /** The last 10 minutes of host samples, oldest first. */
-  metrics: HostMetrics[]
-}
+/** The least time between two resyncs of one viewer; one sooner is answered `too_soon`. */
+export const RESYNC_INTERVAL_MS = 1000
 
 export interface LiveClientToServerEvents {
   /**

@@ -132,6 +132,36 @@ describe.runIf(chromiumAvailable())('the console in a browser', () => {
   )
 
   it(
+    'draws the CPU chart’s time labels apart at 1440 px, and still as the window narrows',
+    async () => {
+      // Found in review: at 1440 px they ran into each other (`18:49:1518:49:20…`).
+      const { page, errors } = await open(serve.url)
+      const chart = page.getByTestId('cpu-chart')
+      await chart.and(page.locator('[data-x-labels]')).waitFor()
+      for (const width of [1440, 1100, 700]) {
+        await page.setViewportSize({ width, height: 900 })
+        // Two samples later the chart has been drawn at its new size.
+        const since = Number(await chart.getAttribute('data-last-time'))
+        await eventually(
+          async () => Number(await chart.getAttribute('data-last-time')) >= since + 2000,
+          `the CPU chart drawn again at ${width} px`
+        )
+        const labels = JSON.parse((await chart.getAttribute('data-x-labels')) ?? '[]') as Array<
+          [number, number]
+        >
+        expect(labels.length, `${width} px`).toBeGreaterThanOrEqual(3)
+        for (let i = 1; i < labels.length; i++)
+          expect(labels[i]![0], `${width} px: ${JSON.stringify(labels)}`).toBeGreaterThan(
+            labels[i - 1]![1]
+          )
+      }
+      await screenshot(page, 'cpu-chart-700', '[data-testid=host-panel]')
+      expect(errors).toEqual([])
+    },
+    TIMEOUT
+  )
+
+  it(
     'turns a device offline when its simulator stops, visibly',
     async () => {
       const { page, errors } = await open(serve.url)

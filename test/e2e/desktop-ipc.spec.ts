@@ -94,11 +94,11 @@ describe.runIf(chromiumAvailable())('the desktop window over IPC', () => {
   async function desktop(): Promise<{ page: Page; errors: string[]; c: RunningConsole }> {
     const started = await startConsole(await dirs.make())
     c = started
-    status = { state: 'running', info: c.core.info(), dataDir: c.dataDir }
+    status = { state: 'running', info: c.core.operations.info(), dataDir: c.dataDir }
     const ipcMain = new FakeIpcMain()
     registerIpcHandlers(
       ipcMain,
-      createConsoleHandlers({ core: c.core, status: () => status, clipboard })
+      createConsoleHandlers({ operations: c.core.operations, status: () => status, clipboard })
     )
     const page = await openWindow(browser, ipcMain, preload)
     const errors = collectPageErrors(page)
@@ -289,7 +289,10 @@ describe.runIf(chromiumAvailable())('the desktop window over IPC', () => {
       squatter.close()
     }
     const ipcMain = new FakeIpcMain()
-    registerIpcHandlers(ipcMain, createConsoleHandlers({ core, status: () => status, clipboard }))
+    registerIpcHandlers(
+      ipcMain,
+      createConsoleHandlers({ operations: core.operations, status: () => status, clipboard })
+    )
     const page = await openWindow(browser, ipcMain, preload)
     await page.goto(`${ORIGIN}/index.html`)
     const notice = page.getByTestId('failed')

@@ -1,7 +1,11 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 
 import { createConsoleHandlers } from '../../src/main/console-handlers'
+import { resolveConfig } from '../../src/main/core/config'
+import { LookoutConsole } from '../../src/main/core/console'
 import { registerIpcHandlers } from '../../src/main/ipc'
+import type { BridgeEvents } from '../../src/renderer/src/bridge/console-bridge'
+import { IpcBridge } from '../../src/renderer/src/bridge/ipc-bridge'
 import type { StoredReport } from '../../src/shared/ingest-protocol'
 import type {
   ConsoleIpcApi,
@@ -9,7 +13,12 @@ import type {
   IpcEventListener,
   IpcEventName
 } from '../../src/shared/ipc-contract'
-import type { HostMetrics, ReportQuery } from '../../src/shared/live-events'
+import type {
+  DeviceState,
+  HostMetrics,
+  LiveSnapshot,
+  ReportQuery
+} from '../../src/shared/live-events'
 import type { PushMessage } from '../../src/shared/push-events'
 import {
   ACCESS_KEY,
@@ -65,10 +74,17 @@ interface Wired {
 let hung = false
 
 /** A real console whose handlers answer the window's IPC, as src/main/index.ts wires them. */
-async function wired(deps: Parameters<typeof startConsole>[2] = {}): Promise<Wired> {
-  const c = await startConsole(await dirs.make(), {}, deps)
+async function wired(
+  deps: Parameters<typeof startConsole>[2] = {},
+  config: Parameters<typeof startConsole>[1] = {}
+): Promise<Wired> {
+  const c = await startConsole(await dirs.make(), config, deps)
   consoles.push(c)
-  let status: ConsoleStatus = { state: 'running', info: c.core.info(), dataDir: c.dataDir }
+  let status: ConsoleStatus = {
+    state: 'running',
+    info: c.core.operations.info(),
+    dataDir: c.dataDir
+  }
   const clipboard = {
     texts: [] as string[],
     writeText(text: string) {
@@ -78,7 +94,7 @@ async function wired(deps: Parameters<typeof startConsole>[2] = {}): Promise<Wir
   registerIpcHandlers(
     fake.ipcMain,
     createConsoleHandlers({
-      core: c.core,
+      operations: c.core.operations,
       status: () => status,
       clipboard,
       unresponsive: () => hung
@@ -196,6 +212,42 @@ describe('the desktop window’s IPC, answered by the console core', () => {
     expect(reports.flat().map((r) => r.seq)).toEqual([4])
   })
 
+  it('tells a window that hung while a device went offline, and gives it a snapshot with the device offline', async () => {
+    // Found in review: only dropped `reports` counted, so a `devices` change lost during a hang
+    // left the device shown online. The window's own bridge, over the real preload.
+    const { c } = await wired({}, { offlineAfterMs: 1000 })
+    const d = await device(c)
+    d.send({ device: 'pump-7', seq: 1 })
+    await d.waitForReplies(1)
+    const missed = collect('missed')
+    const snapshots: LiveSnapshot[] = []
+    const events = Object.fromEntries(
+      ['hello', 'link', 'reports', 'metrics', 'devices', 'clients', 'missed'].map((n) => [
+        n,
+        () => undefined
+      ])
+    ) as unknown as BridgeEvents
+    closers.push(new IpcBridge(api).connect({ ...events, snapshot: (s) => snapshots.push(s) }))
+    await eventually(() => snapshots.length === 1, 'the first snapshot')
+    expect(snapshots[0]!.devices.map((x) => [x.id, x.online])).toEqual([['pump-7', true]])
+
+    const browser = liveClient(c, VIEW_KEY) // sees the device go offline meanwhile
+    closers.push(() => browser.close())
+    const changes: DeviceState[] = []
+    browser.on('devices', (devices) => changes.push(...devices))
+    await nextEvent(browser, 'devices')
+    hung = true
+    try {
+      await eventually(() => changes.some((x) => !x.online), 'pump-7 offline while it hangs')
+    } finally {
+      hung = false
+    }
+    await eventually(() => missed.length > 0, 'the missed notice', 4000)
+    expect(missed[0]).toEqual({ reports: 0, reason: 'slow' })
+    await eventually(() => snapshots.length === 2, 'a fresh snapshot')
+    expect(snapshots[1]!.devices.map((x) => [x.id, x.online])).toEqual([['pump-7', false]])
+  })
+
   it('closes the feed of a destroyed window: it is no longer a viewer and is sent nothing', async () => {
     const { c } = await wired()
     const reports = collect('reports')
@@ -280,7 +332,7 @@ describe('the desktop window’s IPC, answered by the console core', () => {
   it('copies the view URL, with the view key and never the access key', async () => {
     const { c, clipboard, setStatus } = await wired()
     await api.copyViewUrl()
-    expect(clipboard.texts).toEqual([c.core.info().viewUrl])
+    expect(clipboard.texts).toEqual([c.core.operations.info().viewUrl])
     expect(clipboard.texts[0]).toContain(`key=${encodeURIComponent(VIEW_KEY)}`)
     expect(clipboard.texts[0]).not.toContain(ACCESS_KEY)
 
@@ -308,5 +360,72 @@ describe('the desktop window’s IPC, answered by the console core', () => {
       mem: { used: 1_000, total: 4_000 },
       console: { reportsPerSecond: 0, viewers: 2 }
     })
+  })
+})
+
+describe('the window’s requests when the console is not running', () => {
+  /** Handlers over `core` as src/main/index.ts wires them, with the status it would show. */
+  function wire(core: LookoutConsole, status: ConsoleStatus): void {
+    registerIpcHandlers(
+      fake.ipcMain,
+      createConsoleHandlers({
+        operations: core.operations,
+        status: () => status,
+        clipboard: { writeText: () => undefined }
+      })
+    )
+  }
+
+  /** What the window is answered: the code of each refusal, or `ok`. */
+  async function answers(): Promise<Record<string, string>> {
+    const asks: Record<string, () => Promise<unknown>> = {
+      openLive: () => api.openLive(),
+      queryReports: () => api.queryReports({}),
+      sendMessage: () => api.sendMessage({ data: 'hello' }),
+      messageStatus: () => api.messageStatus('m-1'),
+      deviceTokens: () => api.deviceTokens(),
+      setDeviceTokensRequired: () => api.setDeviceTokensRequired(true)
+    }
+    const got: Record<string, string> = {}
+    for (const [name, ask] of Object.entries(asks))
+      got[name] = await ask().then(
+        () => 'ok',
+        (error: { code?: string }) => String(error.code)
+      )
+    return got
+  }
+
+  const notRunning = {
+    openLive: 'not_running',
+    queryReports: 'not_running',
+    sendMessage: 'not_running',
+    messageStatus: 'not_running',
+    deviceTokens: 'not_running',
+    setDeviceTokensRequired: 'not_running'
+  }
+
+  it('answers not_running before the console has started', async () => {
+    const core = new LookoutConsole(
+      resolveConfig({ host: '127.0.0.1', ingestPort: 0, webPort: 0, dataDir: await dirs.make() })
+    )
+    wire(core, { state: 'starting' })
+    expect(await answers()).toEqual(notRunning)
+    await expect(api.queryReports({})).rejects.toThrow('the console is not running')
+  })
+
+  it('answers not_running once the console has stopped, having answered while it ran', async () => {
+    const c = await startConsole(await dirs.make())
+    consoles.push(c)
+    wire(c.core, { state: 'running', info: c.core.operations.info(), dataDir: c.dataDir })
+    expect(await answers()).toEqual({
+      openLive: 'ok',
+      queryReports: 'ok',
+      sendMessage: 'ok',
+      messageStatus: 'not_found',
+      deviceTokens: 'ok',
+      setDeviceTokensRequired: 'ok'
+    })
+    await c.stop()
+    expect(await answers()).toEqual(notRunning)
   })
 })

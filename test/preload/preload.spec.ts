@@ -1,6 +1,6 @@
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 
-import { RequestError } from '../../src/main/core/operations/request-error'
+import { OperationError } from '../../src/main/core/operations/operation-error'
 import { registerIpcHandlers, type ConsoleHandlers, type WindowSender } from '../../src/main/ipc'
 import {
   IPC_CHANNELS,
@@ -107,7 +107,7 @@ describe('preload ↔ main IPC wiring', () => {
       fake.ipcMain,
       recording([], (method) => {
         if (method === 'copyViewUrl')
-          throw new RequestError('not_running', 'the console is not running')
+          throw new OperationError('not_running', 'the console is not running')
         throw new TypeError('something broke')
       })
     )

@@ -81,13 +81,17 @@ export function runCli(
   return { status: result.status, stdout: result.stdout, stderr: result.stderr }
 }
 
-/** Starts `lookout serve` and waits for its address lines. */
+/**
+ * Starts `lookout serve` and waits for its address lines: this tree's build, or `cli` (another
+ * release's build, such as the one an upgrade starts from).
+ */
 export async function startServe(
   dataDir: string,
   extra: string[] = [],
-  env: NodeJS.ProcessEnv = {}
+  env: NodeJS.ProcessEnv = {},
+  cli = CLI
 ): Promise<ServeProcess> {
-  const captured = spawnCaptured(process.execPath, [CLI, ...serveArgs(dataDir), ...extra], {
+  const captured = spawnCaptured(process.execPath, [cli, ...serveArgs(dataDir), ...extra], {
     ...process.env,
     ...env
   })
@@ -99,6 +103,21 @@ export async function startServe(
     webPort: Number(/^web: http:\/\/.*:(\d+)$/m.exec(out)![1]),
     url: /^open: (.*)$/m.exec(out)![1]!
   }
+}
+
+/** Requests an API path of a console run by the CLI, with `key` or the access key of its `open:` URL. */
+export async function serveRequest(
+  s: ServeProcess,
+  path: string,
+  init: { method?: string; body?: unknown; key?: string } = {}
+): Promise<{ status: number; body: any }> {
+  const key = init.key ?? new URL(s.url).searchParams.get('key')!
+  const res = await fetch(`http://127.0.0.1:${s.webPort}${path}`, {
+    method: init.method ?? 'GET',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: init.body === undefined ? undefined : JSON.stringify(init.body)
+  })
+  return { status: res.status, body: await res.json() }
 }
 
 /** GETs an API path of a console run by the CLI, with the access key from its `open:` URL. */

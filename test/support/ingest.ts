@@ -2,9 +2,13 @@ import { silentLogger } from '../../src/main/core/runtime/logger'
 import {
   openDeviceAuthenticator,
   type DeviceAuthenticator
-} from '../../src/main/core/ingest/device-auth'
-import { IngestServer, type IngestServerOptions } from '../../src/main/core/ingest/ingest-server'
-import { ReportParser } from '../../src/main/core/ingest/report-parser'
+} from '../../src/main/core/ingest/protocol/device-auth'
+import { ReportIntake } from '../../src/main/core/ingest/intake'
+import { ReportParser } from '../../src/main/core/ingest/protocol/report-parser'
+import {
+  IngestServer,
+  type IngestServerOptions
+} from '../../src/main/core/ingest/tcp/ingest-server'
 import type { ReportStore, ReportStoreOptions } from '../../src/main/core/store/report-store'
 import { LineClient } from './line-client'
 import { openStore } from './store'
@@ -17,13 +21,15 @@ export interface IngestRig {
   stop(): Promise<void>
 }
 
-/** A real ingest server on 127.0.0.1:0 over a real store in `dir`. */
+/** A real ingest server on 127.0.0.1:0, its intake over a real store in `dir`. */
 export async function startIngest(
   dir: string,
   options: {
     maxLineBytes?: number
     auth?: DeviceAuthenticator
     store?: Partial<ReportStoreOptions>
+    /** The clock of the server's slow-loris check and of receive times. */
+    now?: () => number
     limits?: Pick<
       IngestServerOptions,
       | 'maxConnections'
@@ -35,13 +41,18 @@ export async function startIngest(
   } = {}
 ): Promise<IngestRig> {
   const store = await openStore(dir, options.store)
+  const intake = new ReportIntake({
+    parser: new ReportParser(options.auth ?? openDeviceAuthenticator),
+    sink: store,
+    maxMessageBytes: options.maxLineBytes ?? 64 * 1024,
+    now: options.now
+  })
   const server = new IngestServer({
     host: '127.0.0.1',
     port: 0,
-    maxLineBytes: options.maxLineBytes ?? 64 * 1024,
-    parser: new ReportParser(options.auth ?? openDeviceAuthenticator),
-    sink: store,
+    intake,
     logger: silentLogger(),
+    now: options.now,
     ...options.limits
   })
   const { port } = await server.start()

@@ -1,20 +1,51 @@
+import { afterEach } from 'vitest'
+
+import { NedbBackend } from '../../src/main/core/persistence/nedb/nedb-backend'
+import { NedbReportPartitions } from '../../src/main/core/persistence/nedb/nedb-report-partitions'
 import { silentLogger } from '../../src/main/core/runtime/logger'
 import { ReportStore, type ReportStoreOptions } from '../../src/main/core/store/report-store'
 import type { StoredReport } from '../../src/shared/ingest-protocol'
+import { tempDirs } from './temp-dir'
 
+/** A real report store whose partitions are NeDB files directly in `dir`. */
 export function openStore(
   dir: string,
   overrides: Partial<ReportStoreOptions> = {}
 ): Promise<ReportStore> {
   return ReportStore.open({
-    dir,
+    partitions: new NedbReportPartitions({ dir, openPartitionCache: 1, logger: silentLogger() }),
     partitionMaxReports: 50_000,
     retentionDays: 30,
     retentionReports: 10_000_000,
-    openPartitionCache: 1,
     logger: silentLogger(),
     ...overrides
   })
+}
+
+/** Real report stores for one spec file: each closed, and the dirs removed, after every test. */
+export function reportStores(): {
+  dirs: ReturnType<typeof tempDirs>
+  open(dir: string, overrides?: Partial<ReportStoreOptions>): Promise<ReportStore>
+} {
+  const dirs = tempDirs()
+  const opened: ReportStore[] = []
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((s) => s.close()))
+    await dirs.cleanup()
+  })
+  return {
+    dirs,
+    async open(dir, overrides) {
+      const s = await openStore(dir, overrides)
+      opened.push(s)
+      return s
+    }
+  }
+}
+
+/** The real NeDB backend over `dataDir`, as the console builds it (without its logger). */
+export function nedbBackend(dataDir: string): NedbBackend {
+  return new NedbBackend({ dataDir })
 }
 
 /** Submits a report and resolves when the store says it is durable. */

@@ -1,6 +1,13 @@
 // Times, numbers and sizes in the user's language (the UI language decides the locale).
 // Intl formatters are costly to build (a thousand device rows, every second): one per kind.
 
+import type { IngestEndpoint } from '../../shared/live-events'
+
+/** Where devices report, as people write it: `TCP 192.168.1.20:9800, MQTT …`. */
+export function formatEndpoints(endpoints: IngestEndpoint[]): string {
+  return endpoints.map((e) => `${e.protocol.toUpperCase()} ${e.host}:${e.port}`).join(', ')
+}
+
 const cache = new Map<string, unknown>()
 function cached<T>(key: string, make: () => T): T {
   let value = cache.get(key) as T | undefined

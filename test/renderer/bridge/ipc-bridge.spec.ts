@@ -81,7 +81,7 @@ const running: ConsoleStatus = {
   dataDir: '/d',
   info: {
     version: '0.1.0',
-    ingest: { host: '127.0.0.1', port: 9800 },
+    ingest: [{ protocol: 'tcp', host: '127.0.0.1', port: 9800 }],
     web: { host: '127.0.0.1', port: 9801 },
     viewUrl: 'http://127.0.0.1:9801/?key=v'
   }

@@ -1,3 +1,7 @@
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+
+import { Server } from 'socket.io'
 import { afterEach, describe, expect, it } from 'vitest'
 
 import type { BridgeEvents, LinkState } from '../../../src/renderer/src/bridge/console-bridge'
@@ -56,6 +60,18 @@ function connect(c: RunningConsole, key: string) {
   return { bridge, log, links, snapshots, seqs, stop }
 }
 
+/** Bridge events a test does not look at. */
+const ignored: BridgeEvents = {
+  hello: () => undefined,
+  snapshot: () => undefined,
+  reports: () => undefined,
+  metrics: () => undefined,
+  devices: () => undefined,
+  clients: () => undefined,
+  missed: () => undefined,
+  link: () => undefined
+}
+
 describe('SocketBridge', () => {
   it('gathers the snapshot into one before any live event, then passes live reports on', async () => {
     const c = await console_()
@@ -81,6 +97,44 @@ describe('SocketBridge', () => {
     expect(v.links.at(-1)).toMatchObject({ state: 'refused', reason: 'wrong_key' })
     await new Promise((r) => setTimeout(r, 1200)) // longer than the first retry would wait
     expect(v.links.filter((l) => l.state === 'refused')).toHaveLength(1)
+  })
+
+  it('tells refusals apart by their code, however the console words them', async () => {
+    // Found in review: the bridge matched the English messages; a reworded one made a wrong key
+    // an endless "reconnecting". A console whose messages say something else entirely:
+    const refusals: Array<{ message: string; data: Record<string, unknown> }> = [
+      { message: 'Falscher Schlüssel', data: { code: 'wrong_key' } },
+      { message: 'Schlüssel fehlt', data: { code: 'no_key' } },
+      { message: 'Zu viele Versuche', data: { code: 'too_many_attempts', retryAfter: 30 } }
+    ]
+    const http = createServer()
+    const io = new Server(http)
+    let next = 0
+    io.of('/live').use((_socket, refuse) =>
+      refuse(Object.assign(new Error(refusals[next]!.message), { data: refusals[next]!.data }))
+    )
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve))
+    stops.push(() => new Promise((resolve) => io.close(() => resolve(undefined))))
+    const base = `http://127.0.0.1:${(http.address() as AddressInfo).port}`
+    const links: LinkState[][] = []
+    for (next = 0; next < refusals.length; next++) {
+      const seen: LinkState[] = []
+      links.push(seen)
+      stops.push(
+        new SocketBridge(base, 'some-key').connect({
+          ...ignored,
+          link: (l) => seen.push(l)
+        })
+      )
+      await eventually(async () => seen.length > 1, 'the refusal')
+    }
+    expect(links.map((seen) => seen.at(-1))).toEqual([
+      { state: 'refused', reason: 'wrong_key', message: 'Falscher Schlüssel' },
+      { state: 'refused', reason: 'no_key', message: 'Schlüssel fehlt' },
+      { state: 'throttled', retryAt: expect.any(Number), message: 'Zu viele Versuche' }
+    ])
+    const throttled = links[2]!.at(-1) as Extract<LinkState, { state: 'throttled' }>
+    expect(throttled.retryAt - Date.now()).toBeGreaterThan(25_000)
   })
 
   it('keeps its key while the address is throttled, says until when, and gets in by itself after', async () => {
@@ -121,8 +175,11 @@ describe('SocketBridge', () => {
     const c = await console_()
     const v = connect(c, VIEW_KEY)
     await eventually(async () => v.links.at(-1)?.state === 'live', 'the link live')
-    // Cut the connection under the viewer: the console's side closes it.
-    c.core['io']!.of('/live').disconnectSockets(true)
+    // Cut the connection under the viewer: the console's side closes it, as it restarts on the
+    // same port and data dir.
+    await c.stop()
+    const again = await startConsole(c.dataDir, { webPort: c.addresses.web.port })
+    stops.push(() => again.stop())
     await eventually(async () => v.links.at(-1)?.state === 'reconnecting', 'the link lost')
     await eventually(async () => v.links.at(-1)?.state === 'live', 'the link back', 10_000)
     expect(v.log).toEqual(['hello', 'snapshot', 'hello', 'snapshot'])

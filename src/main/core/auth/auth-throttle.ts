@@ -1,3 +1,4 @@
+import type { HandshakeRefusal } from '../../../shared/handshake-refusal'
 import { RateLimitedLog } from '../runtime/log-rate-limit'
 import type { Logger } from '../runtime/logger'
 
@@ -74,8 +75,8 @@ export class AuthThrottle {
  * A throttled Socket.IO handshake's refusal: the message says how long, and `data.retryAfter`
  * (seconds) lets a client wait exactly that long before trying again by itself.
  */
-export function throttledError(wait: number): Error & { data: { retryAfter: number } } {
+export function throttledError(wait: number): Error & { data: HandshakeRefusal } {
   return Object.assign(new Error(`too many wrong keys from your address: try again in ${wait} s`), {
-    data: { retryAfter: wait }
+    data: { code: 'too_many_attempts', retryAfter: wait } satisfies HandshakeRefusal
   })
 }

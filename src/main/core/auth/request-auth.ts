@@ -3,7 +3,8 @@ import type { IncomingMessage } from 'node:http'
 import type { Role } from '../../../shared/live-events'
 import { roleOf, type ConsoleKeys } from './keys'
 import type { AuthThrottle } from './auth-throttle'
-import { HttpError } from '../web/http-json'
+import { checkKey } from './key-check'
+import { HttpError } from '../web/routes/http-json'
 
 /**
  * Whether a browser says another site's page made this request (`Sec-Fetch-Site: cross-site`):
@@ -44,20 +45,27 @@ export function requireRole(
   needed: Role,
   throttle: AuthThrottle
 ): void {
-  const address = req.socket.remoteAddress ?? 'unknown'
-  const wait = throttle.blockedFor(address)
-  if (wait > 0) {
+  const verdict = checkKey(presentedKey(req, url), (key) => roleOf(key, keys), {
+    address: req.socket.remoteAddress ?? 'unknown',
+    door: 'http',
+    throttle
+  })
+  if ('granted' in verdict) {
+    if (needed === 'operator' && verdict.granted !== 'operator')
+      throw new HttpError(403, 'forbidden', 'the view key is read-only: this needs the access key')
+    return
+  }
+  if (verdict.refused === 'too_many_attempts') {
     throw new HttpError(
       429,
       'too_many_attempts',
-      `too many wrong keys from your address: try again in ${wait} s`,
+      `too many wrong keys from your address: try again in ${verdict.retryAfter} s`,
       {
-        'retry-after': String(wait)
+        'retry-after': String(verdict.retryAfter)
       }
     )
   }
-  const key = presentedKey(req, url)
-  if (key === undefined) {
+  if (verdict.refused === 'no_key') {
     throw new HttpError(
       401,
       'unauthorized',
@@ -66,12 +74,5 @@ export function requireRole(
         : 'this endpoint needs a key: send "Authorization: Bearer <key>" or ?key=<key>'
     )
   }
-  const role = roleOf(key, keys)
-  if (role === null) {
-    throttle.fail(address, 'http')
-    throw new HttpError(401, 'unauthorized', 'wrong key')
-  }
-  if (needed === 'operator' && role !== 'operator') {
-    throw new HttpError(403, 'forbidden', 'the view key is read-only: this needs the access key')
-  }
+  throw new HttpError(401, 'unauthorized', 'wrong key')
 }

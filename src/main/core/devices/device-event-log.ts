@@ -1,23 +1,20 @@
-import { mkdir } from 'node:fs/promises'
-import { join } from 'node:path'
-
 import type { DeviceEvent } from '../../../shared/api-types'
-import { DayAppender } from '../persistence/day-appender'
-import { DAY_MS, deleteDaysBefore, listDayFiles } from '../persistence/day-files'
-import { migrateToDays } from '../persistence/day-migration'
-import { scanNedbFile } from '../persistence/nedb/nedb-lines'
+import type { DayLog } from '../persistence/day-log'
+import type { PersistenceBackend } from '../persistence/persistence-backend'
+import { DAY_MS } from '../persistence/utc-day'
 
 /** The most events `recent()` answers per device (the API's limit). */
 export const RECENT_EVENTS = 1000
-const EXT = '.ndjson'
 const PRUNE_EVERY_MS = 3_600_000
 
 /**
- * Online/offline transitions of devices: appended to one NDJSON file per UTC day
- * (`device-events/2026-12-01.ndjson`), deleted a whole day at a time past the retention time, so
- * no number of events makes start-up or retention cost more than a file listing. The only
- * question asked of them — a device's newest events — is answered from memory: per device the
- * newest RECENT_EVENTS times, rebuilt at start by streaming the day files once.
+ * Online/offline transitions of devices: appended to a day log (`device-events`; NeDB backend:
+ * one NDJSON file per UTC day, `device-events/2026-12-01.ndjson`), deleted a whole day at a time
+ * past the retention time, so no number of events makes start-up or retention cost more than a
+ * listing. The only question asked of them — a device's newest events — is answered from
+ * memory: per device the newest RECENT_EVENTS times, rebuilt at start by reading the log once.
+ * A day log, not a document collection: events are never updated or queried, and a million of
+ * them must not cost an index (or an NeDB load) in memory.
  */
 export class DeviceEventLog {
   /**
@@ -26,45 +23,35 @@ export class DeviceEventLog {
    */
   private readonly byDevice = new Map<string, number[]>()
   private readonly timer: NodeJS.Timeout
-  private readonly clock: () => number
 
   private constructor(
-    private readonly dir: string,
+    private readonly out: DayLog<DeviceEvent>,
     private readonly retentionDays: number,
-    private readonly out: DayAppender,
-    now: number | (() => number)
+    private readonly clock: () => number
   ) {
-    this.clock = typeof now === 'number' ? () => now : now
     this.timer = setInterval(() => void this.prune().catch(() => undefined), PRUNE_EVERY_MS)
     this.timer.unref()
   }
 
   /**
-   * Opens the log in `<dataDir>/device-events/`, carrying over a `device-events.db` of an
-   * earlier version once, and deletes the days past retention. `now` is the clock (a fixed time
-   * in tests).
+   * Opens the log `device-events` (the backend carries over an earlier version's layout once),
+   * and deletes the days past retention. `now` is the clock (a fixed time in tests).
    */
   static async open(
-    dataDir: string,
+    persistence: Pick<PersistenceBackend, 'dayLog'>,
     retentionDays: number,
     now: number | (() => number)
   ): Promise<DeviceEventLog> {
-    const dir = join(dataDir, 'device-events')
-    const log = new DeviceEventLog(dir, retentionDays, new DayAppender(dir, EXT), now)
+    const clock = typeof now === 'number' ? () => now : now
+    const out = await persistence.dayLog<DeviceEvent>('device-events', {
+      time: 'time',
+      decode: (doc) => (isEvent(doc) ? eventOf(doc) : null),
+      keepFrom: clock() - retentionDays * DAY_MS
+    })
+    const log = new DeviceEventLog(out, retentionDays, clock)
     try {
-      await migrateToDays({
-        legacy: join(dataDir, 'device-events.db'),
-        dir,
-        ext: EXT,
-        cutoff: log.cutoff(),
-        convert: ({ doc }) =>
-          isEvent(doc) ? { time: doc.time, line: JSON.stringify(eventOf(doc)) } : null
-      })
-      await mkdir(dir, { recursive: true })
-      await deleteDaysBefore(dir, EXT, log.cutoff())
-      for (const name of await listDayFiles(dir, EXT)) {
-        for await (const { doc } of scanNedbFile(join(dir, name))) if (isEvent(doc)) log.keep(doc)
-      }
+      await out.deleteBefore(log.cutoff())
+      for await (const event of out.read()) log.keep(event)
     } catch (error) {
       clearInterval(log.timer)
       throw error
@@ -87,13 +74,13 @@ export class DeviceEventLog {
 
   async append(event: DeviceEvent): Promise<void> {
     this.keep(event)
-    await this.out.append(event.time, JSON.stringify(eventOf(event)))
+    await this.out.append(eventOf(event))
   }
 
   /** Deletes the days past retention and forgets their events (hourly, and at start). */
   async prune(): Promise<void> {
     const cutoff = this.cutoff()
-    await deleteDaysBefore(this.dir, EXT, cutoff)
+    await this.out.deleteBefore(cutoff)
     for (const [device, times] of this.byDevice) {
       const first = times.findIndex((t) => Math.abs(t) >= cutoff)
       if (first === -1) this.byDevice.delete(device)

@@ -2,10 +2,18 @@ import type { ErrorReply } from '../../../shared/ingest-protocol'
 import { RateLimitedLog } from '../runtime/log-rate-limit'
 import type { Logger } from '../runtime/logger'
 
+/** Where a message came from, for what is logged about it. */
+export interface MessageOrigin {
+  /** The transport it came by: 'tcp', 'mqtt', … */
+  readonly transport: string
+  /** Its sender as that transport sees it: `address:port` on TCP. */
+  readonly peer: string
+}
+
 /** Whether a report of a device may be stored now; consulted after parsing, before storing. */
 export interface DeviceAdmission {
   /** null: it may; else the reply that refuses the report. */
-  refuse(device: string): Omit<ErrorReply, 'seq'> | null
+  refuse(device: string, origin: MessageOrigin): Omit<ErrorReply, 'seq'> | null
 }
 
 /** What the limit asks of the device registry. */
@@ -41,12 +49,12 @@ export class DeviceLimit implements DeviceAdmission {
     })
   }
 
-  refuse(device: string): Omit<ErrorReply, 'seq'> | null {
+  refuse(device: string, origin: MessageOrigin): Omit<ErrorReply, 'seq'> | null {
     if (this.devices.admit(device)) return null
     const max = this.devices.maxDevices
     this.log.log(
       'refused',
-      { device, maxDevices: max },
+      { device, maxDevices: max, transport: origin.transport, peer: origin.peer },
       `refused a report of a new device: the console keeps at most ${max} devices ` +
         `(--max-devices); further refusals are counted, one line a minute`
     )

@@ -55,24 +55,44 @@ export class LoopLoad {
     this.lastAt = sources.now()
   }
 
+  /** The load now, taken: the smoothing moves on from here. What pacing decides by. */
   read(): number {
-    const now = this.sources.now()
-    const elapsed = now - this.lastAt
-    if (elapsed >= this.windowMs) {
-      const current = this.sources.utilization()
-      const cpu = this.sources.cpu()
-      const busy =
-        utilizationBetween(current, this.last) ??
-        Math.min(
-          1,
-          (cpu.user - this.lastCpu.user + cpu.system - this.lastCpu.system) / 1000 / elapsed
-        )
-      const weight = 1 - 0.5 ** (elapsed / this.windowMs) // one window: half
-      this.value += (busy - this.value) * weight
-      this.last = current
-      this.lastCpu = cpu
-      this.lastAt = now
-    }
+    const step = this.step()
+    if (step === null) return this.value
+    this.value = step.value
+    this.last = step.utilization
+    this.lastCpu = step.cpu
+    this.lastAt = step.at
     return this.value
+  }
+
+  /**
+   * What `read()` would answer now, without taking it: a look (diagnostics) between two reads
+   * leaves the smoothing as it was, so how often anyone looks changes no reading.
+   */
+  peek(): number {
+    return this.step()?.value ?? this.value
+  }
+
+  /** The smoothed value a read now would take, or null within a window of the last one. */
+  private step(): {
+    value: number
+    utilization: EventLoopUtilization
+    cpu: NodeJS.CpuUsage
+    at: number
+  } | null {
+    const at = this.sources.now()
+    const elapsed = at - this.lastAt
+    if (elapsed < this.windowMs) return null
+    const utilization = this.sources.utilization()
+    const cpu = this.sources.cpu()
+    const busy =
+      utilizationBetween(utilization, this.last) ??
+      Math.min(
+        1,
+        (cpu.user - this.lastCpu.user + cpu.system - this.lastCpu.system) / 1000 / elapsed
+      )
+    const weight = 1 - 0.5 ** (elapsed / this.windowMs) // one window: half
+    return { value: this.value + (busy - this.value) * weight, utilization, cpu, at }
   }
 }

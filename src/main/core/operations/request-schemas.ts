@@ -4,13 +4,15 @@ import { INGEST_LIMITS } from '../../../shared/ingest-protocol'
 import type { CreateDeviceTokenRequest } from '../../../shared/api-types'
 import type { ReportQuery, SendMessageRequest } from '../../../shared/live-events'
 import { whyNotStorable } from '../ingest/protocol/storable-document'
-import { RequestError } from './request-error'
+import { OperationError } from './operation-error'
 
 // What a viewer may ask, checked the same way whether it comes over HTTP or the desktop
 // window's IPC: the renderer is trusted no more than the network.
 
 export const REPORTS_DEFAULT_LIMIT = 100
 export const REPORTS_MAX_LIMIT = 10_000
+export const DEVICES_DEFAULT_PAGE = 500
+export const DEVICES_MAX_PAGE = 5000
 
 const epochMs = z.number().int('must be whole milliseconds').nonnegative('must not be negative')
 
@@ -50,6 +52,22 @@ const createTokenSchema = z.strictObject({
 
 const requiredSchema = z.strictObject({ required: z.boolean() })
 
+const pageLimit = `must be a whole number from 1 to ${DEVICES_MAX_PAGE}`
+const devicePageSchema = z.strictObject({
+  limit: z
+    .number({ error: pageLimit })
+    .int(pageLimit)
+    .min(1, pageLimit)
+    .max(DEVICES_MAX_PAGE, pageLimit)
+    .default(DEVICES_DEFAULT_PAGE),
+  after: z
+    .string()
+    .max(INGEST_LIMITS.deviceIdMaxLength, `at most ${INGEST_LIMITS.deviceIdMaxLength} characters`)
+    .optional()
+})
+
+const idSchema = (what: string) => z.string({ error: `must be ${what}` }).min(1, `must be ${what}`)
+
 /** A device token to make: the identity its reports get, and optionally the device ids allowed. */
 export function parseCreateDeviceToken(input: unknown): CreateDeviceTokenRequest {
   return parse(createTokenSchema, input, 'the body must be an object { identity, devices? }')
@@ -72,7 +90,7 @@ const ISO_WITH_OFFSET =
 export function parseTimeBound(name: string, text: string): number {
   const ms = /^\d{1,16}$/.test(text) ? Number(text) : isoWithOffset(text)
   if (ms === null || !Number.isSafeInteger(ms) || ms < 0)
-    throw new RequestError(
+    throw new OperationError(
       'bad_request',
       `${name}: must be epoch milliseconds (e.g. 1795393000000) or an ISO 8601 time with an ` +
         'offset (e.g. 2026-11-23T08:00:00Z or 2026-11-23T09:00:00+01:00)'
@@ -99,8 +117,20 @@ function isoWithOffset(text: string): number | null {
 export function parseReportQuery(input: unknown): ReportQuery & { limit: number } {
   const query = parse(reportQuerySchema, input, 'the query must be an object')
   if (query.since !== undefined && query.until !== undefined && query.since > query.until)
-    throw new RequestError('bad_request', 'since: must not be after until')
+    throw new OperationError('bad_request', 'since: must not be after until')
   return query
+}
+
+/** A page of devices to list: at most `limit` (default 500) in id order, after the id `after`. */
+export function parseDevicePage(input: unknown): { limit: number; after?: string } {
+  return parse(devicePageSchema, input, 'the query must be an object { limit?, after? }')
+}
+
+/** An id named in a request (a message's, a device token's); `bad_request` unless a non-empty string. */
+export function parseId(input: unknown, what: string): string {
+  const parsed = idSchema(what).safeParse(input)
+  if (parsed.success) return parsed.data
+  throw new OperationError('bad_request', `id: ${parsed.error.issues[0]?.message ?? 'invalid'}`)
 }
 
 /** A message to send, validated; `bad_request` names the first field at fault. */
@@ -110,10 +140,13 @@ export function parseSendMessage(input: unknown): SendMessageRequest {
 
 function parse<T>(schema: z.ZodType<T>, input: unknown, notObject: string): T {
   if (typeof input !== 'object' || input === null || Array.isArray(input))
-    throw new RequestError('bad_request', notObject)
+    throw new OperationError('bad_request', notObject)
   const parsed = schema.safeParse(input)
   if (parsed.success) return parsed.data
   const issue = parsed.error.issues[0]
   const path = issue?.path.join('.')
-  throw new RequestError('bad_request', `${path ? path + ': ' : ''}${issue?.message ?? 'invalid'}`)
+  throw new OperationError(
+    'bad_request',
+    `${path ? path + ': ' : ''}${issue?.message ?? 'invalid'}`
+  )
 }

@@ -1,8 +1,10 @@
 import type { Envelope } from '../../../shared/envelope'
+import { isErrorCode } from '../../../shared/error-codes'
 
 /**
  * Runs `work` and answers in the one envelope: its value as `data`, or its error as
- * `{ code, message }` (`code` from the error when it has a string one, else `internal`).
+ * `{ code, message }` (`code` from the error when it is one of the closed union, else `internal`:
+ * a Node error's `ENOENT` is no code a client knows).
  */
 export async function toEnvelope<T>(work: () => T | Promise<T>): Promise<Envelope<T>> {
   try {
@@ -12,7 +14,7 @@ export async function toEnvelope<T>(work: () => T | Promise<T>): Promise<Envelop
     return {
       ok: false,
       error: {
-        code: typeof e.code === 'string' ? e.code : 'internal',
+        code: isErrorCode(e.code) ? e.code : 'internal',
         message: String(e.message ?? error)
       }
     }

@@ -1,8 +1,9 @@
 import type { MessageAccepted, MessageStatus, RecipientDelivery } from '../../../shared/api-types'
 import type { PushMessage } from '../../../shared/push-events'
-import { DAY_MS } from '../persistence/day-files'
+import type { PersistenceBackend } from '../persistence/persistence-backend'
+import { DAY_MS } from '../persistence/utc-day'
 import type { Logger } from '../runtime/logger'
-import { RequestError } from '../operations/request-error'
+import { OperationError } from '../operations/operation-error'
 import { messageId } from './message-ids'
 import { MessagePartitions, type MessageRecord } from './message-partitions'
 import type { PushClientRegistry } from './push-client-registry'
@@ -12,7 +13,8 @@ import type { PushConnections } from './push-connections'
 const PRUNE_EVERY_MS = 3_600_000
 
 export interface MessageServiceOptions {
-  dir: string
+  /** Where messages are kept (see MessagePartitions). */
+  persistence: Pick<PersistenceBackend, 'dayCollections'>
   clients: PushClientRegistry
   connections: Pick<PushConnections, 'deliver'>
   logger: Logger
@@ -30,8 +32,8 @@ export interface MessageServiceOptions {
  * Messages from the backend to push clients: broadcast to every connected client, or
  * point-to-point to one, waiting (bounded, with a TTL) while that one is offline. Delivery is
  * at least once: a message the client does not acknowledge in time is queued again and re-sent
- * when it next registers. The state per recipient — sent, acknowledged, receipt — is kept in NeDB
- * (one file per day, see MessagePartitions), so a waiting message survives a restart.
+ * when it next registers. The state per recipient — sent, acknowledged, receipt — is kept (a
+ * collection per day, see MessagePartitions), so a waiting message survives a restart.
  */
 export class MessageService {
   /** Messages younger than their TTL, by id: receipts and retries change them here first. */
@@ -60,8 +62,7 @@ export class MessageService {
   }
 
   static async open(options: MessageServiceOptions): Promise<MessageService> {
-    const { partitions, live } = await MessagePartitions.open({
-      dataDir: options.dir,
+    const { partitions, live } = await MessagePartitions.open(options.persistence, {
       retentionDays: options.retentionDays ?? 30,
       ttlMs: options.ttlMs ?? DAY_MS,
       now: options.now ?? Date.now
@@ -89,7 +90,7 @@ export class MessageService {
     } else {
       const uid = clients.resolve(to)
       if (uid === undefined)
-        throw new RequestError('not_found', `no push client has the uid or token "${to}"`)
+        throw new OperationError('not_found', `no push client has the uid or token "${to}"`)
       uids = [uid]
     }
     const time = this.now()
@@ -158,7 +159,7 @@ export class MessageService {
   receipt(uid: string, receipt: { id: string; status: string }): void {
     const recipient = this.recipient(receipt.id, uid)
     if (recipient === undefined)
-      throw new RequestError('not_found', `no live message ${receipt.id} was sent to this client`)
+      throw new OperationError('not_found', `no live message ${receipt.id} was sent to this client`)
     const change: Partial<RecipientDelivery> = {
       receipt: { status: receipt.status, time: this.now() }
     }

@@ -1,13 +1,12 @@
 import { randomBytes } from 'node:crypto'
 import { EventEmitter } from 'node:events'
-import { join } from 'node:path'
-
-import Datastore from 'nedb-promises'
 
 import type { PushClientState } from '../../../shared/live-events'
-import { DAY_MS } from '../persistence/day-files'
+import type { DocumentCollection } from '../persistence/document-collection'
+import type { PersistenceBackend } from '../persistence/persistence-backend'
+import { DAY_MS } from '../persistence/utc-day'
 import { maskKey } from '../auth/keys'
-import { RequestError } from '../operations/request-error'
+import { OperationError } from '../operations/operation-error'
 
 interface ClientRecord {
   uid: string
@@ -20,8 +19,6 @@ interface ClientRecord {
 }
 
 const PRUNE_EVERY_MS = 3_600_000
-/** Clients deleted per NeDB call: NeDB spreads every candidate into one call's arguments. */
-const PRUNE_BATCH = 1000
 
 export interface PushClientRegistryOptions {
   /** Clients neither connected nor seen for this long are deleted, at start and hourly. */
@@ -35,8 +32,9 @@ interface Connection {
 }
 
 /**
- * The push clients registered within the retention time, kept in NeDB (`clients.db`) so a uid
- * gets the same token after reconnects and restarts, and which of them are connected now.
+ * The push clients registered within the retention time, kept in a collection (`clients`; NeDB:
+ * `clients.db`) so a uid gets the same token after reconnects and restarts, and which of them are
+ * connected now.
  */
 export class PushClientRegistry extends EventEmitter<{ changed: [clients: PushClientState[]] }> {
   private readonly byUid = new Map<string, ClientRecord>()
@@ -51,7 +49,7 @@ export class PushClientRegistry extends EventEmitter<{ changed: [clients: PushCl
   private cached: readonly PushClientState[] | null = null
 
   private constructor(
-    private readonly ds: Datastore<ClientRecord>,
+    private readonly ds: DocumentCollection<ClientRecord>,
     private readonly now: () => number,
     private readonly retentionMs: number,
     private readonly maxRegistered: number = 20_000
@@ -62,13 +60,11 @@ export class PushClientRegistry extends EventEmitter<{ changed: [clients: PushCl
   }
 
   static async open(
-    dir: string,
+    persistence: Pick<PersistenceBackend, 'collection'>,
     now: () => number = Date.now,
     options: PushClientRegistryOptions = {}
   ): Promise<PushClientRegistry> {
-    const ds = Datastore.create({ filename: join(dir, 'clients.db') }) as Datastore<ClientRecord>
-    await ds.load()
-    await ds.ensureIndex({ fieldName: 'uid', unique: true })
+    const ds = await persistence.collection<ClientRecord>('clients', { unique: 'uid' })
     const registry = new PushClientRegistry(
       ds,
       now,
@@ -76,7 +72,7 @@ export class PushClientRegistry extends EventEmitter<{ changed: [clients: PushCl
       options.maxRegisteredClients
     )
     const unseen: string[] = []
-    for (const record of await ds.find({})) {
+    for (const record of await ds.find()) {
       // Saved by a version that did not record it: seen now, so no client is deleted before it
       // had a retention time to come back.
       if (record.lastSeen === undefined) {
@@ -85,19 +81,15 @@ export class PushClientRegistry extends EventEmitter<{ changed: [clients: PushCl
       }
       registry.index(record)
     }
-    await Promise.all(
-      batches(unseen).map((uids) =>
-        ds.update({ uid: { $in: uids } }, { $set: { lastSeen: now() } }, { multi: true })
-      )
-    )
+    if (unseen.length > 0) await ds.update({ uid: { in: unseen } }, { lastSeen: now() })
     await registry.prune()
     return registry
   }
 
   /**
-   * Deletes the clients not connected and not seen for the retention time, a bounded batch per
-   * NeDB call. All batches are queued at once, so a client registering meanwhile is written
-   * after its old record is gone. Returns how many were deleted.
+   * Deletes the clients not connected and not seen for the retention time. The writes are
+   * issued at once (the collection keeps their order), so a client registering meanwhile is
+   * written after its old record is gone. Returns how many were deleted.
    */
   async prune(): Promise<number> {
     const now = this.now()
@@ -114,10 +106,8 @@ export class PushClientRegistry extends EventEmitter<{ changed: [clients: PushCl
     }
     if (gone.length > 0) this.cached = null
     await Promise.all([
-      ...batches(gone).map((uids) => this.ds.remove({ uid: { $in: uids } }, { multi: true })),
-      ...batches(seen).map((uids) =>
-        this.ds.update({ uid: { $in: uids } }, { $set: { lastSeen: now } }, { multi: true })
-      )
+      gone.length > 0 && this.ds.remove({ uid: { in: gone } }),
+      seen.length > 0 && this.ds.update({ uid: { in: seen } }, { lastSeen: now })
     ])
     return gone.length
   }
@@ -146,13 +136,13 @@ export class PushClientRegistry extends EventEmitter<{ changed: [clients: PushCl
       if (name !== null) known.name = name
       this.cached = null
       known.lastSeen = this.now()
-      await this.ds.update({ uid }, { $set: { name: known.name, lastSeen: known.lastSeen } })
+      await this.ds.update({ uid }, { name: known.name, lastSeen: known.lastSeen })
       return known.token
     }
     // Counted before the insert, with the inserts in flight: a burst of new uids from many
     // addresses stops here, however many arrive together.
     if (this.byUid.size + this.registering.size >= this.maxRegistered) {
-      throw new RequestError(
+      throw new OperationError(
         'too_many_clients',
         `at most ${this.maxRegistered} push clients may be registered; one not seen for the retention time is forgotten and frees its place`
       )
@@ -186,9 +176,7 @@ export class PushClientRegistry extends EventEmitter<{ changed: [clients: PushCl
     if (record !== undefined) {
       record.lastSeen = this.now()
       // Best effort: should it fail, the client counts as seen at its registration instead.
-      this.track(
-        this.ds.update({ uid }, { $set: { lastSeen: record.lastSeen } }).catch(() => undefined)
-      )
+      this.track(this.ds.update({ uid }, { lastSeen: record.lastSeen }).catch(() => undefined))
     }
     this.announce(uid)
   }
@@ -197,7 +185,7 @@ export class PushClientRegistry extends EventEmitter<{ changed: [clients: PushCl
     const record = this.byUid.get(uid)
     if (record === undefined) return
     record.lastReceipt = { id: receipt.id, status: receipt.status, time: this.now() }
-    await this.ds.update({ uid }, { $set: { lastReceipt: record.lastReceipt } })
+    await this.ds.update({ uid }, { lastReceipt: record.lastReceipt })
     this.announce(uid)
   }
 
@@ -244,10 +232,4 @@ export class PushClientRegistry extends EventEmitter<{ changed: [clients: PushCl
     const record = this.byUid.get(uid)
     if (record !== undefined) this.emit('changed', [this.stateOf(record)])
   }
-}
-
-function batches(uids: string[]): string[][] {
-  const out: string[][] = []
-  for (let i = 0; i < uids.length; i += PRUNE_BATCH) out.push(uids.slice(i, i + PRUNE_BATCH))
-  return out
 }

@@ -12,11 +12,14 @@ import { utilizationBetween } from '../metrics/loop-load'
 
 export interface DiagnosticsSources {
   ingestConnections(): number
+  /** Live viewers, counted where the live samples count them (LiveHub.viewerCount). */
   viewers(): number
   pushClients(): number
   live(): DiagnosticsBody['live']
   store: { reportCount: number; partitionCount: number }
   reportsDir: string
+  /** The console's clock, for the uptime. */
+  now?: () => number
 }
 
 /**
@@ -25,10 +28,13 @@ export interface DiagnosticsSources {
  */
 export class ConsoleDiagnostics {
   private readonly loop: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 })
-  private readonly startedAt = Date.now()
+  private readonly now: () => number
+  private readonly startedAt: number
   private utilization: EventLoopUtilization = performance.eventLoopUtilization()
 
   constructor(private readonly sources: DiagnosticsSources) {
+    this.now = sources.now ?? Date.now
+    this.startedAt = this.now()
     this.loop.enable()
   }
 
@@ -48,7 +54,7 @@ export class ConsoleDiagnostics {
     const handles: Record<string, number> = {}
     for (const kind of process.getActiveResourcesInfo()) handles[kind] = (handles[kind] ?? 0) + 1
     return {
-      uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000),
+      uptimeSeconds: Math.round((this.now() - this.startedAt) / 1000),
       memory: { rss: memory.rss, heapUsed: memory.heapUsed, external: memory.external },
       eventLoopDelayMs,
       eventLoopUtilization: busy === null ? null : Math.round(busy * 1000) / 1000,

@@ -1,19 +1,23 @@
-import type { DeviceSummary } from '../../../shared/api-types'
+import type { StoredReport } from '../../../shared/ingest-protocol'
+import type { Filter } from '../persistence/query-filter'
+import type { PartitionInfo } from '../persistence/report-partitions'
 
-/** What the catalog remembers of a closed partition, so it need not be read to be skipped. */
-export interface PartitionInfo {
-  file: string
-  from: number
-  to: number
-  count: number
-  devices: DeviceSummary[]
-}
+export type { PartitionInfo } from '../persistence/report-partitions'
 
 export interface ReportQuery {
   device?: string
   since?: number
   until?: number
   limit: number
+}
+
+/** The reports a query asks for, as the one filter every partition is read with. */
+export function reportFilter(query: ReportQuery): Filter<StoredReport> {
+  const filter: { device?: string; time?: { gte?: number; lte?: number } } = {}
+  if (query.device !== undefined) filter.device = query.device
+  if (query.since !== undefined || query.until !== undefined)
+    filter.time = { gte: query.since, lte: query.until }
+  return filter
 }
 
 export function overlaps(

@@ -14,7 +14,7 @@ import { SeqWindow } from './seq-window'
 export type StoredCallback = (error?: Error) => void
 
 export interface ReportStoreOptions extends PartitionCatalogOptions {
-  /** Largest group commit: one NeDB insert and one file append. */
+  /** Largest group commit: one append to the active partition (NeDB: one insert, one file append). */
   maxBatch?: number
   /** Queued reports above which `saturated` is true and ingest stops reading. */
   highWater?: number

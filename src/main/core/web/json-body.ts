@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http'
 
-import { HttpError } from './http-json'
+import { HttpError } from './routes/http-json'
 
 /** Reads a JSON request body of at most `maxBytes`; a 413, 415 or 400 otherwise. */
 export async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<unknown> {

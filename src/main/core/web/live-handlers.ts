@@ -1,11 +1,12 @@
-import type { ConsoleInfo } from '../../../shared/live-events'
+import type { HandshakeRefusal, HandshakeRefusalCode } from '../../../shared/handshake-refusal'
+import { RESYNC_INTERVAL_MS, type ConsoleInfo } from '../../../shared/live-events'
+import type { AuthThrottle } from '../auth/auth-throttle'
+import { checkHandshakeKey } from '../auth/key-check'
 import { roleOf, type ConsoleKeys } from '../auth/keys'
-import { throttledError, type AuthThrottle } from '../auth/auth-throttle'
-import { RequestError } from '../operations/request-error'
+import type { LiveHub } from '../live/live-hub'
+import type { LiveNamespace, LiveSocket } from '../live/live-socket'
+import { OperationError } from '../operations/operation-error'
 import { withAck } from '../operations/to-envelope'
-import type { LiveBroadcaster, LiveNamespace, LiveSocket } from './live-broadcaster'
-
-const RESYNC_INTERVAL_MS = 1000
 
 export interface LiveHandlerDeps {
   keys: ConsoleKeys
@@ -14,7 +15,8 @@ export interface LiveHandlerDeps {
   maxViewers?: number
   /** Where the console is, for the viewer's header; read when a viewer connects. */
   info: () => ConsoleInfo
-  broadcaster: LiveBroadcaster
+  hub: Pick<LiveHub, 'join' | 'snapshot'>
+  now?: () => number
 }
 
 /**
@@ -24,26 +26,28 @@ export interface LiveHandlerDeps {
  */
 export function registerLiveHandlers(nsp: LiveNamespace, deps: LiveHandlerDeps): void {
   const maxViewers = deps.maxViewers ?? 200
+  const now = deps.now ?? Date.now
   nsp.use((socket, next) => {
-    const address = socket.handshake.address
-    const wait = deps.throttle.blockedFor(address)
-    if (wait > 0) {
-      next(throttledError(wait))
+    const check = checkHandshakeKey(socket.handshake, (key) => roleOf(key, deps.keys), {
+      name: 'live',
+      throttle: deps.throttle,
+      messages: {
+        no_key: 'a key is required: connect with auth: { key: "<access or view key>" }',
+        wrong_key: 'wrong key'
+      }
+    })
+    if ('refusal' in check) {
+      next(check.refusal)
       return
     }
-    const key = (socket.handshake.auth as { key?: unknown }).key
-    if (typeof key !== 'string' || key === '') {
-      next(new Error('a key is required: connect with auth: { key: "<access or view key>" }'))
-      return
-    }
-    const role = roleOf(key, deps.keys)
-    if (role === null) {
-      deps.throttle.fail(address, 'live')
-      next(new Error('wrong key'))
-      return
-    }
+    const role = check.granted
     if (nsp.sockets.size >= maxViewers) {
-      next(new Error(`the console takes at most ${maxViewers} viewers; try again later`))
+      next(
+        refusal(
+          'too_many_viewers',
+          `the console takes at most ${maxViewers} viewers; try again later`
+        )
+      )
       return
     }
     // Between the web port opening and ingest listening the console has no address to tell
@@ -51,7 +55,7 @@ export function registerLiveHandlers(nsp: LiveNamespace, deps: LiveHandlerDeps):
     try {
       socket.data.info = deps.info()
     } catch {
-      next(new Error('the console is starting; try again in a moment'))
+      next(refusal('not_running', 'the console is starting; try again in a moment'))
       return
     }
     socket.data.role = role
@@ -60,21 +64,26 @@ export function registerLiveHandlers(nsp: LiveNamespace, deps: LiveHandlerDeps):
 
   nsp.on('connection', (socket: LiveSocket) => {
     socket.emit('hello', { role: socket.data.role, ...socket.data.info })
-    deps.broadcaster.join(socket)
+    deps.hub.join(socket)
     socket.on(
       'resync',
       withAck(() => {
         // A snapshot is the costliest thing a viewer can ask for: once a second at most.
-        const now = Date.now()
+        const at = now()
         if (
           socket.data.lastResync !== undefined &&
-          now - socket.data.lastResync < RESYNC_INTERVAL_MS
+          at - socket.data.lastResync < RESYNC_INTERVAL_MS
         ) {
-          throw new RequestError('too_soon', 'at most one resync a second')
+          throw new OperationError('too_soon', 'at most one resync a second')
         }
-        socket.data.lastResync = now
-        return deps.broadcaster.snapshot()
+        socket.data.lastResync = at
+        return deps.hub.snapshot()
       })
     )
   })
+}
+
+/** A refused handshake: the message for people, `data.code` for the client to act on. */
+function refusal(code: HandshakeRefusalCode, message: string): Error & { data: HandshakeRefusal } {
+  return Object.assign(new Error(message), { data: { code } })
 }

@@ -11,9 +11,10 @@ import type { Logger } from '../runtime/logger'
 import type { MessageService } from '../push/message-service'
 import type { PushClientRegistry } from '../push/push-client-registry'
 import type { PushConnections } from '../push/push-connections'
-import { RequestError } from '../operations/request-error'
+import { OperationError } from '../operations/operation-error'
 import { withAck } from '../operations/to-envelope'
-import { AuthThrottle, throttledError } from '../auth/auth-throttle'
+import { AuthThrottle } from '../auth/auth-throttle'
+import { checkHandshakeKey } from '../auth/key-check'
 
 interface PushSocketData {
   uid?: string
@@ -88,21 +89,15 @@ export function registerPushHandlers(nsp: PushNamespace, deps: PushHandlerDeps):
 
   if (deps.pushKey !== undefined) {
     const pushKey = deps.pushKey
+    const refused = 'this console needs its push key: connect with auth: { key }'
     nsp.use((socket, next) => {
-      const address = socket.handshake.address
-      const wait = deps.throttle.blockedFor(address)
-      if (wait > 0) {
-        next(throttledError(wait))
-        return
-      }
-      const key = (socket.handshake.auth as { key?: unknown }).key
-      if (typeof key === 'string' && keyMatches(key, pushKey)) {
-        next()
-        return
-      }
-      // A missing key is no guess; a wrong one is, and counts as on the other doors.
-      if (key !== undefined) deps.throttle.fail(address, 'push')
-      next(new Error('this console needs its push key: connect with auth: { key }'))
+      // Checked as the access and view keys are: a wrong one counts against the address.
+      const check = checkHandshakeKey(
+        socket.handshake,
+        (key) => (keyMatches(key, pushKey) ? true : null),
+        { name: 'push', throttle: deps.throttle, messages: { no_key: refused, wrong_key: refused } }
+      )
+      next('refusal' in check ? check.refusal : undefined)
     })
   }
 
@@ -128,7 +123,7 @@ export function registerPushHandlers(nsp: PushNamespace, deps: PushHandlerDeps):
         const { uid, name } = parse(registerSchema, payload)
         const invisible = findInvisibleCharacter(uid)
         if (invisible !== null)
-          throw new RequestError(
+          throw new OperationError(
             'bad_request',
             `uid: must not contain invisible format characters (found ${invisible})`
           )
@@ -136,14 +131,14 @@ export function registerPushHandlers(nsp: PushNamespace, deps: PushHandlerDeps):
         // all the same.
         const uids = (socket.data.uids ??= new Set())
         if (!uids.has(uid) && uids.size >= maxUids)
-          throw new RequestError(
+          throw new OperationError(
             'too_many_uids',
             `a connection may register at most ${maxUids} uids: connect again for another`
           )
         if (!clients.has(uid)) {
           const wait = newUids.blockedFor(address)
           if (wait > 0)
-            throw new RequestError(
+            throw new OperationError(
               'too_many_registrations',
               `at most ${maxNewUids} new uids a minute from one address: try again in ${wait} s`
             )
@@ -152,7 +147,7 @@ export function registerPushHandlers(nsp: PushNamespace, deps: PushHandlerDeps):
         uids.add(uid)
         const token = await clients.register(uid, name ?? null)
         if (socket.disconnected)
-          throw new RequestError('disconnected', 'the client left while registering')
+          throw new OperationError('disconnected', 'the client left while registering')
         const previousUid = socket.data.uid
         if (previousUid !== undefined && previousUid !== uid) release(previousUid, socket)
         socket.data.uid = uid
@@ -173,7 +168,7 @@ export function registerPushHandlers(nsp: PushNamespace, deps: PushHandlerDeps):
       withAck((payload: unknown) => {
         const uid = socket.data.uid
         if (uid === undefined)
-          throw new RequestError('not_registered', 'register before sending receipts')
+          throw new OperationError('not_registered', 'register before sending receipts')
         messages.receipt(uid, parse(receiptSchema, payload))
         return null
       })
@@ -196,5 +191,5 @@ export function registerPushHandlers(nsp: PushNamespace, deps: PushHandlerDeps):
 function parse<T>(schema: z.ZodType<T>, payload: unknown): T {
   const result = schema.safeParse(payload)
   if (result.success) return result.data
-  throw new RequestError('bad_request', result.error.issues[0]?.message ?? 'invalid')
+  throw new OperationError('bad_request', result.error.issues[0]?.message ?? 'invalid')
 }

@@ -1,10 +1,11 @@
 import type { IncomingMessage } from 'node:http'
 
+import type { ErrorCode } from '../../../shared/error-codes'
 import type { HostCheck } from '../auth/host-check'
 
 export interface GuardRefusal {
   status: number
-  code: string
+  code: ErrorCode
   message: string
 }
 

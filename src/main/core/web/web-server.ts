@@ -13,14 +13,14 @@ import type { ConsoleKeys } from '../auth/keys'
 import type { AuthThrottle } from '../auth/auth-throttle'
 import { listen } from '../runtime/listen'
 import type { Logger } from '../runtime/logger'
-import { RequestError } from '../operations/request-error'
+import { OperationError } from '../operations/operation-error'
 import { HostCheck } from '../auth/host-check'
-import { HttpError, sendError, sendJson, statusOfCode } from './http-json'
+import { HttpError, sendError, sendJson, statusOfCode } from './routes/http-json'
 import { readJsonBody } from './json-body'
 import { originCheck } from '../auth/origin-check'
 import { requireRole } from '../auth/request-auth'
 import { RequestGuard, type GuardRefusal } from './request-guard'
-import type { Route } from './route'
+import type { Route } from './routes/route'
 import { StaticUi } from './static-ui'
 
 export interface WebServerOptions {
@@ -164,7 +164,7 @@ export class WebServer {
       if (error instanceof HttpError) {
         for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value)
         sendError(res, error.status, error.code, error.message)
-      } else if (error instanceof RequestError) {
+      } else if (error instanceof OperationError) {
         sendError(res, statusOfCode(error.code), error.code, error.message)
       } else {
         // The path only: a query string may hold the key.

@@ -1,14 +1,5 @@
-import type { StoredReport } from '../../../shared/ingest-protocol'
 import type { ConsoleOperations } from '../../../shared/ipc-contract'
-import type {
-  ConsoleInfo,
-  DeviceState,
-  HostMetrics,
-  LiveSnapshot,
-  MissedNotice,
-  PushClientState,
-  Role
-} from '../../../shared/live-events'
+import type { ConsoleInfo, LiveEvents, LiveSnapshot, Role } from '../../../shared/live-events'
 
 /** The state of this UI's link to the console, as the header shows it. */
 export type LinkState =
@@ -32,15 +23,14 @@ export interface Hello extends ConsoleInfo {
   local: boolean
 }
 
-/** What a bridge tells the UI. A snapshot always comes before the live events that follow it. */
-export interface BridgeEvents {
+/**
+ * What a bridge tells the UI: one handler per live topic of the map (a new topic does not compile
+ * until the UI handles it), plus the link and snapshot. A snapshot always comes before the live
+ * events that follow it.
+ */
+export interface BridgeEvents extends LiveEvents {
   hello(hello: Hello): void
   snapshot(snapshot: LiveSnapshot): void
-  reports(reports: StoredReport[]): void
-  metrics(samples: HostMetrics[]): void
-  devices(devices: DeviceState[]): void
-  clients(clients: PushClientState[]): void
-  missed(notice: MissedNotice): void
   link(link: LinkState): void
 }
 

@@ -1,4 +1,5 @@
 import type { ConsoleIpcApi, ConsoleStatus } from '../../../shared/ipc-contract'
+import { SNAPSHOT_TOPICS, type LiveEvents, type SnapshotTopic } from '../../../shared/live-events'
 import type { BridgeEvents, ConsoleBridge } from './console-bridge'
 
 /**
@@ -53,12 +54,13 @@ export class IpcBridge implements ConsoleBridge {
       }
     }
 
+    const topic = <T extends SnapshotTopic>(name: T): (() => void) => {
+      const deliver: LiveEvents[T] = events[name]
+      return this.api.on(name, live(deliver))
+    }
     const offs = [
       this.api.on('status', onStatus),
-      this.api.on('reports', live(events.reports)),
-      this.api.on('metrics', live(events.metrics)),
-      this.api.on('devices', live(events.devices)),
-      this.api.on('clients', live(events.clients)),
+      ...SNAPSHOT_TOPICS.map(topic),
       // `overload` reports were left out for every viewer and are in no snapshot: the screen
       // says so and the live events go on. `slow`: this window hung a while and was sent
       // nothing meanwhile; it starts over from a fresh snapshot.

@@ -10,20 +10,26 @@ import type {
 } from '../../../shared/api-types'
 import type { Envelope } from '../../../shared/envelope'
 import type { StoredReport } from '../../../shared/ingest-protocol'
+import { isHandshakeRefusal } from '../../../shared/handshake-refusal'
 import {
   LIVE_NAMESPACE,
+  RESYNC_INTERVAL_MS,
+  SNAPSHOT_TOPICS,
   type LiveClientToServerEvents,
   type LiveServerToClientEvents,
+  type LiveEvents,
   type LiveSnapshot,
+  type LiveTopics,
   type ReportQuery,
-  type SendMessageRequest
+  type SendMessageRequest,
+  type SnapshotTopic
 } from '../../../shared/live-events'
 import { BridgeError, type BridgeEvents, type ConsoleBridge } from './console-bridge'
 
 type LiveSocket = Socket<LiveServerToClientEvents, LiveClientToServerEvents>
 
-/** The console answers a resync once a second at most. */
-const RESYNC_SPACING_MS = 1100
+/** The console's spacing of resyncs, and a margin for the two clocks' and the network's drift. */
+const RESYNC_SPACING_MS = RESYNC_INTERVAL_MS + 100
 
 /**
  * A remote browser's bridge: `/live` over Socket.IO for the live view, the HTTP API for history
@@ -63,25 +69,28 @@ export class SocketBridge implements ConsoleBridge {
       gathering = {}
       events.hello({ ...hello, local: false })
     })
-    const part =
-      <K extends keyof LiveSnapshot>(name: K, deliver: (payload: LiveSnapshot[K]) => void) =>
-      (payload: LiveSnapshot[K]): void => {
+    // The first event of each topic after `hello` is the snapshot's; live events follow it.
+    const topic = <K extends SnapshotTopic>(name: K): void => {
+      const deliver: LiveEvents[K] = events[name]
+      const listener = (payload: LiveTopics[K]): void => {
         if (gathering === null) {
           deliver(payload)
           return
         }
         gathering[name] = payload
-        const { devices, clients, reports, metrics } = gathering
-        if (devices && clients && reports && metrics) {
+        if (SNAPSHOT_TOPICS.every((t) => gathering?.[t] !== undefined)) {
+          const snapshot = gathering as LiveSnapshot
           gathering = null
-          events.snapshot({ devices, clients, reports, metrics })
+          events.snapshot(snapshot)
           events.link({ state: 'live', since: Date.now() })
         }
       }
-    socket.on('devices', part('devices', events.devices))
-    socket.on('clients', part('clients', events.clients))
-    socket.on('reports', part('reports', events.reports))
-    socket.on('metrics', part('metrics', events.metrics))
+      ;(socket.on as (event: K, listener: (payload: LiveTopics[K]) => void) => unknown)(
+        name,
+        listener
+      )
+    }
+    for (const name of SNAPSHOT_TOPICS) topic(name)
 
     const resync = (): void => {
       if (resyncTimer !== null) return
@@ -106,17 +115,15 @@ export class SocketBridge implements ConsoleBridge {
 
     socket.on('connect_error', (error) => {
       const message = error.message
-      if (message === 'wrong key' || message.startsWith('a key is required')) {
+      // The code says what the refusal means; the message is only shown.
+      const refusal = isHandshakeRefusal(error.data) ? error.data : null
+      if (refusal?.code === 'wrong_key' || refusal?.code === 'no_key') {
         socket.disconnect() // retrying with the same key cannot help
-        events.link({
-          state: 'refused',
-          reason: message === 'wrong key' ? 'wrong_key' : 'no_key',
-          message
-        })
-      } else if (message.startsWith('too many wrong keys')) {
+        events.link({ state: 'refused', reason: refusal.code, message })
+      } else if (refusal?.code === 'too_many_attempts') {
         // Other keys' failures (a guesser behind the same NAT, a mistyped key) closed the door
         // for a while: keep this key and knock again when it opens.
-        const wait = retryAfterSeconds(error)
+        const wait = retryAfterSeconds(refusal.retryAfter)
         events.link({ state: 'throttled', retryAt: Date.now() + wait * 1000, message })
         if (reconnectTimer !== null) clearTimeout(reconnectTimer)
         reconnectTimer = setTimeout(() => socket.connect(), wait * 1000)
@@ -225,12 +232,10 @@ export class SocketBridge implements ConsoleBridge {
   }
 }
 
-/** How long a throttled handshake is told to wait (`data.retryAfter`, else its message, else 10 s). */
-function retryAfterSeconds(error: Error & { data?: { retryAfter?: unknown } }): number {
-  const given = error.data?.retryAfter
+/** How long a throttled handshake is told to wait (`data.retryAfter`, else 10 s), up to an hour. */
+function retryAfterSeconds(given: unknown): number {
   if (typeof given === 'number' && Number.isFinite(given) && given > 0) return Math.min(given, 3600)
-  const inMessage = /in (\d+) s/.exec(error.message)
-  return inMessage === null ? 10 : Math.max(1, Number(inMessage[1]))
+  return 10
 }
 
 /**

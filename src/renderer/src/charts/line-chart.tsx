@@ -1,37 +1,13 @@
+import type { EChartsType } from 'echarts/core'
 import ReactEChartsCore from 'echarts-for-react/esm/core'
-import { useEffect, useMemo, useRef } from 'react'
+import { useEffect, useMemo, useRef, useState } from 'react'
 
 import { useColorScheme } from '../hooks/use-color-scheme'
-import { plainChartText } from './chart-text'
+import { drawnXAxisLabels } from './drawn-labels'
 import { chartTheme, echarts } from './echarts'
+import { lineChartOption, type LineSeries } from './line-chart-option'
 
-export interface LineSeries {
-  name: string
-  /** [time, value] pairs, oldest first. */
-  data: Array<[number, number]>
-}
-
-/** What the chart's axis tooltip reads of each series at the pointer. */
-interface TooltipPoint {
-  marker?: unknown
-  seriesName?: string
-  value?: unknown
-  axisValueLabel?: string
-}
-
-/**
- * The axis tooltip as rich text in which only the markers are styled runs: ECharts' default
- * wraps each series name in a run, and a `}` in a name would end that run early.
- */
-function tooltipText(params: TooltipPoint | TooltipPoint[], unit: string): string {
-  const points = Array.isArray(params) ? params : [params]
-  const lines = points.map((p) => {
-    const value = Array.isArray(p.value) ? (p.value[1] as unknown) : p.value
-    const marker = typeof p.marker === 'string' ? p.marker : ''
-    return `${marker}${plainChartText(p.seriesName ?? '')}  ${plainChartText(`${String(value)}${unit}`)}`
-  })
-  return [plainChartText(points[0]?.axisValueLabel ?? ''), ...lines].join('\n')
-}
+export type { LineSeries }
 
 export interface LineChartProps {
   series: LineSeries[]
@@ -46,6 +22,18 @@ export interface LineChartProps {
 }
 
 /**
+ * After each drawing the container carries the x labels drawn (`data-x-labels`: [left, right]
+ * px of each): what the end-to-end tests read to see that none overlap. A stable object, or
+ * echarts-for-react would bind it again on every render.
+ */
+const CHART_EVENTS = {
+  finished: (_: unknown, chart: EChartsType) => {
+    const labels = drawnXAxisLabels(chart).map((l) => [Math.round(l.left), Math.round(l.right)])
+    chart.getDom().dataset.xLabels = JSON.stringify(labels)
+  }
+}
+
+/**
  * A time-series line chart. The chart is created once and given new data with setOption, so a
  * chart updated every second never flickers or loses its tooltip. After each update the
  * container carries what the chart itself holds (`data-series`, `data-last-time`): what the
@@ -55,6 +43,17 @@ export function LineChart(props: LineChartProps): React.JSX.Element {
   const scheme = useColorScheme()
   const colors = chartTheme(scheme)
   const chart = useRef<ReactEChartsCore>(null)
+  // The x labels are spaced for the chart's width: followed as the window or the panel resizes.
+  const [width, setWidth] = useState<number | undefined>(undefined)
+  useEffect(() => {
+    const element = chart.current?.ele
+    if (element === undefined) return
+    const observer = new ResizeObserver(([entry]) => {
+      if (entry !== undefined) setWidth(Math.round(entry.contentRect.width))
+    })
+    observer.observe(element)
+    return () => observer.disconnect()
+  }, [])
 
   // Built again only when what it shows changes: echarts-for-react compares options and calls
   // setOption on any difference, so an option made anew each render would redraw each render.
@@ -62,43 +61,18 @@ export function LineChart(props: LineChartProps): React.JSX.Element {
   const windowMs = props.window?.ms
   const windowUntil = props.window?.until
   const option = useMemo(
-    () => ({
-      animation: false,
-      backgroundColor: 'transparent',
-      textStyle: { color: colors.text },
-      grid: { left: 44, right: 12, top: series.length > 1 ? 32 : 12, bottom: 28 },
-      legend: {
-        show: series.length > 1,
-        type: 'scroll',
-        top: 0,
-        formatter: plainChartText,
-        textStyle: { color: colors.text }
-      },
-      // Rich text, not HTML: the page's CSP allows no inline styles, which HTML tooltips use.
-      // Series names are field names devices chose: the formatter keeps them literal.
-      tooltip: {
-        trigger: 'axis',
-        renderMode: 'richText',
-        formatter: (params: TooltipPoint | TooltipPoint[]) => tooltipText(params, unit ?? '')
-      },
-      xAxis: {
-        type: 'time',
+    () =>
+      lineChartOption({
+        series,
+        yMax,
+        unit,
         min:
           windowMs !== undefined && windowUntil !== undefined ? windowUntil - windowMs : undefined,
         max: windowUntil,
-        axisLine: { lineStyle: { color: colors.line } },
-        splitLine: { show: false }
-      },
-      yAxis: {
-        type: 'value',
-        min: 0,
-        max: yMax,
-        axisLabel: { formatter: `{value}${unit ?? ''}` },
-        splitLine: { lineStyle: { color: colors.line } }
-      },
-      series: series.map((s) => ({ name: s.name, type: 'line', showSymbol: false, data: s.data }))
-    }),
-    [series, yMax, unit, windowMs, windowUntil, colors.text, colors.line]
+        width,
+        colors: { text: colors.text, line: colors.line }
+      }),
+    [series, yMax, unit, windowMs, windowUntil, width, colors.text, colors.line]
   )
 
   // The instance is created asynchronously on mount: until it exists there is nothing to read.
@@ -121,6 +95,7 @@ export function LineChart(props: LineChartProps): React.JSX.Element {
       notMerge={false}
       replaceMerge={['series']}
       lazyUpdate
+      onEvents={CHART_EVENTS}
       style={{ height: props.height, width: '100%' }}
       role="img"
       aria-label={props.label}

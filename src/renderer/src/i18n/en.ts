@@ -50,7 +50,7 @@ export const en = {
   devices: {
     title: 'Devices',
     filter: 'Filter devices',
-    empty: 'No device has reported yet. Point a device at TCP {{address}}.',
+    empty: 'No device has reported yet. Point a device at {{address}}.',
     noMatch: 'No device matches “{{filter}}”.',
     online: 'Online',
     offline: 'Offline',

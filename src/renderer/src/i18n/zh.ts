@@ -50,7 +50,7 @@ export const zh: Messages = {
   devices: {
     title: '设备',
     filter: '筛选设备',
-    empty: '还没有设备上报。请将设备指向 TCP {{address}}。',
+    empty: '还没有设备上报。请将设备指向 {{address}}。',
     noMatch: '没有与“{{filter}}”匹配的设备。',
     online: '在线',
     offline: '离线',

@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next'
 
 import type { DeviceState } from '../../../shared/api-types'
-import { formatAgo, formatNumber } from '../format'
+import { formatAgo, formatEndpoints, formatNumber } from '../format'
 import { useConsole } from '../hooks/use-console'
 import { useNow } from '../hooks/use-now'
 import { useTextFilter } from '../hooks/use-text-filter'
@@ -42,7 +42,7 @@ export function DevicesPanel(props: { onOpen: (device: string) => void }): React
       {devices.length === 0 ? (
         <p className="empty">
           {t('devices.empty', {
-            address: hello ? `${hello.ingest.host}:${hello.ingest.port}` : '…'
+            address: hello ? formatEndpoints(hello.ingest) : '…'
           })}
         </p>
       ) : shown.length === 0 ? (

@@ -1,7 +1,7 @@
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 
-import { formatAgo, formatNumber } from '../format'
+import { formatAgo, formatEndpoints, formatNumber } from '../format'
 import { useBridge, useConsoleView } from '../hooks/use-console'
 import { useNow } from '../hooks/use-now'
 import { LANGUAGES } from '../i18n'
@@ -37,9 +37,7 @@ export function Header({ onTokens }: { onTokens?: () => void }): React.JSX.Eleme
         <dl className="addresses">
           <div>
             <dt>{t('header.ingest')}</dt>
-            <dd data-testid="ingest-address">
-              TCP {hello.ingest.host}:{hello.ingest.port}
-            </dd>
+            <dd data-testid="ingest-address">{formatEndpoints(hello.ingest)}</dd>
           </div>
           <div>
             <dt>{t('header.remoteView')}</dt>

@@ -7,6 +7,7 @@ import type {
   PushClientState
 } from '../../../shared/live-events'
 import type { BridgeEvents, Hello, LinkState } from '../bridge/console-bridge'
+import { compareNatural } from './natural-order'
 import { ReportRing } from './report-ring'
 import { SortedItems } from './sorted-items'
 
@@ -36,8 +37,10 @@ export interface ConsoleView {
  */
 export class ConsoleStore {
   private view: ConsoleView
-  private readonly devices = new SortedItems<DeviceState>((d) => d.id)
-  private readonly clients = new SortedItems<PushClientState>((c) => c.uid)
+  // Listed as people count (`sim-2` before `sim-10`): every panel and picker of device ids and
+  // push uids shows these lists. The API pages in code-unit order, its cursor's.
+  private readonly devices = new SortedItems<DeviceState>((d) => d.id, compareNatural)
+  private readonly clients = new SortedItems<PushClientState>((c) => c.uid, compareNatural)
   private readonly listeners = new Set<() => void>()
   private scheduled = false
 

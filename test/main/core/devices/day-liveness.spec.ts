@@ -9,7 +9,7 @@ import {
 } from '../../../../src/main/core/devices/device-registry'
 import { silentLogger } from '../../../../src/main/core/runtime/logger'
 import type { StoredReport } from '../../../../src/shared/ingest-protocol'
-import { openStore, report, store } from '../../../support/store'
+import { nedbBackend, openStore, report, store } from '../../../support/store'
 import { tempDirs } from '../../../support/temp-dir'
 
 const dirs = tempDirs()
@@ -36,7 +36,7 @@ describe('a day of one report a second, at accelerated time', () => {
     const stream = new ReportStream()
     const registry = new DeviceRegistry({
       source: stream,
-      events: await DeviceEventLog.open(await dirs.make(), 30, now),
+      events: await DeviceEventLog.open(nedbBackend(await dirs.make()), 30, now),
       logger: silentLogger(),
       tickMs: 3_600_000, // ticked by hand below, once a simulated second
       now: () => now

@@ -10,7 +10,7 @@ import {
 import { silentLogger } from '../../../../src/main/core/runtime/logger'
 import type { StoredReport } from '../../../../src/shared/ingest-protocol'
 import { capturingLogger } from '../../../support/log-lines'
-import { openStore, report, store } from '../../../support/store'
+import { nedbBackend, openStore, report, store } from '../../../support/store'
 import { tempDirs } from '../../../support/temp-dir'
 
 const dirs = tempDirs()
@@ -25,7 +25,7 @@ describe('DeviceRegistry', () => {
     const s = await openStore(dir, { retentionDays: 5, now: () => now, retentionCheckMs: 20 })
     const registry = new DeviceRegistry({
       source: s,
-      events: await DeviceEventLog.open(dir, 30, now),
+      events: await DeviceEventLog.open(nedbBackend(dir), 30, now),
       logger: silentLogger(),
       now: () => now
     })
@@ -57,7 +57,7 @@ describe('DeviceRegistry', () => {
     const s = await openStore(dir, { retentionDays: 1, now: () => now, retentionCheckMs: 20 })
     const registry = new DeviceRegistry({
       source: s,
-      events: await DeviceEventLog.open(dir, 30, now),
+      events: await DeviceEventLog.open(nedbBackend(dir), 30, now),
       logger: silentLogger(),
       maxDevices: 1,
       now: () => now
@@ -96,7 +96,7 @@ async function streamRegistry(
   let now = 1_000_000
   const registry = new DeviceRegistry({
     source: stream,
-    events: await DeviceEventLog.open(await dirs.make(), 30, now),
+    events: await DeviceEventLog.open(nedbBackend(await dirs.make()), 30, now),
     logger: silentLogger(),
     tickMs: 3_600_000, // ticked by hand
     now: () => now,

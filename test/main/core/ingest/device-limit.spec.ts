@@ -38,7 +38,7 @@ describe('the bound on device ids (--max-devices)', () => {
         { error: 'too_many_devices', message: expect.stringContaining('at most 3 devices') }
       ])
     )
-    expect(c.core.devices!.list().map((x) => [x.id, x.reports])).toEqual([
+    expect(c.core.operations.devices().map((x) => [x.id, x.reports])).toEqual([
       ['a', 2],
       ['b', 1],
       ['c', 1]

@@ -1,13 +1,13 @@
 import fc from 'fast-check'
 import { afterEach, describe, expect, it } from 'vitest'
 
-import { openDeviceAuthenticator } from '../../../../src/main/core/ingest/device-auth'
+import { openDeviceAuthenticator } from '../../../../src/main/core/ingest/protocol/device-auth'
 import {
   LineFramer,
   OVERSIZE_LINE,
   type FramedLine
-} from '../../../../src/main/core/ingest/line-framer'
-import { ReportParser } from '../../../../src/main/core/ingest/report-parser'
+} from '../../../../src/main/core/ingest/tcp/line-framer'
+import { ReportParser } from '../../../../src/main/core/ingest/protocol/report-parser'
 import { DOCUMENT_LIMITS, INGEST_ERROR_CODES } from '../../../../src/shared/ingest-protocol'
 import { ingestFixture } from '../../../support/ingest'
 

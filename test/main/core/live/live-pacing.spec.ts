@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 
-import { LivePacing } from '../../../../src/main/core/web/live-pacing'
+import { LivePacing } from '../../../../src/main/core/live/live-pacing'
 
 describe('LivePacing', () => {
   it('waits a display frame while the console has time, the full interval once it is busy', () => {
@@ -22,5 +22,15 @@ describe('LivePacing', () => {
   it('never waits longer when idle than the operator asked for under load', () => {
     const pacing = new LivePacing(() => 0, { underLoadMs: 10 })
     expect(pacing.intervalMs()).toBe(10)
+  })
+
+  it('tells the pace without deciding it: a look while busy does not keep the next batch waiting', () => {
+    // Found in review: GET /api/diagnostics read the pace through the deciding path, so a read
+    // at a busy moment held batches at the full interval until the load fell below 0.5.
+    let load = 0.75
+    const pacing = new LivePacing(() => load, { underLoadMs: 50 })
+    expect(pacing.now()).toEqual({ underLoad: true, intervalMs: 50, load: 0.75 })
+    load = 0.6
+    expect(pacing.intervalMs()).toBe(16) // never under load: no batch went while it was busy
   })
 })

@@ -1,3 +1,6 @@
+import type { AddressInfo } from 'node:net'
+
+import { Server } from 'socket.io'
 import { afterEach, describe, expect, it } from 'vitest'
 
 import type { StoredReport } from '../../../../src/shared/ingest-protocol'
@@ -47,7 +50,11 @@ async function device(c: RunningConsole): Promise<LineClient> {
   return d
 }
 
+/** Undoes what a test patched (recordBroadcasts). */
+const restores: Array<() => void> = []
+
 afterEach(async () => {
+  for (const restore of restores.splice(0)) restore()
   for (const s of sockets.splice(0)) s.close()
   await Promise.all(consoles.splice(0).map((c) => c.stop()))
   await dirs.cleanup()
@@ -90,6 +97,22 @@ describe('/live', () => {
     expect(err.message).toMatch(/at most 2 viewers/)
   })
 
+  it('gives every refusal a code a client can act on, whatever its message says', async () => {
+    // Found in review: clients could only match the English messages.
+    const refusal = async (c: RunningConsole, key: string | null): Promise<unknown> =>
+      (await nextEvent<Error & { data?: unknown }>(viewer(c, key), 'connect_error')).data
+    const c = await console_({ maxViewers: 1 })
+    expect(await refusal(c, null)).toEqual({ code: 'no_key' })
+    expect(await refusal(c, 'not-the-key-at-all')).toEqual({ code: 'wrong_key' })
+    await nextEvent(viewer(c), 'hello')
+    expect(await refusal(c, VIEW_KEY)).toEqual({ code: 'too_many_viewers' })
+    for (let i = 0; i < 9; i++) await refusal(c, 'guess-guess-guess')
+    expect(await refusal(c, VIEW_KEY)).toEqual({
+      code: 'too_many_attempts',
+      retryAfter: expect.any(Number)
+    })
+  })
+
   it.each([
     [ACCESS_KEY, 'operator'],
     [VIEW_KEY, 'viewer']
@@ -99,7 +122,7 @@ describe('/live', () => {
     expect(hello).toEqual({
       role,
       version: expect.stringMatching(/^\d+\.\d+\.\d+$/),
-      ingest: { host: '127.0.0.1', port: c.addresses.ingest.port },
+      ingest: [{ protocol: 'tcp', host: '127.0.0.1', port: c.addresses.ingest.port }],
       web: { host: '127.0.0.1', port: c.addresses.web.port },
       viewUrl: `http://127.0.0.1:${c.addresses.web.port}/?key=${VIEW_KEY}`
     })
@@ -117,7 +140,7 @@ describe('/live', () => {
       ).join('')
     )
     await d.waitForReplies(250)
-    await eventually(() => c.core.devices!.list().length === 3, 'devices registered')
+    await eventually(() => c.core.operations.devices().length === 3, 'devices registered')
 
     const s = viewer(c)
     const devices = nextEvent<DeviceState[]>(s, 'devices')
@@ -479,7 +502,7 @@ describe('/live', () => {
     const d = await device(c)
     d.send({ device: 'p', seq: 0 }) // leading edge: broadcast at once
     await d.waitForReplies(1)
-    await eventually(() => c.core.devices!.list().length === 1, 'stored')
+    await eventually(() => c.core.operations.devices().length === 1, 'stored')
     d.write(
       Array.from(
         { length: 1000 },
@@ -505,6 +528,18 @@ describe('/live', () => {
     })
   })
 
+  it("spaces resyncs by the console's clock", async () => {
+    let clock = Date.now()
+    const c = await console_({}, { now: () => clock })
+    const s = viewer(c)
+    await nextEvent(s, 'reports')
+    expect((await s.timeout(5000).emitWithAck('resync')).ok).toBe(true)
+    clock += 999
+    expect((await s.timeout(5000).emitWithAck('resync')).ok).toBe(false)
+    clock += 1
+    expect((await s.timeout(5000).emitWithAck('resync')).ok).toBe(true)
+  })
+
   it('encodes each live batch once, however many viewers watch', async () => {
     const c = await console_({}, { live: { minIntervalMs: 20 } })
     const viewers = Array.from({ length: 5 }, () => viewer(c))
@@ -522,7 +557,7 @@ describe('/live', () => {
     const c = await console_({}, { live: { minIntervalMs: 20 } })
     const broadcasts = recordBroadcasts(c)
     const window: number[] = []
-    const { unsubscribe } = c.core.subscribeLive((event, payload) => {
+    const { unsubscribe } = c.core.operations.subscribeLive((event, payload) => {
       if (event === 'reports') window.push(...(payload as StoredReport[]).map((r) => r.seq!))
     })
     const d = await device(c)
@@ -534,22 +569,30 @@ describe('/live', () => {
 })
 
 /**
- * The times the `/live` namespace broadcast a `reports` batch, as the console sent them (a
- * broadcast is encoded once, for every viewer it reaches).
+ * The times the `/live` namespace of `c` broadcast a `reports` batch, as the console sent them
+ * (a broadcast is encoded once, for every viewer it reaches). Socket.IO's in-memory adapter is
+ * watched where every namespace shares it, its prototype, so no part of the console is reached
+ * into; restored after each test.
  */
 function recordBroadcasts(c: RunningConsole): number[] {
-  const io = (
-    c.core as unknown as {
-      io: { of(n: string): { adapter: { broadcast: (...a: unknown[]) => void } } }
-    }
-  ).io
-  const adapter = io.of('/live').adapter
-  const broadcast = adapter.broadcast.bind(adapter)
-  const times: number[] = []
-  adapter.broadcast = (...args: unknown[]) => {
-    const packet = args[0] as { data?: unknown[] }
-    if (packet.data?.[0] === 'reports') times.push(performance.now())
-    broadcast(...args)
+  type Adapter = {
+    nsp: { name: string; server: { httpServer?: { address(): unknown } } }
+    broadcast(packet: { data?: unknown[] }, opts: unknown): void
   }
+  // A server attached to nothing holds no port or timer: only its adapter's class is wanted.
+  const prototype = Object.getPrototypeOf(new Server().of('/live').adapter) as Adapter
+  const broadcast = prototype.broadcast
+  const times: number[] = []
+  prototype.broadcast = function (this: Adapter, packet, opts) {
+    const port = (this.nsp.server.httpServer?.address() as AddressInfo | null)?.port
+    if (
+      this.nsp.name === '/live' &&
+      port === c.addresses.web.port &&
+      packet.data?.[0] === 'reports'
+    )
+      times.push(performance.now())
+    broadcast.call(this, packet, opts)
+  }
+  restores.push(() => (prototype.broadcast = broadcast))
   return times
 }

@@ -42,6 +42,39 @@ describe('LoopLoad', () => {
     expect(load.read()).toBe(0) // the window has not passed: the first reading stands
   })
 
+  it('tells its reading without taking one: a look between reads changes none of them', () => {
+    // A fake loop: busy as the test says, time as it says.
+    let time = 0
+    let active = 0
+    const sources: LoadSources = {
+      utilization: () => ({ idle: time - active, active, utilization: 0 }),
+      cpu: () => ({ user: 0, system: 0 }),
+      now: () => time
+    }
+    const spend = (ms: number, busy: number): void => {
+      time += ms
+      active += ms * busy
+    }
+    const looked = new LoopLoad(1000, sources)
+    const unlooked = new LoopLoad(1000, sources)
+    const readings: Array<[number, number]> = []
+    for (const [first, second] of [
+      [1, 0],
+      [1, 1],
+      [0.2, 0.9],
+      [0, 0.5]
+    ] as const) {
+      spend(1000, first)
+      looked.peek() // a diagnostics read between two batches
+      spend(1000, second)
+      const peek = looked.peek()
+      readings.push([looked.read(), unlooked.read()])
+      expect(peek).toBe(readings.at(-1)![0]) // the look said what the read then took
+    }
+    expect(readings.map(([a]) => a)).toEqual(readings.map(([, b]) => b))
+    expect(readings.some(([a]) => a > 0.5)).toBe(true)
+  })
+
   it("reads the process's CPU time where Node does not run the loop itself (Electron's main)", async () => {
     // Inside Electron's main process Node's utilization can stay at zero.
     const electronLike: LoadSources = {

@@ -5,6 +5,7 @@ import {
   MessagePartitions,
   type MessageRecord
 } from '../../../../src/main/core/push/message-partitions'
+import { nedbBackend } from '../../../support/store'
 import { tempDirs } from '../../../support/temp-dir'
 
 const dirs = tempDirs()
@@ -29,8 +30,8 @@ describe('MessagePartitions', () => {
   it('finds the newest state of a message in a day it let go of, and loads the day again for a write', async () => {
     const dataDir = await dirs.make()
     let now = DEC_1 + 1000
-    const options = { dataDir, retentionDays: 30, ttlMs: DAY, now: () => now }
-    const { partitions } = await MessagePartitions.open(options)
+    const options = { retentionDays: 30, ttlMs: DAY, now: () => now }
+    const { partitions } = await MessagePartitions.open(nedbBackend(dataDir), options)
     const record = message(now, 'queued')
     await partitions.insert(record)
     record.recipients[0]!.state = 'delivered'
@@ -56,8 +57,8 @@ describe('MessagePartitions', () => {
   it('loads at start only the days that can hold live messages', async () => {
     const dataDir = await dirs.make()
     let now = DEC_1 + 1000
-    const options = { dataDir, retentionDays: 30, ttlMs: DAY, now: () => now }
-    const first = await MessagePartitions.open(options)
+    const options = { retentionDays: 30, ttlMs: DAY, now: () => now }
+    const first = await MessagePartitions.open(nedbBackend(dataDir), options)
     const old = message(now, 'queued')
     await first.partitions.insert(old)
     now += 2 * DAY
@@ -65,7 +66,7 @@ describe('MessagePartitions', () => {
     await first.partitions.insert(young)
     await first.partitions.close()
 
-    const second = await MessagePartitions.open(options)
+    const second = await MessagePartitions.open(nedbBackend(dataDir), options)
     expect(second.live).toEqual([young])
     expect(await second.partitions.find(old.id)).toEqual(old)
     await second.partitions.close()

@@ -1,25 +1,9 @@
-import { readFile, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
 
-import { afterEach, describe, expect, it } from 'vitest'
+import { pushClientRegistries } from '../../../support/push-clients'
 
-import { PushClientRegistry } from '../../../../src/main/core/push/push-client-registry'
-import { tempDirs } from '../../../support/temp-dir'
-
-const dirs = tempDirs()
-const open: PushClientRegistry[] = []
-afterEach(async () => {
-  for (const r of open.splice(0)) await r.close()
-  await dirs.cleanup()
-})
-
+const { dirs, open: registry } = pushClientRegistries({ retentionDays: 30 })
 const DAY = 86_400_000
-
-async function registry(dir: string, now: () => number): Promise<PushClientRegistry> {
-  const r = await PushClientRegistry.open(dir, now, { retentionDays: 30 })
-  open.push(r)
-  return r
-}
 
 describe('PushClientRegistry retention', () => {
   it('deletes clients not seen for the retention time, in batches, never a connected one', async () => {
@@ -47,39 +31,12 @@ describe('PushClientRegistry retention', () => {
     expect(reopened.list().map((c) => c.uid)).toEqual(['phone-connected', 'phone-left'])
     expect(reopened.resolve(token)).toBe('phone-connected')
   })
-
-  it('deletes at start-up, and gives clients saved by an earlier version a retention time from the upgrade', async () => {
-    const dir = await dirs.make()
-    let now = 100 * DAY
-    // An earlier version's clients.db: no lastSeen.
-    await writeFile(
-      join(dir, 'clients.db'),
-      JSON.stringify({
-        uid: 'old',
-        name: null,
-        token: 't'.repeat(32),
-        registeredAt: 0,
-        lastReceipt: null,
-        _id: 'a'
-      }) + '\n'
-    )
-    const first = await registry(dir, () => now)
-    await first.register('newer', null)
-    await first.close()
-    expect(await readFile(join(dir, 'clients.db'), 'utf8')).toMatch(/"lastSeen":8640000000/)
-
-    now += 29 * DAY
-    expect((await registry(dir, () => now)).list().map((c) => c.uid)).toEqual(['newer', 'old'])
-    now += 2 * DAY
-    expect((await registry(dir, () => now)).list()).toEqual([])
-  })
 })
 
 describe('PushClientRegistry bounds', () => {
   it('refuses a new uid beyond the most registered clients, never a known one', async () => {
     const dir = await dirs.make()
-    const clients = await PushClientRegistry.open(dir, Date.now, { maxRegisteredClients: 3 })
-    open.push(clients)
+    const clients = await registry(dir, Date.now, { maxRegisteredClients: 3 })
     for (const uid of ['a', 'b', 'c']) await clients.register(uid, null)
     await expect(clients.register('d', null)).rejects.toMatchObject({
       code: 'too_many_clients',
@@ -91,8 +48,7 @@ describe('PushClientRegistry bounds', () => {
 
   it('holds the cap against new uids registering at the same moment', async () => {
     const dir = await dirs.make()
-    const clients = await PushClientRegistry.open(dir, Date.now, { maxRegisteredClients: 3 })
-    open.push(clients)
+    const clients = await registry(dir, Date.now, { maxRegisteredClients: 3 })
     await clients.register('a', null)
     const answers = await Promise.allSettled(
       ['b', 'c', 'd', 'e'].map((uid) => clients.register(uid, null))

@@ -1,9 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest'
 
+import type { HostMetrics } from '../../../../src/shared/live-events'
 import {
   ACCESS_KEY,
   api,
   consoleFixture,
+  eventually,
   liveClient,
   nextEvent,
   VIEW_KEY
@@ -66,5 +68,44 @@ describe('GET /api/diagnostics', () => {
     expect(busy.underLoad).toBe(true)
     expect(idle.underLoad).toBe(false)
     expect(idle.load).toBeLessThan(busy.load)
+  })
+
+  it('reads the pace without changing it: two reads say what a batch would go by', async () => {
+    // Found in review: the read decided the pace (and advanced its smoothing), so a read at a
+    // busy moment held the console under load for the reads, and the batches, that followed.
+    let load = 0.9
+    const c = await consoles.start({ liveIntervalMs: 80 }, { live: { load: () => load } })
+    const pace = async (): Promise<unknown> =>
+      (await api(c, '/api/diagnostics', { key: ACCESS_KEY })).body.live
+    expect(await pace()).toEqual({ underLoad: true, intervalMs: 80, load: 0.9 })
+    load = 0.6 // between leaving (0.5) and entering (0.7): no batch has gone under load
+    expect(await pace()).toEqual({ underLoad: false, intervalMs: 16, load: 0.6 })
+  })
+
+  it("counts the uptime by the console's clock", async () => {
+    let clock = Date.now()
+    const c = await consoles.start({}, { now: () => clock })
+    clock += 90_000
+    expect((await api(c, '/api/diagnostics', { key: ACCESS_KEY })).body.uptimeSeconds).toBe(90)
+  })
+
+  it('counts the desktop window among the viewers, as the live samples do', async () => {
+    // Found in review: diagnostics counted sockets only, the header sockets and windows.
+    const c = await consoles.start()
+    const window = c.core.operations.subscribeLive(() => undefined)
+    const viewer = liveClient(c, VIEW_KEY)
+    const samples: HostMetrics[][] = []
+    viewer.on('metrics', (m) => samples.push(m))
+    try {
+      await nextEvent(viewer, 'hello')
+      await eventually(() => samples.flat().some((s) => s.console !== undefined), 'a live sample')
+      const counted = samples.flat().find((s) => s.console !== undefined)!.console!.viewers
+      const { body } = await api(c, '/api/diagnostics', { key: ACCESS_KEY })
+      expect(body.connections.viewers).toBe(2)
+      expect(body.connections.viewers).toBe(counted)
+    } finally {
+      viewer.disconnect()
+      window.unsubscribe()
+    }
   })
 })

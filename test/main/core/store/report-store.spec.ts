@@ -1,76 +1,13 @@
-import { readdir, readFile, rm, stat } from 'node:fs/promises'
-import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
 
-import { afterEach, describe, expect, it } from 'vitest'
+import { report, reportStores, store } from '../../../support/store'
 
-import type { ReportStore } from '../../../../src/main/core/store/report-store'
-import type { StoredReport } from '../../../../src/shared/ingest-protocol'
-import { openStore, report, store } from '../../../support/store'
-import { tempDirs } from '../../../support/temp-dir'
-
-const dirs = tempDirs()
+const { dirs, open } = reportStores()
 const DAY = 86_400_000
 /** Report times in today's UTC day, so neither a day change nor retention by age interferes. */
 const T0 = Math.floor(Date.now() / DAY) * DAY + 1000
-const opened: ReportStore[] = []
-
-async function open(
-  dir: string,
-  overrides: Parameters<typeof openStore>[1] = {}
-): Promise<ReportStore> {
-  const s = await openStore(dir, overrides)
-  opened.push(s)
-  return s
-}
-
-afterEach(async () => {
-  await Promise.all(opened.splice(0).map((s) => s.close()))
-  await dirs.cleanup()
-})
-
-async function fileLines(dir: string): Promise<StoredReport[]> {
-  const files = (await readdir(dir)).filter((f) => f.startsWith('reports-'))
-  const lines: StoredReport[] = []
-  for (const f of files) {
-    for (const line of (await readFile(join(dir, f), 'utf8')).split('\n'))
-      if (line) lines.push(JSON.parse(line))
-  }
-  return lines
-}
 
 describe('ReportStore', () => {
-  it('writes a report to disk before calling back', async () => {
-    const dir = await dirs.make()
-    const s = await open(dir)
-    await store(s, report('a', T0, { seq: 1, v: 42 }))
-    expect(await fileLines(dir)).toEqual([expect.objectContaining({ device: 'a', seq: 1, v: 42 })])
-  })
-
-  it('groups concurrent submissions into few commits', async () => {
-    const dir = await dirs.make()
-    const s = await open(dir)
-    let commits = 0
-    s.on('stored', () => (commits += 1))
-    await Promise.all(
-      Array.from({ length: 5000 }, (_, i) => store(s, report('a', T0 + i, { seq: i })))
-    )
-    expect((await fileLines(dir)).length).toBe(5000)
-    expect(commits).toBeLessThanOrEqual(5) // 5000 reports, batches of up to 2000
-  })
-
-  it('stores a re-sent (device, seq) once and acknowledges every copy', async () => {
-    const dir = await dirs.make()
-    const s = await open(dir)
-    const first = store(s, report('a', T0 + 1, { seq: 7 }))
-    const queuedCopy = store(s, report('a', T0 + 2, { seq: 7 })) // still queued: waits for the first
-    await Promise.all([first, queuedCopy])
-    await store(s, report('a', T0 + 3, { seq: 7 })) // already stored: acked at once
-    await store(s, report('b', T0 + 4, { seq: 7 })) // another device's seq 7 is its own
-    const lines = await fileLines(dir)
-    expect(lines.filter((r) => r.device === 'a')).toHaveLength(1)
-    expect(lines.filter((r) => r.device === 'b')).toHaveLength(1)
-  })
-
   it('keeps reports and the dedup window across a restart', async () => {
     const dir = await dirs.make()
     const s1 = await open(dir)
@@ -107,17 +44,6 @@ describe('ReportStore', () => {
     expect(s2.reportCount).toBe(150)
   })
 
-  it('drops what a failed write left in memory, and stores again once the disk is back', async () => {
-    const dir = await dirs.make()
-    const s = await open(dir)
-    await store(s, report('a', T0, { seq: 1 }))
-    await rm(dir, { recursive: true, force: true }) // the disk loses everything under the store
-    await expect(store(s, report('a', T0 + 1, { seq: 2 }))).rejects.toThrow()
-    await store(s, report('a', T0 + 2, { seq: 3 }))
-    expect((await s.query({ limit: 10 })).map((r) => r.seq)).toEqual([3])
-    expect((await fileLines(dir)).map((r) => r.seq)).toEqual([3])
-  })
-
   it('keeps working when a callback throws', async () => {
     const dir = await dirs.make()
     const s = await open(dir)
@@ -148,19 +74,6 @@ describe('ReportStore', () => {
     expect(queries).toBeGreaterThan(1)
   })
 
-  it('does not rewrite a closed partition when a query reads it', async () => {
-    const dir = await dirs.make()
-    const s = await open(dir, { partitionMaxReports: 100 })
-    for (let i = 0; i < 150; i++) await store(s, report('a', T0 + i, { seq: i }))
-    const [oldest] = (await readdir(dir)).filter((f) => f.startsWith('reports-')).sort()
-    const before = await stat(join(dir, oldest!))
-    await new Promise((r) => setTimeout(r, 20))
-    expect((await s.query({ until: T0 + 10, limit: 100 })).map((r) => r.seq)).toHaveLength(11)
-    const after = await stat(join(dir, oldest!))
-    expect(after.mtimeMs).toBe(before.mtimeMs)
-    expect(after.ino).toBe(before.ino)
-  })
-
   it('ages out the reports of a quiet console, whose partition never closed by itself', async () => {
     const dir = await dirs.make()
     const first = await open(dir, { now: () => 10 * DAY })
@@ -181,25 +94,6 @@ describe('ReportStore', () => {
     )
     const seqs = (await s.query({ limit: 1000 })).map((r) => r.seq)
     expect(seqs).toEqual(Array.from({ length: 150 }, (_, i) => 149 - i))
-  })
-
-  it('rolls over to a new partition at the size limit and queries across partitions newest first', async () => {
-    const dir = await dirs.make()
-    const s = await open(dir, { partitionMaxReports: 100, maxBatch: 50 })
-    for (let i = 0; i < 350; i++)
-      await store(s, report(i % 2 === 0 ? 'even' : 'odd', T0 + i, { seq: i }))
-    expect(s.partitionCount).toBe(4)
-    expect((await readdir(dir)).filter((f) => f.startsWith('reports-'))).toHaveLength(4)
-
-    const newest = await s.query({ limit: 5 })
-    expect(newest.map((r) => r.time - T0)).toEqual([349, 348, 347, 346, 345])
-    const range = await s.query({ since: T0 + 95, until: T0 + 104, limit: 100 })
-    expect(range.map((r) => r.time - T0)).toEqual([104, 103, 102, 101, 100, 99, 98, 97, 96, 95])
-    const oldestOdd = await s.query({ device: 'odd', until: T0 + 5, limit: 100 })
-    expect(oldestOdd.map((r) => r.time - T0)).toEqual([5, 3, 1])
-    const all = await s.query({ limit: 10_000 })
-    expect(all).toHaveLength(350)
-    expect(all.every((r, i) => i === 0 || all[i - 1]!.time >= r.time)).toBe(true)
   })
 
   it('starts a new partition when the UTC day changes', async () => {
@@ -239,22 +133,6 @@ describe('ReportStore', () => {
     expect(later.deviceSummaries()).toEqual([expect.objectContaining({ id: 'a', reports: 1 })])
   })
 
-  it('rebuilds its catalog when the catalog file is lost', async () => {
-    const dir = await dirs.make()
-    const s1 = await open(dir, { partitionMaxReports: 10 })
-    for (let i = 0; i < 35; i++) await store(s1, report(`d${i % 3}`, T0 + i, { seq: i }))
-    await s1.close()
-    await rm(join(dir, 'partitions.db'))
-    const s2 = await open(dir, { partitionMaxReports: 10 })
-    expect(s2.reportCount).toBe(35)
-    expect((await s2.query({ device: 'd1', limit: 100 })).length).toBe(12)
-    expect(s2.deviceSummaries().find((d) => d.id === 'd0')).toMatchObject({
-      reports: 12,
-      firstSeen: T0,
-      lastSeen: T0 + 33
-    })
-  })
-
   it('counts reports per device across closed and active partitions', async () => {
     const dir = await dirs.make()
     const s = await open(dir, { partitionMaxReports: 100 })
@@ -268,28 +146,6 @@ describe('ReportStore', () => {
       reports: 200
     })
     expect(summaries.b).toMatchObject({ firstSeen: T0 + 200, lastSeen: T0 + 249, reports: 50 })
-  })
-
-  it('closes the active partition at its byte budget, before the count limit', async () => {
-    const dir = await dirs.make()
-    const budget = 64 * 1024
-    const blob = 'x'.repeat(8000) // large reports: the count limit (50,000) is never near
-    const s1 = await open(dir, { partitionMaxBytes: budget })
-    for (let i = 0; i < 40; i++) await store(s1, report('a', T0 + i, { seq: i, blob }))
-    expect(s1.partitionCount).toBeGreaterThan(3)
-    const seqs = Array.from({ length: 40 }, (_, i) => 39 - i)
-    expect((await s1.query({ limit: 100 })).map((r) => r.seq)).toEqual(seqs)
-    await s1.close()
-    // Each file stops within one commit (here one report) past the budget, the active one too,
-    // so a restart loads at most that much into memory.
-    const files = (await readdir(dir)).filter((f) => f.startsWith('reports-')).sort()
-    for (const f of files) expect((await stat(join(dir, f))).size).toBeLessThan(budget + 9000)
-    const s2 = await open(dir, { partitionMaxBytes: budget })
-    expect(s2.reportCount).toBe(40)
-    expect(s2.partitionCount).toBe(files.length)
-    expect((await s2.query({ limit: 100 })).map((r) => r.seq)).toEqual(seqs)
-    await store(s2, report('a', T0 + 100, { seq: 38, blob })) // a resend of a recent seq: deduped
-    expect(s2.reportCount).toBe(40)
   })
 })
 

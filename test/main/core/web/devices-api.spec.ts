@@ -35,6 +35,11 @@ async function fleet(c: RunningConsole, count: number, prefix = 'dev-'): Promise
   return d
 }
 
+/** Devices the console knows now. */
+function known(c: RunningConsole): number {
+  return c.core.operations.devicePage({ limit: 1 }).total
+}
+
 function viewer(c: RunningConsole): LiveClient {
   const s = liveClient(c, VIEW_KEY)
   closers.push(() => s.close())
@@ -45,7 +50,7 @@ describe('GET /api/devices, paged', () => {
   it('walks every device in id order with limit and after', async () => {
     const c = await fixture.start()
     await fleet(c, 1200)
-    await eventually(() => c.core.devices!.size === 1200, 'all devices registered')
+    await eventually(() => known(c) === 1200, 'all devices registered')
     const seen: string[] = []
     let after: string | null = null
     let pages = 0
@@ -69,7 +74,7 @@ describe('GET /api/devices, paged', () => {
   it('answers a page of 500 for after= alone, and refuses bad limits', async () => {
     const c = await fixture.start()
     await fleet(c, 600)
-    await eventually(() => c.core.devices!.size === 600, 'all devices registered')
+    await eventually(() => known(c) === 600, 'all devices registered')
     const first = (await api(c, '/api/devices?after=')).body as DevicePage
     expect(first.devices).toHaveLength(500)
     expect(first.next).toBe('dev-00499')
@@ -86,7 +91,7 @@ describe('GET /api/devices, paged', () => {
   it('still answers a bare array without paging parameters (older scripts)', async () => {
     const c = await fixture.start()
     await fleet(c, 3)
-    await eventually(() => c.core.devices!.size === 3, 'all devices registered')
+    await eventually(() => known(c) === 3, 'all devices registered')
     const { body } = await api(c, '/api/devices')
     expect((body as DeviceState[]).map((d) => d.id)).toEqual([
       'dev-00000',
@@ -99,9 +104,15 @@ describe('GET /api/devices, paged', () => {
 describe('devices on /live', () => {
   it('sends a new viewer every device once, then only the devices that changed', async () => {
     const c = await fixture.start()
+    const announced = new Set<string>()
+    const { unsubscribe } = c.core.operations.subscribeLive((event, payload) => {
+      if (event === 'devices') for (const x of payload as DeviceState[]) announced.add(x.id)
+    })
+    closers.push(unsubscribe)
     const d = await fleet(c, 2000)
-    await eventually(() => c.core.devices!.size === 2000, 'all devices registered')
-    c.core.devices!.tick() // the fleet's own announcement goes out now, before the viewer joins
+    await eventually(() => known(c) === 2000, 'all devices registered')
+    // The fleet's own announcement has gone out before the viewer joins.
+    await eventually(() => announced.size === 2000, 'the fleet announced')
     const s = viewer(c)
     const batches: DeviceState[][] = []
     s.on('devices', (devices) => batches.push(devices))

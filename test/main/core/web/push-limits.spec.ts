@@ -44,7 +44,7 @@ describe('/push registration bounds', () => {
         error: { code: 'too_many_uids', message: expect.stringMatching(/at most 4 uids/) }
       })
     expect(await register(socket, 'b')).toMatchObject({ ok: true }) // one of its own, again
-    expect(c.core['clients']!.list().map((x) => x.uid)).toEqual(['a', 'b', 'c', 'd'])
+    expect(c.core.operations.pushClients().map((x) => x.uid)).toEqual(['a', 'b', 'c', 'd'])
   })
 
   it('lets one address add a bounded number of new uids a minute; known uids always come back', async () => {
@@ -86,7 +86,7 @@ describe('/push registration bounds', () => {
         ok: false,
         error: { code: 'bad_request', message: expect.stringContaining(escaped) }
       })
-    expect(c.core['clients']!.list()).toEqual([])
+    expect(c.core.operations.pushClients()).toEqual([])
     expect(await register(socket, 'phone-1')).toMatchObject({ ok: true })
   })
 })

@@ -1,13 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 
+import {
+  ConsoleOperations,
+  type ConsoleServices
+} from '../../../../src/main/core/console-operations'
 import { DeviceEventLog } from '../../../../src/main/core/devices/device-event-log'
 import { DeviceRegistry } from '../../../../src/main/core/devices/device-registry'
 import { silentLogger } from '../../../../src/main/core/runtime/logger'
 import type { ReportStore } from '../../../../src/main/core/store/report-store'
-import { reportRoutes } from '../../../../src/main/core/web/api-routes'
+import { reportRoutes } from '../../../../src/main/core/web/routes/report-routes'
 import { AuthThrottle } from '../../../../src/main/core/auth/auth-throttle'
 import { WebServer } from '../../../../src/main/core/web/web-server'
-import { openStore, report, store } from '../../../support/store'
+import { nedbBackend, openStore, report, store } from '../../../support/store'
 import { tempDirs } from '../../../support/temp-dir'
 
 const KEY = 'test-access-key-0123456789'
@@ -24,7 +28,7 @@ beforeEach(async () => {
   const dir = await dirs.make()
   registry = new DeviceRegistry({
     source: reports,
-    events: await DeviceEventLog.open(dir, 30, Date.now()),
+    events: await DeviceEventLog.open(nedbBackend(dir), 30, Date.now()),
     logger: silentLogger()
   })
   web = new WebServer({
@@ -33,7 +37,14 @@ beforeEach(async () => {
     keys: { access: KEY, view: VIEW_KEY },
     throttle: new AuthThrottle(),
     version: '9.9.9',
-    routes: reportRoutes({ store: reports, devices: registry }),
+    // The read routes over real operations: only the parts those use are given.
+    routes: reportRoutes(
+      new ConsoleOperations({
+        services: () => ({ reports, devices: registry }) as unknown as ConsoleServices,
+        maxBodyBytes: 64 * 1024,
+        logger: silentLogger()
+      })
+    ),
     logger: silentLogger()
   })
   base = `http://127.0.0.1:${(await web.start()).port}`

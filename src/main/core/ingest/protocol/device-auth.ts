@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 
-import { ANONYMOUS_IDENTITY } from '../../../shared/ingest-protocol'
+import { ANONYMOUS_IDENTITY } from '../../../../shared/ingest-protocol'
 import type { DeviceIdPattern } from './device-id-pattern'
 
 /** Who a report comes from, or why it may not be stored. */

@@ -5,12 +5,20 @@ import {
   RESERVED_REPORT_FIELDS,
   type ErrorReply,
   type StoredReport
-} from '../../../shared/ingest-protocol'
+} from '../../../../shared/ingest-protocol'
 import type { DeviceAuthenticator } from './device-auth'
-import { findInvisibleCharacter } from './protocol/invisible-characters'
-import { whyNotStorable } from './protocol/storable-document'
+import { findInvisibleCharacter } from './invisible-characters'
+import { whyNotStorable } from './storable-document'
 
 export type ParseResult = { ok: true; report: StoredReport } | { ok: false; reply: ErrorReply }
+
+/** What a transport already knows of a message's sender, beyond what the message says. */
+export interface KnownSender {
+  /** The device the message is from: a report without `device` takes it; another is refused. */
+  readonly device?: string
+  /** An identity the transport established itself: stored as given, `auth` not consulted. */
+  readonly identity?: string
+}
 
 const deviceLimit = INGEST_LIMITS.deviceIdMaxLength
 
@@ -46,12 +54,12 @@ const utf8 = new TextDecoder('utf-8', { fatal: true })
 
 /**
  * Turns one line into a stored report or an error reply. Pure apart from the authenticator:
- * the caller supplies the receive time.
+ * the caller supplies the receive time, and what its transport knows of the sender.
  */
 export class ReportParser {
   constructor(private readonly auth: DeviceAuthenticator) {}
 
-  parse(line: Buffer, receivedAt: number): ParseResult {
+  parse(line: Buffer, receivedAt: number, sender?: KnownSender): ParseResult {
     let text: string
     try {
       text = utf8.decode(line)
@@ -69,6 +77,15 @@ export class ReportParser {
     }
     const fields = value as Record<string, unknown>
     const seq = readableSeq(fields.seq)
+    if (sender?.device !== undefined) {
+      if (fields.device === undefined) fields.device = sender.device
+      else if (fields.device !== sender.device)
+        return fail(
+          'invalid_field',
+          `device: this message can only be from "${sender.device}"`,
+          seq
+        )
+    }
     const header = headerSchema.safeParse({
       device: fields.device,
       auth: fields.auth,
@@ -82,11 +99,15 @@ export class ReportParser {
     const badField = findBadField(fields)
     if (badField !== null) return fail('invalid_field', badField, seq)
 
-    const identity = this.auth.identify(header.data.auth, header.data.device)
-    if (!identity.ok) return fail('unauthorized', identity.message, seq)
+    let identity = sender?.identity
+    if (identity === undefined) {
+      const identified = this.auth.identify(header.data.auth, header.data.device)
+      if (!identified.ok) return fail('unauthorized', identified.message, seq)
+      identity = identified.identity
+    }
     delete fields.auth
     fields.time = receivedAt
-    fields.identity = identity.identity
+    fields.identity = identity
     return { ok: true, report: fields as StoredReport }
   }
 }

@@ -1,21 +1,10 @@
 import type { Socket } from 'node:net'
 import { Writable, pipeline } from 'node:stream'
 
-import type { Logger } from '../runtime/logger'
-import type { StoredCallback } from '../store/report-store'
-import type { DeviceAdmission } from './device-admission'
+import type { Logger } from '../../runtime/logger'
+import type { Answer, Intake, IntakeContext } from '../intake'
 import { LineFramer, OVERSIZE_LINE, type FramedLine } from './line-framer'
 import { ReplyWriter } from './reply-writer'
-import type { ReportParser } from './report-parser'
-import type { StoredReport } from '../../../shared/ingest-protocol'
-
-/** Where accepted reports go: the report store, seen through the little ingest needs of it. */
-export interface ReportSink {
-  /** `bytes`: the line's length, so the store can bound its batches and queue by size. */
-  submit(report: StoredReport, done: StoredCallback, bytes: number): void
-  readonly saturated: boolean
-  once(event: 'drain', listener: () => void): unknown
-}
 
 export interface ConnectionStats {
   peer: string
@@ -26,11 +15,8 @@ export interface ConnectionStats {
 }
 
 export interface IngestConnectionOptions {
-  parser: ReportParser
-  sink: ReportSink
-  /** Consulted for each parsed report before it is stored (the bound on device ids). */
-  admission?: DeviceAdmission
-  maxLineBytes: number
+  /** Where each line goes, and what it is answered; its limit is the longest line. */
+  intake: Intake
   logger: Logger
   now: () => number
   /** Reply bytes waiting for a peer that does not read, above which reading stops. */
@@ -42,10 +28,11 @@ export interface IngestConnectionOptions {
 }
 
 /**
- * One device connection: socket → LineFramer → a sink that parses, submits and replies.
+ * One device connection: socket → LineFramer → a sink that hands each line to the intake and
+ * writes back what the intake answers.
  *
  * Backpressure: the sink's write callback is held back while the peer is not reading its
- * replies, while this connection has too many reports in flight, or while the store is
+ * replies, while this connection has too many reports in flight, or while the intake's store is
  * saturated and this connection has reports in it. The framer then fills, the socket stops being
  * read, and TCP pushes back on the sender, so memory stays bounded whatever the peer does.
  */
@@ -62,6 +49,14 @@ export class IngestConnection {
   private settled: (() => void) | null = null
   private readonly replyHighWater: number
   private readonly maxInFlight: number
+  private readonly context: IntakeContext
+  /** One answer for every line of this connection: the reply carries the line's seq. */
+  private readonly answer: Answer = (reply) => {
+    this.inFlight -= 1
+    if (reply !== null) this.replies.send(reply)
+    this.maybeResume()
+    this.settleIfDone()
+  }
 
   constructor(
     private readonly socket: Socket,
@@ -70,6 +65,7 @@ export class IngestConnection {
     this.replies = new ReplyWriter(socket, () => this.maybeResume())
     this.replyHighWater = options.replyHighWater ?? 64 * 1024
     this.maxInFlight = options.maxInFlight ?? 10_000
+    this.context = { transport: 'tcp', peer: `${socket.remoteAddress}:${socket.remotePort}` }
   }
 
   /** Resolves when the peer is done and every reply owed to it has been handed to the socket. */
@@ -82,7 +78,7 @@ export class IngestConnection {
       highWaterMark: 4,
       write: (lines: FramedLine[], _encoding, callback) => this.handle(lines, callback)
     })
-    const framer = new LineFramer(this.options.maxLineBytes)
+    const framer = new LineFramer(this.options.intake.maxMessageBytes)
     this.framer = framer
     if (this.options.idleTimeoutMs !== undefined) {
       socket.setTimeout(this.options.idleTimeoutMs, () => {
@@ -123,7 +119,7 @@ export class IngestConnection {
   /** What this connection holds: for the console's own monitoring and for tests. */
   stats(): ConnectionStats {
     return {
-      peer: `${this.socket.remoteAddress}:${this.socket.remotePort}`,
+      peer: this.context.peer,
       bytesRead: this.socket.bytesRead,
       replyBacklog: this.replies.buffered,
       inFlight: this.inFlight
@@ -160,47 +156,17 @@ export class IngestConnection {
       callback()
       return
     }
-    const { parser, sink, now } = this.options
+    const { intake, now } = this.options
+    // One time for the lines of one read: a packet's reports arrived together.
     const receivedAt = now()
     for (const line of lines) {
       if (line === OVERSIZE_LINE) {
-        this.replies.send({
-          error: 'too_large',
-          message: `line longer than ${this.options.maxLineBytes} bytes; skipped`
-        })
+        this.replies.send(intake.tooLarge())
         continue
       }
-      const parsed = parser.parse(line, receivedAt)
-      if (!parsed.ok) {
-        this.replies.send(parsed.reply)
-        continue
-      }
-      const seq = parsed.report.seq
-      const refused = this.options.admission?.refuse(parsed.report.device) ?? null
-      if (refused !== null) {
-        this.replies.send(seq === undefined ? refused : { ...refused, seq })
-        continue
-      }
+      // Counted before the call: the answer may come before it returns (a refusal, a resend).
       this.inFlight += 1
-      sink.submit(
-        parsed.report,
-        (error) => {
-          this.inFlight -= 1
-          if (error !== undefined) {
-            const message = 'the console could not store this report; send it again later'
-            this.replies.send(
-              seq === undefined
-                ? { error: 'unavailable', message }
-                : { error: 'unavailable', message, seq }
-            )
-          } else if (seq !== undefined) {
-            this.replies.send({ ack: seq })
-          }
-          this.maybeResume()
-          this.settleIfDone()
-        },
-        line.length
-      )
+      intake.submit(line, this.context, this.answer, receivedAt)
     }
     if (this.blocked()) this.resumeSink = callback
     else callback()
@@ -212,10 +178,10 @@ export class IngestConnection {
     // A saturated store holds back only connections with reports still waiting in it: a device
     // that sends one report at a time goes on, one at a time, beside a flood from another
     // connection, instead of waiting for the whole flood to be stored.
-    if (this.options.sink.saturated && this.inFlight > 0) {
+    if (this.options.intake.saturated && this.inFlight > 0) {
       if (!this.waitingForDrain) {
         this.waitingForDrain = true
-        this.options.sink.once('drain', () => {
+        this.options.intake.onceDrained(() => {
           this.waitingForDrain = false
           this.maybeResume()
         })

@@ -1,20 +1,18 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net'
 
-import { listen } from '../runtime/listen'
-import type { Logger } from '../runtime/logger'
+import type { IngestEndpoint } from '../../../../shared/live-events'
+import { listen } from '../../runtime/listen'
+import type { Logger } from '../../runtime/logger'
+import type { IngestTransport } from '../ingest-transport'
+import type { Intake } from '../intake'
 import { ConnectionLimits } from './connection-limits'
-import type { DeviceAdmission } from './device-admission'
-import { IngestConnection, type ConnectionStats, type ReportSink } from './ingest-connection'
-import type { ReportParser } from './report-parser'
+import { IngestConnection, type ConnectionStats } from './ingest-connection'
 
 export interface IngestServerOptions {
   host: string
   port: number
-  maxLineBytes: number
-  parser: ReportParser
-  sink: ReportSink
-  /** Whether a parsed report's device may be stored (the bound on device ids). */
-  admission?: DeviceAdmission
+  /** Where every line goes; its limit is the longest line. */
+  intake: Intake
   logger: Logger
   /** Device connections in all, and from one source address. */
   maxConnections?: number
@@ -25,6 +23,7 @@ export interface IngestServerOptions {
   idleTimeoutMs?: number
   /** A connection holding an unfinished line for this long is closed (slow-loris). */
   partialLineTimeoutMs?: number
+  /** The clock of the slow-loris check and of receive times. */
   now?: () => number
 }
 
@@ -32,8 +31,9 @@ export interface IngestServerOptions {
 const WARN_EVERY_MS = 10_000
 
 /** The TCP listener devices connect to; one IngestConnection per socket. */
-export class IngestServer {
+export class IngestServer implements IngestTransport {
   private server: Server | null = null
+  private endpoint: IngestEndpoint | null = null
   /** Each open connection and the promise that settles when it is done. */
   private readonly connections = new Map<
     Socket,
@@ -43,6 +43,7 @@ export class IngestServer {
   private readonly lastWarned = new Map<string, number>()
   private sweep: NodeJS.Timeout | null = null
   private readonly now: () => number
+  private readonly partialLineTimeoutMs: number
 
   constructor(private readonly options: IngestServerOptions) {
     this.limits = new ConnectionLimits(
@@ -51,6 +52,7 @@ export class IngestServer {
       options.limitLoopback ?? false
     )
     this.now = options.now ?? Date.now
+    this.partialLineTimeoutMs = options.partialLineTimeoutMs ?? 60_000
   }
 
   /** Device connections open now. */
@@ -58,35 +60,48 @@ export class IngestServer {
     return this.connections.size
   }
 
-  async start(): Promise<AddressInfo> {
+  async start(): Promise<IngestEndpoint> {
     const server = createServer({ allowHalfOpen: true }, (socket) => this.accept(socket))
     this.server = server
-    const address = (await listen(server, this.options.port, this.options.host)) as AddressInfo
+    const { port } = (await listen(server, this.options.port, this.options.host)) as AddressInfo
+    this.endpoint = { protocol: 'tcp', host: this.options.host, port }
     server.on('error', (error) =>
       this.options.logger.error({ err: error }, 'ingest listener error')
     )
-    const partialMs = this.options.partialLineTimeoutMs ?? 60_000
     this.sweep = setInterval(
-      () => {
-        for (const { connection } of this.connections.values()) {
-          if (connection.holdsPartialLineSince(Date.now() - partialMs)) {
-            this.warn(
-              'slow-loris',
-              { peer: connection.stats().peer, seconds: partialMs / 1000 },
-              'closed a connection holding an unfinished line'
-            )
-            connection.close()
-          }
-        }
-      },
-      Math.min(5000, partialMs)
+      () => this.closeSlowSenders(),
+      Math.min(5000, this.partialLineTimeoutMs)
     )
     this.sweep.unref()
-    return address
+    return this.endpoint
+  }
+
+  address(): IngestEndpoint {
+    if (this.endpoint === null) throw new Error('the TCP ingest listener is not started')
+    return this.endpoint
+  }
+
+  /**
+   * Closes every connection that has held an unfinished line for the timeout (a slow-loris
+   * sender). Runs on a timer; by the injected clock, so a spec can drive it without waiting.
+   */
+  closeSlowSenders(): void {
+    const partialMs = this.partialLineTimeoutMs
+    const cutoff = this.now() - partialMs
+    for (const { connection } of this.connections.values()) {
+      if (connection.holdsPartialLineSince(cutoff)) {
+        this.warn(
+          'slow-loris',
+          { peer: connection.stats().peer, seconds: partialMs / 1000 },
+          'closed a connection holding an unfinished line'
+        )
+        connection.close()
+      }
+    }
   }
 
   private accept(socket: Socket): void {
-    const { parser, sink, maxLineBytes, logger } = this.options
+    const { intake, logger } = this.options
     const address = socket.remoteAddress ?? 'unknown'
     const refused = this.limits.admit(address)
     if (refused !== null) {
@@ -99,10 +114,7 @@ export class IngestServer {
       return
     }
     const connection = new IngestConnection(socket, {
-      parser,
-      sink,
-      admission: this.options.admission,
-      maxLineBytes,
+      intake,
       logger,
       idleTimeoutMs: this.options.idleTimeoutMs ?? 15 * 60_000,
       now: this.now
@@ -118,7 +130,7 @@ export class IngestServer {
   }
 
   private warn(reason: string, fields: Record<string, unknown>, message: string): void {
-    const now = Date.now()
+    const now = this.now()
     if (now - (this.lastWarned.get(reason) ?? -Infinity) < WARN_EVERY_MS) return
     this.lastWarned.set(reason, now)
     this.options.logger.warn(fields, message)
@@ -133,6 +145,7 @@ export class IngestServer {
     const server = this.server
     if (server === null) return
     this.server = null
+    this.endpoint = null
     if (this.sweep !== null) clearInterval(this.sweep)
     const closed = new Promise<void>((resolve) => server.close(() => resolve()))
     const open = [...this.connections.values()]

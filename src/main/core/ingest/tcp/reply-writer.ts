@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net'
 
-import type { IngestReply } from '../../../shared/ingest-protocol'
+import type { IngestReply } from '../../../../shared/ingest-protocol'
 
 /**
  * Coalesces the replies of one connection into one socket write per event-loop turn: a batch

@@ -5,10 +5,10 @@ import { dirname, extname } from 'node:path'
 import { parse as parseYaml, YAMLParseError } from 'yaml'
 import { z } from 'zod'
 
-import { maskKey } from '../auth/keys'
-import type { Logger } from '../runtime/logger'
-import { deviceIdPattern } from './device-id-pattern'
-import { TokenTable } from './device-auth'
+import { maskKey } from '../../auth/keys'
+import type { Logger } from '../../runtime/logger'
+import { deviceIdPattern } from '../protocol/device-id-pattern'
+import { TokenTable } from '../protocol/device-auth'
 
 const grantSchema = z.union([
   z.string().min(1, 'an identity must not be empty'),

@@ -4,11 +4,11 @@ import { join } from 'node:path'
 
 import { z } from 'zod'
 
-import type { DeviceTokenInfo } from '../../../shared/api-types'
-import { maskKey } from '../auth/keys'
-import { RequestError } from '../operations/request-error'
-import { deviceIdPattern } from './device-id-pattern'
-import { tokenDigest, TokenTable } from './device-auth'
+import type { DeviceTokenInfo } from '../../../../shared/api-types'
+import { maskKey } from '../../auth/keys'
+import { OperationError } from '../../operations/operation-error'
+import { deviceIdPattern } from '../protocol/device-id-pattern'
+import { tokenDigest, TokenTable } from '../protocol/device-auth'
 
 export const MANAGED_TOKENS_FILE = 'device-tokens.json'
 
@@ -92,7 +92,7 @@ export class ManagedTokens {
     await this.change((state) => {
       const tokens = state.tokens.filter((t) => t.id !== id)
       if (tokens.length === state.tokens.length)
-        throw new RequestError('not_found', `no device token ${id}`)
+        throw new OperationError('not_found', `no device token ${id}`)
       return { ...state, tokens }
     })
   }

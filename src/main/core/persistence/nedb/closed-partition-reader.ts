@@ -1,6 +1,6 @@
-import type { StoredReport } from '../../../shared/ingest-protocol'
+import type { StoredReport } from '../../../../shared/ingest-protocol'
+import { compileFilter, type Filter } from '../query-filter'
 import { scanPartitionFile } from './partition-files'
-import { overlaps, type PartitionInfo, type ReportQuery } from './partition-info'
 
 /**
  * Reads closed partitions for history queries. They are read straight from their NeDB datafiles
@@ -17,16 +17,13 @@ export class ClosedPartitionReader {
   ) {}
 
   /** Matching reports of one partition, newest first, at most `limit`. */
-  async find(info: PartitionInfo, query: ReportQuery, limit: number): Promise<StoredReport[]> {
-    if (!overlaps(info, query)) return []
-    if (query.device !== undefined && !info.devices.some((d) => d.id === query.device)) return []
-    const reports = await this.read(info.file)
+  async find(file: string, filter: Filter<StoredReport>, limit: number): Promise<StoredReport[]> {
+    const reports = await this.read(file)
     const matches: StoredReport[] = []
     if (reports === null) return matches
+    const matching = compileFilter(filter)
     for (const r of reports) {
-      if (query.device !== undefined && r.device !== query.device) continue
-      if (query.since !== undefined && r.time < query.since) continue
-      if (query.until !== undefined && r.time > query.until) continue
+      if (!matching(r)) continue
       matches.push(r)
       if (matches.length === limit) break
     }

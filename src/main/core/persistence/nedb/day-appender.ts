@@ -1,7 +1,7 @@
 import { appendFile } from 'node:fs/promises'
 import { join } from 'node:path'
 
-import { dayOf } from './day-files'
+import { dayOf } from '../utc-day'
 
 /**
  * Appends lines to per-UTC-day files (`<dir>/<day><ext>`), a batch at a time: lines that arrive

@@ -1,19 +1,9 @@
 import { readdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 
-export const DAY_MS = 86_400_000
+import { DAY_MS, dayStart } from '../utc-day'
 
 const DAY_FILE = /^(\d{4}-\d{2}-\d{2})\.[a-z]+$/
-
-/** The UTC day of a time, as files are named after it: `2026-12-01`. */
-export function dayOf(time: number): string {
-  return new Date(time).toISOString().slice(0, 10)
-}
-
-/** The time a UTC day starts at. */
-export function dayStart(day: string): number {
-  return Date.parse(`${day}T00:00:00Z`)
-}
 
 /** The day files (`<day><ext>`) in `dir`, oldest first; none when the dir is missing. */
 export async function listDayFiles(dir: string, ext: string): Promise<string[]> {

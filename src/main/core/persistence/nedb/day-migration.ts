@@ -2,7 +2,7 @@ import { access, appendFile, mkdir, readdir, readFile, rename, rm } from 'node:f
 import { join } from 'node:path'
 
 import { DayAppender } from './day-appender'
-import { scanNedbFile, type NedbLine } from './nedb/nedb-lines'
+import { scanNedbFile, type NedbLine } from './nedb-lines'
 
 export interface DayMigration {
   /** The single NeDB file of an earlier version (`device-events.db`). */

@@ -1,11 +1,13 @@
-import { stat } from 'node:fs/promises'
+import { stat, truncate } from 'node:fs/promises'
 import { join } from 'node:path'
 
 import Datastore from 'nedb-promises'
 
-import type { StoredReport } from '../../../shared/ingest-protocol'
-import { DeviceTally } from './device-tally'
-import { overlaps, type PartitionInfo, type ReportQuery } from './partition-info'
+import type { StoredReport } from '../../../../shared/ingest-protocol'
+import { DeviceTally } from '../device-tally'
+import type { Filter } from '../query-filter'
+import type { ActiveReportPartition, PartitionInfo } from '../report-partitions'
+import { toNedbSelector } from './nedb-selector'
 import { partitionStart } from './partition-files'
 
 type ReportDatastore = Datastore<StoredReport>
@@ -14,16 +16,22 @@ type ReportDatastore = Datastore<StoredReport>
  * The partition being written: a NeDB datastore held in memory, with the running time range,
  * count and per-device tally that become its catalog entry when it closes.
  */
-export class ActivePartition {
+export class NedbActivePartition implements ActiveReportPartition {
+  private ds!: ReportDatastore
+  private first = 0
+  private last = 0
+  private reportCount = 0
+  private tally = new DeviceTally()
+  private fileBytes = 0
+  /**
+   * After a failed append: the size to cut the file back to, or null when the file was gone
+   * (then the partition is loaded again from whatever is on disk). Undefined when none failed.
+   */
+  private recovery: number | null | undefined = undefined
+
   private constructor(
-    readonly file: string,
-    private readonly path: string,
-    private readonly ds: ReportDatastore,
-    private from: number,
-    private to: number,
-    private reportCount: number,
-    private readonly tally: DeviceTally,
-    private bytes: number
+    readonly name: string,
+    private readonly path: string
   ) {}
 
   /** Loads (or creates) `dir/file`; `onReport` sees each report already in it. */
@@ -31,9 +39,14 @@ export class ActivePartition {
     dir: string,
     file: string,
     onReport: (report: StoredReport) => void = () => undefined
-  ): Promise<ActivePartition> {
-    const path = join(dir, file)
-    const ds = Datastore.create({ filename: path }) as ReportDatastore
+  ): Promise<NedbActivePartition> {
+    const partition = new NedbActivePartition(file, join(dir, file))
+    await partition.load(onReport)
+    return partition
+  }
+
+  private async load(onReport: (report: StoredReport) => void): Promise<void> {
+    const ds = Datastore.create({ filename: this.path }) as ReportDatastore
     await ds.load()
     const tally = new DeviceTally()
     let from = Infinity
@@ -45,13 +58,17 @@ export class ActivePartition {
       if (doc.time < from) from = doc.time
       if (doc.time > to) to = doc.time
     }
-    if (docs.length === 0) from = to = partitionStart(file)
-    const bytes = (await stat(path).catch(() => null))?.size ?? 0
-    return new ActivePartition(file, path, ds, from, to, docs.length, tally, bytes)
+    if (docs.length === 0) from = to = partitionStart(this.name)
+    this.ds = ds
+    this.tally = tally
+    this.first = from
+    this.last = to
+    this.reportCount = docs.length
+    this.fileBytes = (await this.fileSize()) ?? 0
   }
 
   /** The file's size now: where to cut it back to if the next append fails half-way; null if the file is gone. */
-  async fileSize(): Promise<number | null> {
+  private async fileSize(): Promise<number | null> {
     try {
       return (await stat(this.path)).size
     } catch {
@@ -60,16 +77,41 @@ export class ActivePartition {
   }
 
   /** One NeDB insert, one file append. */
-  async append(reports: StoredReport[]): Promise<void> {
-    await this.ds.insert(reports)
+  async append(reports: readonly StoredReport[]): Promise<void> {
+    if (this.recovery !== undefined) await this.recover()
+    const sizeBefore = await this.fileSize()
+    try {
+      await this.ds.insert(reports as StoredReport[])
+    } catch (error) {
+      // NeDB has put the batch in memory although the file append failed: take it out again
+      // (queries go on meanwhile), and cut the file back before the next write.
+      await this.forget(reports.map((r) => r._id!))
+      this.recovery = sizeBefore
+      throw error
+    }
     for (const report of reports) {
       this.tally.add(report)
-      if (report.time > this.to) this.to = report.time
-      if (report.time < this.from) this.from = report.time
+      if (report.time > this.last) this.last = report.time
+      if (report.time < this.first) this.first = report.time
     }
     this.reportCount += reports.length
     // One stat per group commit: cheap next to the append, and exact however large the reports.
-    this.bytes = (await this.fileSize()) ?? this.bytes
+    this.fileBytes = (await this.fileSize()) ?? this.fileBytes
+  }
+
+  /**
+   * After a failed append: it may have written part of its batch (a full disk takes what fits).
+   * None of it was acked, so all of it goes: what is stored is exactly what was acked, and the
+   * device's resend is not stored twice. Until this succeeds, every write fails. Run before the
+   * next append, before the partition closes and when the store closes, so no path keeps the
+   * partial batch.
+   */
+  async recover(): Promise<void> {
+    const size = this.recovery
+    if (size === undefined) return
+    if (size !== null) await truncate(this.path, size)
+    else await this.load(() => undefined)
+    this.recovery = undefined
   }
 
   /**
@@ -77,13 +119,13 @@ export class ActivePartition {
    * writes, so this works on a full disk too; the record of it that reaches the file (if any)
    * goes with the cut-back of the file.
    */
-  async forget(ids: string[]): Promise<void> {
+  private async forget(ids: string[]): Promise<void> {
     await this.ds.remove({ _id: { $in: ids } }, { multi: true }).catch(() => undefined)
   }
 
-  find(selector: Record<string, unknown>, limit: number): Promise<StoredReport[]> {
+  find(filter: Filter<StoredReport>, limit: number): Promise<StoredReport[]> {
     // Reports of one packet share a receive time; _id (issued in arrival order) breaks the tie.
-    return this.ds.find(selector).sort({ time: -1, _id: -1 }).limit(limit)
+    return this.ds.find(toNedbSelector(filter)).sort({ time: -1, _id: -1 }).limit(limit)
   }
 
   get count(): number {
@@ -91,25 +133,24 @@ export class ActivePartition {
   }
 
   /** Size of its file after the last append (or at load). */
-  get fileBytes(): number {
-    return this.bytes
+  get bytes(): number {
+    return this.fileBytes
   }
 
-  get firstTime(): number {
-    return this.from
+  get from(): number {
+    return this.first
   }
 
-  /** True when it holds reports and its time range can match the query's. */
-  matches(query: Pick<ReportQuery, 'since' | 'until'>): boolean {
-    return this.reportCount > 0 && overlaps({ from: this.from, to: this.to }, query)
+  get to(): number {
+    return this.last
   }
 
   /** What the catalog keeps once this partition is closed. */
   info(): PartitionInfo {
     return {
-      file: this.file,
-      from: this.from,
-      to: this.to,
+      file: this.name,
+      from: this.first,
+      to: this.last,
       count: this.reportCount,
       devices: this.tally.list()
     }

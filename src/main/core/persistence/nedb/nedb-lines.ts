@@ -19,18 +19,53 @@ export async function* scanNedbFile(
   /** Lines worth parsing (a cheap test on the text, such as whether it holds an id). */
   worth: (line: string) => boolean = () => true
 ): AsyncGenerator<NedbLine> {
-  const lines = createInterface({ input: createReadStream(path), crlfDelay: Infinity })
-  for await (const line of lines) {
+  for await (const line of linesOf(path)) {
     if (line.length === 0 || !worth(line)) continue
-    let doc: unknown
-    try {
-      doc = JSON.parse(line)
-    } catch {
-      continue
-    }
-    if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) continue
-    const record = doc as Record<string, unknown>
-    if ('$$deleted' in record || '$$indexCreated' in record || '$$indexRemoved' in record) continue
-    yield { doc: record, line }
+    const doc = parseLine(line)
+    if (doc === null || isNedbOwn(doc)) continue
+    yield { doc, line }
   }
+}
+
+/**
+ * The current version of the document `isIt` picks, by a field that never changes (its unique
+ * key), streamed from the datafile: only lines holding `needle` (the key as it is written) are
+ * parsed, and the `$$deleted` lines, which may remove it. Undefined when it is not there.
+ */
+export async function currentVersionIn(
+  path: string,
+  needle: string,
+  isIt: (doc: Record<string, unknown>) => boolean
+): Promise<Record<string, unknown> | undefined> {
+  let current: Record<string, unknown> | undefined
+  for await (const line of linesOf(path)) {
+    if (!line.includes(needle) && !line.includes('"$$deleted"')) continue
+    const doc = parseLine(line)
+    if (doc === null) continue
+    if ('$$deleted' in doc) {
+      if (current !== undefined && doc._id === current._id) current = undefined
+    } else if (!isNedbOwn(doc) && isIt(doc)) {
+      current = doc
+    }
+  }
+  return current
+}
+
+function linesOf(path: string): AsyncIterable<string> {
+  return createInterface({ input: createReadStream(path), crlfDelay: Infinity })
+}
+
+function parseLine(line: string): Record<string, unknown> | null {
+  let doc: unknown
+  try {
+    doc = JSON.parse(line)
+  } catch {
+    return null
+  }
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return null
+  return doc as Record<string, unknown>
+}
+
+function isNedbOwn(doc: Record<string, unknown>): boolean {
+  return '$$deleted' in doc || '$$indexCreated' in doc || '$$indexRemoved' in doc
 }

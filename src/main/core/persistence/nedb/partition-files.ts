@@ -3,7 +3,7 @@ import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 
-import type { StoredReport } from '../../../shared/ingest-protocol'
+import type { StoredReport } from '../../../../shared/ingest-protocol'
 
 const PARTITION_FILE = /^reports-(\d+)\.db$/
 

@@ -63,3 +63,19 @@ export async function repairTornTails(dirs: string[]): Promise<TornTail[]> {
   }
   return repaired
 }
+
+/** Repairs each of `files` that exists (see repairTornTail). */
+export async function repairTornFiles(files: string[]): Promise<TornTail[]> {
+  const repaired: TornTail[] = []
+  for (const file of files) {
+    let torn: TornTail | null
+    try {
+      torn = await repairTornTail(file)
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue
+      throw error
+    }
+    if (torn !== null) repaired.push(torn)
+  }
+  return repaired
+}

@@ -1,44 +1,48 @@
-import { INGEST_LIMITS } from '../../../shared/ingest-protocol'
-import type { DeviceRegistry } from '../devices/device-registry'
-import { parseReportQuery, parseTimeBound, REPORTS_MAX_LIMIT } from '../operations/request-schemas'
-import type { ReportStore } from '../store/report-store'
-import { HttpError } from './http-json'
+import type { ConsoleOperations } from '../../console-operations'
+import { OperationError } from '../../operations/operation-error'
+import { parseTimeBound, REPORTS_MAX_LIMIT } from '../../operations/request-schemas'
 import type { Route } from './route'
 
-export const DEVICES_DEFAULT_PAGE = 500
-export const DEVICES_MAX_PAGE = 5000
-
-export interface ApiDeps {
-  store: ReportStore
-  devices: DeviceRegistry
-}
+type ReadOperations = Pick<
+  ConsoleOperations,
+  'queryReports' | 'devices' | 'devicePage' | 'deviceEvents'
+>
 
 /** The read API over reports and devices: any key. */
-export function reportRoutes(deps: ApiDeps): Route[] {
+export function reportRoutes(operations: ReadOperations): Route[] {
   return [
     {
       method: 'GET',
       path: '/api/reports',
       role: 'viewer',
-      handle: ({ url }) => getReports(url, deps)
+      handle: ({ url }) => operations.queryReports(reportQueryOf(url))
     },
     {
       method: 'GET',
       path: '/api/devices',
       role: 'viewer',
-      handle: ({ url }) => getDevices(url, deps.devices)
+      handle: ({ url }) => {
+        const limit = url.searchParams.get('limit')
+        const after = url.searchParams.get('after')
+        // Without either parameter, every device as a bare array (what scripts got before pages).
+        if (limit === null && after === null) return operations.devices()
+        return operations.devicePage({
+          ...(limit !== null && { limit: wholeNumberOr(limit) }),
+          ...(after !== null && { after })
+        })
+      }
     },
     {
       method: 'GET',
       path: /^\/api\/devices\/(?<id>[^/]+)\/events$/,
       role: 'viewer',
-      handle: ({ params }) => deps.devices.recentEvents(decodePathPart(params.id!), 1000)
+      handle: ({ params }) => operations.deviceEvents(decodePathPart(params.id!))
     }
   ]
 }
 
-/** GET /api/reports?device=&since=&until=&limit= — newest first, across partitions. */
-async function getReports(url: URL, deps: ApiDeps): Promise<unknown> {
+/** GET /api/reports?device=&since=&until=&limit= as the operation's query. */
+function reportQueryOf(url: URL): Record<string, string | number> {
   const query: Record<string, string | number> = {}
   const param = (name: string): string | undefined => url.searchParams.get(name) || undefined
   const device = param('device')
@@ -50,42 +54,18 @@ async function getReports(url: URL, deps: ApiDeps): Promise<unknown> {
   const limit = param('limit')
   if (limit !== undefined) {
     if (!/^\d+$/.test(limit))
-      throw new HttpError(
-        400,
+      throw new OperationError(
         'bad_request',
         `limit: must be a whole number from 1 to ${REPORTS_MAX_LIMIT}`
       )
     query.limit = Number(limit)
   }
-  return deps.store.query(parseReportQuery(query))
+  return query
 }
 
-/**
- * GET /api/devices?limit=&after= — a page `{ devices, total, next }` in id order; without either
- * parameter, every device as a bare array (what scripts got before pages; bounded by
- * --max-devices).
- */
-function getDevices(url: URL, devices: DeviceRegistry): unknown {
-  const limitText = url.searchParams.get('limit')
-  const after = url.searchParams.get('after')
-  if (limitText === null && after === null) return devices.list()
-  let limit = DEVICES_DEFAULT_PAGE
-  if (limitText !== null) {
-    limit = Number(limitText)
-    if (!/^\d+$/.test(limitText) || limit < 1 || limit > DEVICES_MAX_PAGE)
-      throw new HttpError(
-        400,
-        'bad_request',
-        `limit: must be a whole number from 1 to ${DEVICES_MAX_PAGE}`
-      )
-  }
-  if (after !== null && after.length > INGEST_LIMITS.deviceIdMaxLength)
-    throw new HttpError(
-      400,
-      'bad_request',
-      `after: at most ${INGEST_LIMITS.deviceIdMaxLength} characters`
-    )
-  return devices.page(limit, after ?? undefined)
+/** Digits as their number; anything else as it came, for the operation to refuse by name. */
+function wholeNumberOr(text: string): number | string {
+  return /^\d+$/.test(text) ? Number(text) : text
 }
 
 /** A percent-encoded path segment, decoded; a malformed one is the client's error. */
@@ -93,6 +73,6 @@ function decodePathPart(part: string): string {
   try {
     return decodeURIComponent(part)
   } catch {
-    throw new HttpError(400, 'bad_request', `malformed path segment: ${part}`)
+    throw new OperationError('bad_request', `malformed path segment: ${part}`)
   }
 }

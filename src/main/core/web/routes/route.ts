@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http'
 
-import type { Role } from '../../../shared/live-events'
+import type { Role } from '../../../../shared/live-events'
 
 export interface RouteContext {
   req: IncomingMessage

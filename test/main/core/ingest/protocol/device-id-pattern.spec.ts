@@ -4,9 +4,9 @@ import { join } from 'node:path'
 import fc from 'fast-check'
 import { afterEach, describe, expect, it } from 'vitest'
 
-import { deviceIdPattern } from '../../../../src/main/core/ingest/device-id-pattern'
-import { consoleFixture } from '../../../support/console'
-import { reportOnce } from '../../../support/line-client'
+import { deviceIdPattern } from '../../../../../src/main/core/ingest/protocol/device-id-pattern'
+import { consoleFixture } from '../../../../support/console'
+import { reportOnce } from '../../../../support/line-client'
 
 const consoles = consoleFixture()
 afterEach(() => consoles.cleanup())

@@ -4,8 +4,8 @@ import {
   openDeviceAuthenticator,
   TokenDeviceAuthenticator,
   TokenTable
-} from '../../../../src/main/core/ingest/device-auth'
-import { ReportParser } from '../../../../src/main/core/ingest/report-parser'
+} from '../../../../../src/main/core/ingest/protocol/device-auth'
+import { ReportParser } from '../../../../../src/main/core/ingest/protocol/report-parser'
 
 const open = new ReportParser(openDeviceAuthenticator)
 const parse = (text: string | Buffer, parser = open) =>

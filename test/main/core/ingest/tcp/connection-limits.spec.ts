@@ -1,12 +1,15 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 
-import { ingestFixture } from '../../../support/ingest'
+import { ingestFixture } from '../../../../support/ingest'
 
 const fixture = ingestFixture()
 const { client } = fixture
 const rig = (limits: NonNullable<Parameters<typeof fixture.rig>[0]>['limits']) =>
   fixture.rig({ limits })
-afterEach(() => fixture.cleanup())
+afterEach(async () => {
+  vi.useRealTimers()
+  await fixture.cleanup()
+})
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
@@ -80,5 +83,33 @@ describe('ingest limits', () => {
     expect((await honest.waitForReplies(12)).map((r) => r.ack)).toEqual(
       Array.from({ length: 12 }, (_, i) => i)
     )
+  })
+
+  it('times an unfinished line by the injected clock: open at 59 s, closed past 60 s', async () => {
+    // Only the sweep's timer is faked: sockets, the store and the replies run for real, and the
+    // clock the server was given is the only time it may read.
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] })
+    let clock = 1_000
+    const advance = (ms: number): void => {
+      clock += ms
+      vi.advanceTimersByTime(ms)
+    }
+    const { port } = await fixture.rig({
+      now: () => clock,
+      limits: { partialLineTimeoutMs: 60_000 }
+    })
+    const loris = await client(port)
+    // A whole report, then the start of the next: its ack means the console holds that start.
+    loris.write('{"device":"slow","seq":1}\n{"device":"slow","seq":2,')
+    expect(await loris.waitForReplies(1)).toEqual([{ ack: 1 }])
+    advance(59_000)
+    // Still open: the line is finished and acked, and the next one begun.
+    loris.write('"v":1}\n{"device":"slow","seq":3,')
+    expect(await loris.waitForReplies(2)).toEqual([{ ack: 1 }, { ack: 2 }])
+    advance(59_000) // the line begun at 59 s is 59 s old: still within the timeout
+    loris.write('"v":1}\n{"device":"slow","seq":4,')
+    expect(await loris.waitForReplies(3)).toEqual([{ ack: 1 }, { ack: 2 }, { ack: 3 }])
+    advance(60_001)
+    await loris.waitForClose(2000)
   })
 })

@@ -5,10 +5,13 @@ import { join } from 'node:path'
 
 import { afterEach, describe, expect, it } from 'vitest'
 
-import { TokenDeviceAuthenticator, TokenTable } from '../../../../src/main/core/ingest/device-auth'
-import { DOCUMENT_LIMITS } from '../../../../src/shared/ingest-protocol'
-import { ingestFixture } from '../../../support/ingest'
-import { listenOverflows } from '../../../support/kernel-counters'
+import {
+  TokenDeviceAuthenticator,
+  TokenTable
+} from '../../../../../src/main/core/ingest/protocol/device-auth'
+import { DOCUMENT_LIMITS } from '../../../../../src/shared/ingest-protocol'
+import { ingestFixture } from '../../../../support/ingest'
+import { listenOverflows } from '../../../../support/kernel-counters'
 
 const fixture = ingestFixture()
 const { rig, client } = fixture

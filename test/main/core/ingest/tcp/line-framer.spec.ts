@@ -4,7 +4,7 @@ import {
   LineFramer,
   OVERSIZE_LINE,
   type FramedLine
-} from '../../../../src/main/core/ingest/line-framer'
+} from '../../../../../src/main/core/ingest/tcp/line-framer'
 
 /** Feeds the chunks through a real LineFramer and returns what it emitted, lines as strings. */
 async function frame(chunks: Array<string | Buffer>, max = 64): Promise<Array<string | symbol>> {

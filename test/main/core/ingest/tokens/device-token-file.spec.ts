@@ -3,10 +3,10 @@ import { join } from 'node:path'
 
 import { afterEach, describe, expect, it } from 'vitest'
 
-import { TokenDeviceAuthenticator } from '../../../../src/main/core/ingest/device-auth'
-import { readTokenFile } from '../../../../src/main/core/ingest/device-token-file'
-import { consoleFixture, eventually } from '../../../support/console'
-import { LineClient, reportOnce } from '../../../support/line-client'
+import { TokenDeviceAuthenticator } from '../../../../../src/main/core/ingest/protocol/device-auth'
+import { readTokenFile } from '../../../../../src/main/core/ingest/tokens/device-token-file'
+import { consoleFixture, eventually } from '../../../../support/console'
+import { LineClient, reportOnce } from '../../../../support/line-client'
 
 const consoles = consoleFixture()
 const dirs = consoles.dirs
@@ -107,7 +107,7 @@ describe('a console in token mode', () => {
         error: 'unauthorized',
         message: 'unknown device token'
       })
-      const stored = await c.core.queryReports({ device: 'valve-1' })
+      const stored = await c.core.operations.queryReports({ device: 'valve-1' })
       expect(stored.map((r) => r.identity)).toEqual(['second'])
 
       await writeFile(file, 'tok-second-12345: [not, an, identity\n')

@@ -3,9 +3,9 @@ import { join } from 'node:path'
 
 import { afterEach, describe, expect, it } from 'vitest'
 
-import { MANAGED_TOKENS_FILE } from '../../../../src/main/core/ingest/managed-tokens'
-import { api, consoleFixture, VIEW_KEY, type RunningConsole } from '../../../support/console'
-import { reportOnce } from '../../../support/line-client'
+import { MANAGED_TOKENS_FILE } from '../../../../../src/main/core/ingest/tokens/managed-tokens'
+import { api, consoleFixture, VIEW_KEY, type RunningConsole } from '../../../../support/console'
+import { reportOnce } from '../../../../support/line-client'
 
 const consoles = consoleFixture()
 afterEach(() => consoles.cleanup())
@@ -50,7 +50,7 @@ describe('device tokens made in the console', () => {
       error: 'unauthorized',
       message: 'this token may not report as device "plc-8"'
     })
-    expect((await c.core.queryReports({ device: 'plc-9a' }))[0]).toMatchObject({
+    expect((await c.core.operations.queryReports({ device: 'plc-9a' }))[0]).toMatchObject({
       identity: 'line-9'
     })
 

@@ -3,11 +3,12 @@ import { join } from 'node:path'
 
 import { afterEach, describe, expect, it } from 'vitest'
 
-import { silentLogger } from '../../../../src/main/core/runtime/logger'
-import { timeOfMessageId } from '../../../../src/main/core/push/message-ids'
-import { MessageService } from '../../../../src/main/core/push/message-service'
-import { PushClientRegistry } from '../../../../src/main/core/push/push-client-registry'
-import { tempDirs } from '../../../support/temp-dir'
+import { silentLogger } from '../../../../../src/main/core/runtime/logger'
+import { timeOfMessageId } from '../../../../../src/main/core/push/message-ids'
+import { MessageService } from '../../../../../src/main/core/push/message-service'
+import { PushClientRegistry } from '../../../../../src/main/core/push/push-client-registry'
+import { nedbBackend } from '../../../../support/store'
+import { tempDirs } from '../../../../support/temp-dir'
 
 const dirs = tempDirs()
 const open: Array<{ close(): unknown }> = []
@@ -22,10 +23,11 @@ const HOUR = 3_600_000
 const DEC_1 = Date.UTC(2026, 11, 1)
 
 async function service(dir: string, now: () => number): Promise<MessageService> {
-  const clients = await PushClientRegistry.open(dir, now)
+  const persistence = nedbBackend(dir)
+  const clients = await PushClientRegistry.open(persistence, now)
   open.push(clients)
   const messages = await MessageService.open({
-    dir,
+    persistence,
     clients,
     connections: { deliver: async () => true },
     logger: silentLogger(),

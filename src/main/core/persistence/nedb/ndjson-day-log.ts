@@ -1,0 +1,73 @@
+import { mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
+
+import type { DayLog, DayLogOptions } from '../day-log'
+import { DayAppender } from './day-appender'
+import { deleteDaysBefore, listDayFiles } from './day-files'
+import { migrateToDays } from './day-migration'
+import { scanNedbFile } from './nedb-lines'
+
+const EXT = '.ndjson'
+
+/**
+ * A day log as NDJSON files, `<dataDir>/<name>/<day>.ndjson`: one JSON object a line, no ids,
+ * appended a batch at a time (DayAppender). Not NeDB, whose load holds a whole file and its
+ * indexes in memory, but it lives beside it: a single NeDB `<dataDir>/<name>.db` of an earlier
+ * version is carried over into day files once.
+ */
+export class NdjsonDayLog<T extends object> implements DayLog<T> {
+  private readonly out: DayAppender
+
+  private constructor(
+    private readonly dir: string,
+    private readonly options: DayLogOptions<T>
+  ) {
+    this.out = new DayAppender(dir, EXT)
+  }
+
+  static async open<T extends object>(
+    dataDir: string,
+    name: string,
+    options: DayLogOptions<T>
+  ): Promise<NdjsonDayLog<T>> {
+    const dir = join(dataDir, name)
+    const log = new NdjsonDayLog(dir, options)
+    await migrateToDays({
+      legacy: join(dataDir, name + '.db'),
+      dir,
+      ext: EXT,
+      cutoff: options.keepFrom,
+      convert: ({ doc }) => {
+        const record = options.decode(doc)
+        return record === null ? null : { time: log.timeOf(record), line: JSON.stringify(record) }
+      }
+    })
+    await mkdir(dir, { recursive: true })
+    return log
+  }
+
+  private timeOf(record: T): number {
+    return record[this.options.time as keyof T] as number
+  }
+
+  append(record: T): Promise<void> {
+    return this.out.append(this.timeOf(record), JSON.stringify(record))
+  }
+
+  async *read(): AsyncGenerator<T> {
+    for (const name of await listDayFiles(this.dir, EXT)) {
+      for await (const { doc } of scanNedbFile(join(this.dir, name))) {
+        const record = this.options.decode(doc)
+        if (record !== null) yield record
+      }
+    }
+  }
+
+  deleteBefore(time: number): Promise<string[]> {
+    return deleteDaysBefore(this.dir, EXT, time)
+  }
+
+  flush(): Promise<void> {
+    return this.out.flush()
+  }
+}

@@ -1,0 +1,20 @@
+import type { ConsoleOperations } from '../../console-operations'
+import { deviceTokenRoutes } from './device-token-routes'
+import { messageRoutes } from './message-routes'
+import { reportRoutes } from './report-routes'
+import type { Route } from './route'
+
+/** Every endpoint of the API: each a URL mapped to an operation, behind its key. */
+export function apiRoutes(operations: ConsoleOperations): Route[] {
+  return [
+    ...reportRoutes(operations),
+    ...messageRoutes(operations),
+    ...deviceTokenRoutes(operations),
+    {
+      method: 'GET',
+      path: '/api/diagnostics',
+      role: 'operator',
+      handle: () => operations.diagnostics()
+    }
+  ]
+}

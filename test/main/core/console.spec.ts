@@ -1,0 +1,132 @@
+import { createServer, type Server } from 'node:net'
+
+import { afterEach, describe, expect, it } from 'vitest'
+
+import { resolveConfig } from '../../../src/main/core/config'
+import { LookoutConsole } from '../../../src/main/core/console'
+import type { ConsoleOperations } from '../../../src/main/core/console-operations'
+import { ACCESS_KEY, consoleFixture, VIEW_KEY } from '../../support/console'
+import { LineClient } from '../../support/line-client'
+
+const fixture = consoleFixture()
+const closers: Array<() => unknown> = []
+afterEach(async () => {
+  for (const close of closers.splice(0).reverse()) await close()
+  await fixture.cleanup()
+})
+
+/** A console on free ports that was never started. */
+async function unstarted(ingestPort = 0): Promise<LookoutConsole> {
+  return new LookoutConsole(
+    resolveConfig({
+      host: '127.0.0.1',
+      ingestPort,
+      webPort: 0,
+      dataDir: await fixture.dirs.make(),
+      accessKey: ACCESS_KEY,
+      viewKey: VIEW_KEY
+    })
+  )
+}
+
+/** Every operation, each asked with a well-formed request. */
+const EVERY_OPERATION: Record<keyof ConsoleOperations, (o: ConsoleOperations) => unknown> = {
+  info: (o) => o.info(),
+  subscribeLive: (o) => o.subscribeLive(() => undefined),
+  queryReports: (o) => o.queryReports({}),
+  devices: (o) => o.devices(),
+  devicePage: (o) => o.devicePage({ limit: 10 }),
+  deviceEvents: (o) => o.deviceEvents('pump-7'),
+  sendMessage: (o) => o.sendMessage({ data: 'hello' }),
+  messageStatus: (o) => o.messageStatus('m-1'),
+  pushClients: (o) => o.pushClients(),
+  deviceTokens: (o) => o.deviceTokens(),
+  createDeviceToken: (o) => o.createDeviceToken({ identity: 'line-3' }),
+  revokeDeviceToken: (o) => o.revokeDeviceToken('t-1'),
+  setDeviceTokensRequired: (o) => o.setDeviceTokensRequired({ required: true }),
+  diagnostics: (o) => o.diagnostics()
+}
+
+/** The code each operation answers with (thrown or rejected), `ok` when it answered. */
+async function codes(operations: ConsoleOperations): Promise<Record<string, string>> {
+  const answers: Record<string, string> = {}
+  for (const [name, ask] of Object.entries(EVERY_OPERATION)) {
+    try {
+      await ask(operations)
+      answers[name] = 'ok'
+    } catch (error) {
+      answers[name] = String((error as { code?: unknown }).code)
+    }
+  }
+  return answers
+}
+
+const allNotRunning = Object.fromEntries(
+  Object.keys(EVERY_OPERATION).map((n) => [n, 'not_running'])
+)
+
+describe('LookoutConsole lifecycle', () => {
+  it('answers every operation with not_running before start()', async () => {
+    const core = await unstarted()
+    expect(await codes(core.operations)).toEqual(allNotRunning)
+    await expect(core.operations.queryReports({})).rejects.toMatchObject({
+      code: 'not_running',
+      message: 'the console is not running'
+    })
+  })
+
+  it('answers every operation with not_running after stop(), none reaching a closed part', async () => {
+    const c = await fixture.start()
+    const d = await LineClient.connect(c.addresses.ingest.port)
+    closers.push(() => d.close())
+    d.send({ device: 'pump-7', seq: 1 })
+    await d.waitForReplies(1)
+    const before = await codes(c.core.operations)
+    // Running, they answer (an unknown message or token is the request's fault, not the state's).
+    expect(before).toMatchObject({ queryReports: 'ok', info: 'ok', diagnostics: 'ok' })
+    expect(before.sendMessage).toBe('ok')
+    expect(before.messageStatus).toBe('not_found')
+
+    await fixture.stop(c)
+    expect(await codes(c.core.operations)).toEqual(allNotRunning)
+    // Operations held from before the stop (an adapter's) are the same object: refused too.
+    await expect(c.core.operations.sendMessage({ data: 'late' })).rejects.toMatchObject({
+      code: 'not_running'
+    })
+  })
+
+  it('refuses a second start(), while running and after stop(), and keeps the first running', async () => {
+    const c = await fixture.start()
+    await expect(c.core.start()).rejects.toThrow(/started already/)
+    expect((await c.core.operations.queryReports({})).length).toBe(0)
+    expect(c.core.operations.info().web.port).toBe(c.addresses.web.port)
+
+    await fixture.stop(c)
+    await expect(c.core.start()).rejects.toThrow(/started already/)
+    expect(await codes(c.core.operations)).toEqual(allNotRunning)
+  })
+
+  it('stops what a failed start had built: the data dir is free again, the web port closed', async () => {
+    const squatter: Server = createServer()
+    await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', resolve))
+    closers.push(() => new Promise((resolve) => squatter.close(resolve)))
+    const port = (squatter.address() as { port: number }).port
+    const core = await unstarted(port)
+    await expect(core.start()).rejects.toMatchObject({ code: 'EADDRINUSE' })
+    expect(await codes(core.operations)).toEqual(allNotRunning)
+    await core.stop() // nothing left to stop
+
+    // The lock was released: another console opens the same data dir.
+    const again = await fixture.start({}, {}, core.config.dataDir)
+    expect(again.core.operations.info().version).toEqual(expect.any(String))
+  })
+
+  it('lets stop() be called before start() and twice', async () => {
+    const core = await unstarted()
+    await core.stop()
+    const c = await fixture.start()
+    await c.core.stop()
+    await c.core.stop()
+    expect(await codes(c.core.operations)).toEqual(allNotRunning)
+  })
+})

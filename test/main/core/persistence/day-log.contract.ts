@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest'
+
+import type { DayLog } from '../../../../src/main/core/persistence/day-log'
+import { freshStorage, type BackendFactory, type BackendStorage } from './backend-fixture'
+
+interface Event {
+  device: string
+  online: boolean
+  time: number
+}
+
+const DAY = 86_400_000
+/** 2026-12-01T00:00:00Z */
+const DEC_1 = Date.UTC(2026, 11, 1)
+
+function decode(doc: Record<string, unknown>): Event | null {
+  const { device, online, time } = doc
+  if (typeof device !== 'string' || typeof online !== 'boolean' || typeof time !== 'number')
+    return null
+  return { device, online, time }
+}
+
+async function all(log: DayLog<Event>): Promise<Event[]> {
+  const read: Event[] = []
+  for await (const event of log.read()) read.push(event)
+  return read
+}
+
+/** What every backend's DayLog does: run from each backend's spec file. */
+export function dayLogContract(backend: string, storage: BackendFactory): void {
+  describe(`DayLog (${backend})`, () => {
+    const fresh = freshStorage(storage)
+
+    function events(s: BackendStorage): Promise<DayLog<Event>> {
+      return s.open().dayLog<Event>('events', { time: 'time', decode, keepFrom: 0 })
+    }
+
+    it('reads back every record appended, oldest day first, in order within a day', async () => {
+      const s = await fresh()
+      const log = await events(s)
+      expect(await all(log)).toEqual([])
+      const appended = [
+        { device: 'b', online: true, time: DEC_1 + DAY + 1 },
+        { device: 'a', online: true, time: DEC_1 + 5 },
+        { device: 'a', online: false, time: DEC_1 + 3 },
+        { device: 'b', online: false, time: DEC_1 + DAY + 2 }
+      ]
+      await Promise.all(appended.map((e) => log.append(e)))
+      const expected = [appended[1], appended[2], appended[0], appended[3]]
+      expect(await all(log)).toEqual(expected)
+      expect(await all(await events(s))).toEqual(expected)
+    })
+
+    it('writes thousands of appends made together, all there once flushed', async () => {
+      const s = await fresh()
+      const log = await events(s)
+      for (let i = 0; i < 5000; i++)
+        void log.append({ device: `d${i}`, online: true, time: DEC_1 + i })
+      await log.flush()
+      const read = await all(await events(s))
+      expect(read).toHaveLength(5000)
+      expect(read[4999]).toEqual({ device: 'd4999', online: true, time: DEC_1 + 4999 })
+    })
+
+    it('deletes whole days that end at or before a time', async () => {
+      const s = await fresh()
+      const log = await events(s)
+      for (let d = 0; d < 3; d++)
+        await log.append({ device: 'a', online: true, time: DEC_1 + d * DAY })
+      expect(await log.deleteBefore(DEC_1 + 2 * DAY)).toEqual(['2026-12-01', '2026-12-02'])
+      expect(await all(await events(s))).toEqual([
+        { device: 'a', online: true, time: DEC_1 + 2 * DAY }
+      ])
+    })
+  })
+}

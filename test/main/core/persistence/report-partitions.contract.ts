@@ -1,0 +1,134 @@
+import { afterEach, describe, expect, it } from 'vitest'
+
+import type {
+  ActiveReportPartition,
+  ReportPartitions
+} from '../../../../src/main/core/persistence/report-partitions'
+import type { StoredReport } from '../../../../src/shared/ingest-protocol'
+import { freshStorage, type BackendFactory, type BackendStorage } from './backend-fixture'
+
+const T0 = Date.UTC(2026, 11, 1, 8)
+
+/** Reports as the store hands them over: with `_id`s that sort in arrival order. */
+function reports(device: string, times: number[], first = 0): StoredReport[] {
+  return times.map((time, i) => ({
+    _id: `id${String(first + i).padStart(6, '0')}`,
+    device,
+    time,
+    identity: 'anonymous',
+    seq: first + i
+  }))
+}
+
+const seqs = (found: StoredReport[]): Array<number | undefined> => found.map((r) => r.seq)
+
+/** What every backend's ReportPartitions do: run from each backend's spec file. */
+export function reportPartitionsContract(backend: string, storage: BackendFactory): void {
+  describe(`ReportPartitions (${backend})`, () => {
+    const fresh = freshStorage(storage)
+    // Registered after the storage's cleanup, so it runs before it (hooks run as a stack).
+    const ended: ReportPartitions[] = []
+    afterEach(async () => {
+      await Promise.all(ended.splice(0).map((p) => p.end()))
+    })
+
+    async function open(
+      s: BackendStorage
+    ): Promise<
+      { partitions: ReportPartitions; recent: StoredReport[] } & Awaited<
+        ReturnType<ReportPartitions['open']>
+      >
+    > {
+      const partitions = s.open().reportPartitions()
+      ended.push(partitions)
+      const recent: StoredReport[] = []
+      const opened = await partitions.open((r) => recent.push(r))
+      return { partitions, recent, ...opened }
+    }
+
+    it('opens empty storage with no partitions', async () => {
+      const { closed, active, recent } = await open(await fresh())
+      expect(closed).toEqual([])
+      expect(active).toBeNull()
+      expect(recent).toEqual([])
+    })
+
+    it('writes to the active partition and finds its reports newest first, filtered', async () => {
+      const { partitions } = await open(await fresh())
+      // Created for its first report, as the store does.
+      const active = await partitions.create(T0 + 1)
+      expect(active.count).toBe(0)
+      expect(active.from).toBe(active.to)
+      await active.append(reports('a', [T0 + 1, T0 + 2, T0 + 2]))
+      await active.append(reports('b', [T0 + 2, T0 + 5], 3))
+      expect(active.count).toBe(5)
+      expect([active.from, active.to]).toEqual([T0 + 1, T0 + 5])
+      expect(active.bytes).toBeGreaterThan(0)
+      // Same receive time: the later `_id` first.
+      expect(seqs(await active.find({}, 10))).toEqual([4, 3, 2, 1, 0])
+      expect(seqs(await active.find({}, 2))).toEqual([4, 3])
+      expect(seqs(await active.find({ device: 'a' }, 10))).toEqual([2, 1, 0])
+      expect(seqs(await active.find({ time: { gte: T0 + 2, lte: T0 + 2 } }, 10))).toEqual([3, 2, 1])
+      expect(seqs(await active.find({ device: 'b', time: { lte: T0 + 4 } }, 10))).toEqual([3])
+      expect(active.info()).toEqual({
+        file: active.name,
+        from: T0 + 1,
+        to: T0 + 5,
+        count: 5,
+        devices: [
+          { id: 'a', identity: 'anonymous', firstSeen: T0 + 1, lastSeen: T0 + 2, reports: 3 },
+          { id: 'b', identity: 'anonymous', firstSeen: T0 + 2, lastSeen: T0 + 5, reports: 2 }
+        ]
+      })
+    })
+
+    it('reads a closed partition through its catalog entry, and opens it again so', async () => {
+      const s = await fresh()
+      const { partitions } = await open(s)
+      const first = await partitions.create(T0 + 1)
+      await first.append(reports('a', [T0 + 1, T0 + 2, T0 + 3]))
+      const info = await partitions.close(first)
+      expect(info).toMatchObject({ file: first.name, from: T0 + 1, to: T0 + 3, count: 3 })
+      expect(seqs(await partitions.find(info, {}, 10))).toEqual([2, 1, 0])
+      expect(seqs(await partitions.find(info, { time: { lt: T0 + 3 } }, 1))).toEqual([1])
+      expect(seqs(await partitions.find(info, { device: 'b' }, 10))).toEqual([])
+      const second = await partitions.create(T0 + 2) // before the last report: still after it
+      expect(second.name).not.toBe(first.name)
+      await second.append(reports('b', [T0 + 10], 3))
+      await partitions.end()
+
+      const reopened = await open(s)
+      expect(reopened.closed).toEqual([info])
+      expect(reopened.active?.name).toBe(second.name)
+      expect(reopened.active?.count).toBe(1)
+      // The dedup window is rebuilt from the active partition and the newest closed one.
+      expect(seqs(reopened.recent).sort()).toEqual([0, 1, 2, 3])
+      expect(seqs(await reopened.partitions.find(info, {}, 10))).toEqual([2, 1, 0])
+    })
+
+    it('keeps partitions in order across closes, and deletes one with its entry', async () => {
+      const s = await fresh()
+      const { partitions } = await open(s)
+      const infos = []
+      let active: ActiveReportPartition
+      for (let p = 0; p < 3; p++) {
+        active = await partitions.create(T0 + p * 100 + 1)
+        await active.append(reports('a', [T0 + p * 100 + 1], p))
+        infos.push(await partitions.close(active))
+      }
+      await partitions.delete(infos[0]!)
+      expect(await partitions.find(infos[0]!, {}, 10)).toEqual([])
+      const reopened = await open(s)
+      expect(reopened.closed.map((i) => i.from)).toEqual([T0 + 101, T0 + 201])
+      expect(reopened.active).toBeNull()
+      // Only the newest closed partition feeds the dedup window when none is active.
+      expect(seqs(reopened.recent)).toEqual([2])
+      const next = await reopened.partitions.create(T0)
+      await next.append(reports('a', [T0 + 300], 3))
+      await reopened.partitions.end()
+      const last = await open(s)
+      expect(last.active?.name).toBe(next.name)
+      expect(last.closed).toHaveLength(2)
+    })
+  })
+}
