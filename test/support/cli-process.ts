@@ -17,9 +17,11 @@ export interface CapturedProcess {
 export function spawnCaptured(
   command: string,
   args: string[],
-  env: NodeJS.ProcessEnv = process.env
+  env: NodeJS.ProcessEnv = process.env,
+  /** 'pipe' for a process that runs until its stdin closes (`proc.stdin.end()`). */
+  stdin: 'ignore' | 'pipe' = 'ignore'
 ): CapturedProcess {
-  const proc = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] })
+  const proc = spawn(command, args, { env, stdio: [stdin, 'pipe', 'pipe'] })
   let out = ''
   let err = ''
   proc.stdout!.setEncoding('utf8').on('data', (t: string) => (out += t))

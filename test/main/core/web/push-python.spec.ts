@@ -1,21 +1,14 @@
-import { spawnSync, type ChildProcess } from 'node:child_process'
+import { type ChildProcess } from 'node:child_process'
 import { join } from 'node:path'
 
 import { afterEach, describe, expect, it } from 'vitest'
 
 import { api, eventually, startConsole, type RunningConsole } from '../../../support/console'
 import { spawnCaptured } from '../../../support/cli-process'
+import { PYTHON, pythonSocketioAvailable } from '../../../support/python-socketio'
 import { tempDirs } from '../../../support/temp-dir'
 
-// Debian's python3-socketio lives in /usr/bin/python3's dist-packages, not in a pyenv python.
-const PYTHON = '/usr/bin/python3'
-const INSTALL = 'apt-get install -y python3-socketio python3-requests python3-websocket'
-const available = spawnSync(PYTHON, ['-c', 'import socketio'], { encoding: 'utf8' }).status === 0
-if (!available) {
-  const line = `\n*** SKIPPED: the python3-socketio interop test needs Debian's python3-socketio: ${INSTALL} ***\n`
-  if (process.env.CI) throw new Error(`CI must run every test${line}`)
-  process.stderr.write(line)
-}
+const available = pythonSocketioAvailable()
 
 const dirs = tempDirs()
 let running: RunningConsole | null = null

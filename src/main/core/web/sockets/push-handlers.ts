@@ -4,17 +4,17 @@ import { z } from 'zod'
 import type {
   PushClientToServerEvents,
   PushServerToClientEvents
-} from '../../../shared/push-events'
-import { findInvisibleCharacter } from '../ingest/protocol/invisible-characters'
-import { keyMatches } from '../auth/keys'
-import type { Logger } from '../runtime/logger'
-import type { MessageService } from '../push/message-service'
-import type { PushClientRegistry } from '../push/push-client-registry'
-import type { PushConnections } from '../push/push-connections'
-import { OperationError } from '../operations/operation-error'
-import { withAck } from '../operations/to-envelope'
-import { AuthThrottle } from '../auth/auth-throttle'
-import { checkHandshakeKey } from '../auth/key-check'
+} from '../../../../shared/push-events'
+import { findInvisibleCharacter } from '../../ingest/protocol/invisible-characters'
+import { keyMatches } from '../../auth/keys'
+import type { Logger } from '../../runtime/logger'
+import type { MessageService } from '../../push/message-service'
+import type { PushClientRegistry } from '../../push/push-client-registry'
+import type { PushConnections } from '../../push/push-connections'
+import { OperationError } from '../../operations/operation-error'
+import { withAck } from '../../operations/to-envelope'
+import { AuthThrottle } from '../../auth/auth-throttle'
+import { checkHandshakeKey } from '../../auth/key-check'
 
 interface PushSocketData {
   uid?: string

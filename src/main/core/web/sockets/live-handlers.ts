@@ -1,12 +1,12 @@
-import type { HandshakeRefusal, HandshakeRefusalCode } from '../../../shared/handshake-refusal'
-import { RESYNC_INTERVAL_MS, type ConsoleInfo } from '../../../shared/live-events'
-import type { AuthThrottle } from '../auth/auth-throttle'
-import { checkHandshakeKey } from '../auth/key-check'
-import { roleOf, type ConsoleKeys } from '../auth/keys'
-import type { LiveHub } from '../live/live-hub'
-import type { LiveNamespace, LiveSocket } from '../live/live-socket'
-import { OperationError } from '../operations/operation-error'
-import { withAck } from '../operations/to-envelope'
+import type { HandshakeRefusal, HandshakeRefusalCode } from '../../../../shared/handshake-refusal'
+import { RESYNC_INTERVAL_MS, type ConsoleInfo } from '../../../../shared/live-events'
+import type { AuthThrottle } from '../../auth/auth-throttle'
+import { checkHandshakeKey } from '../../auth/key-check'
+import { roleOf, type ConsoleKeys } from '../../auth/keys'
+import type { LiveHub } from '../../live/live-hub'
+import type { LiveNamespace, LiveSocket } from '../../live/live-socket'
+import { OperationError } from '../../operations/operation-error'
+import { withAck } from '../../operations/to-envelope'
 
 export interface LiveHandlerDeps {
   keys: ConsoleKeys

@@ -1,0 +1,19 @@
+import { spawnSync } from 'node:child_process'
+
+// Debian's python3-socketio lives in /usr/bin/python3's dist-packages, not in a pyenv python.
+export const PYTHON = '/usr/bin/python3'
+const INSTALL = 'apt-get install -y python3-socketio python3-requests python3-websocket'
+
+/**
+ * Whether the interop specs can run: python3-socketio importable by PYTHON. When it is not, the
+ * skip is said loudly on stderr, and under CI it is an error, since CI must run every test.
+ */
+export function pythonSocketioAvailable(): boolean {
+  const available = spawnSync(PYTHON, ['-c', 'import socketio'], { encoding: 'utf8' }).status === 0
+  if (!available) {
+    const line = `\n*** SKIPPED: the python3-socketio interop test needs Debian's python3-socketio: ${INSTALL} ***\n`
+    if (process.env.CI) throw new Error(`CI must run every test${line}`)
+    process.stderr.write(line)
+  }
+  return available
+}
