@@ -12,6 +12,8 @@ export const HANDSHAKE_REFUSALS = [
   'too_many_attempts',
   /** As many viewers as the console takes: retry later. */
   'too_many_viewers',
+  /** As many `/push` connections as the console takes, in all or from this address: close one or retry later. */
+  'too_many_connections',
   /** The console is starting (or stopping): retry in a moment. */
   'not_running'
 ] as const

@@ -129,8 +129,9 @@ describe('/push places', () => {
     expect(await register(phone, 'phone-1')).toMatchObject({ ok: true })
     const idle = [client(c), client(c)]
     await Promise.all(idle.map((s) => nextEvent(s, 'connect')))
-    const refusal = await nextEvent<Error>(client(c), 'connect_error')
+    const refusal = await nextEvent<Error & { data?: unknown }>(client(c), 'connect_error')
     expect(refusal.message).toMatch(/at most 3 push connections from one address/)
+    expect(refusal.data).toEqual({ code: 'too_many_connections' })
     // The two that hold a place without registering lose it; the phone keeps its own.
     await Promise.all(idle.map((s) => nextEvent(s, 'disconnect')))
     expect(phone.connected).toBe(true)

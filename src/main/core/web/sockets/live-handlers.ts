@@ -1,4 +1,4 @@
-import type { HandshakeRefusal, HandshakeRefusalCode } from '../../../../shared/handshake-refusal'
+import { refusal } from './handshake-refusal'
 import { RESYNC_INTERVAL_MS, type ConsoleInfo } from '../../../../shared/live-events'
 import type { AuthThrottle } from '../../auth/auth-throttle'
 import { checkHandshakeKey } from '../../auth/key-check'
@@ -81,9 +81,4 @@ export function registerLiveHandlers(nsp: LiveNamespace, deps: LiveHandlerDeps):
       })
     )
   })
-}
-
-/** A refused handshake: the message for people, `data.code` for the client to act on. */
-function refusal(code: HandshakeRefusalCode, message: string): Error & { data: HandshakeRefusal } {
-  return Object.assign(new Error(message), { data: { code } })
 }

@@ -15,6 +15,7 @@ import { OperationError } from '../../operations/operation-error'
 import { withAck } from '../../operations/to-envelope'
 import { AuthThrottle } from '../../auth/auth-throttle'
 import { checkHandshakeKey } from '../../auth/key-check'
+import { refusal } from './handshake-refusal'
 
 interface PushSocketData {
   uid?: string
@@ -77,10 +78,16 @@ export function registerPushHandlers(nsp: PushNamespace, deps: PushHandlerDeps):
   nsp.use((socket, next) => {
     const address = socket.handshake.address
     if (nsp.sockets.size >= maxClients)
-      next(new Error(`the console takes at most ${maxClients} push clients; try again later`))
+      next(
+        refusal(
+          'too_many_connections',
+          `the console takes at most ${maxClients} push clients; try again later`
+        )
+      )
     else if ((perAddress.get(address) ?? 0) >= maxPerAddress)
       next(
-        new Error(
+        refusal(
+          'too_many_connections',
           `the console takes at most ${maxPerAddress} push connections from one address; close one first`
         )
       )
