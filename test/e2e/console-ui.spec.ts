@@ -140,11 +140,11 @@ describe.runIf(chromiumAvailable())('the console in a browser', () => {
       await chart.and(page.locator('[data-x-labels]')).waitFor()
       for (const width of [1440, 1100, 700]) {
         await page.setViewportSize({ width, height: 900 })
-        // Two samples later the chart has been drawn at its new size.
-        const since = Number(await chart.getAttribute('data-last-time'))
+        // The labels read are those of a drawing at the chart's new size (drawn at once when it
+        // resizes), not of one before it.
         await eventually(
-          async () => Number(await chart.getAttribute('data-last-time')) >= since + 2000,
-          `the CPU chart drawn again at ${width} px`
+          () => chart.evaluate((e) => e.dataset.drawnWidth === String(e.clientWidth)),
+          `the CPU chart drawn at its size at ${width} px`
         )
         const labels = JSON.parse((await chart.getAttribute('data-x-labels')) ?? '[]') as Array<
           [number, number]

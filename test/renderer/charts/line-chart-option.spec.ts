@@ -75,6 +75,16 @@ describe('the CPU chart’s time axis', () => {
     }
   })
 
+  it('labels a minute that holds midnight like any other, not with its 00:00:00 alone', () => {
+    // Found in a run at 00:00 UTC: ECharts, split 6 ways, drew one label (the day's) for a minute.
+    const midnight = new Date('2025-01-01T00:00:00').getTime()
+    for (const until of [midnight + 400, midnight + 20_000, midnight + 59_600]) {
+      const labels = labelsAt(690, until)
+      expect(labels.length, new Date(until).toISOString()).toBeGreaterThanOrEqual(4)
+      expect(overlaps(labels)).toEqual([])
+    }
+  })
+
   it('draws no label over another at any width; from 240 px, two or more, evenly spaced in time', () => {
     for (let width = 120; width <= 2000; width += 80)
       for (const until of ENDS) {

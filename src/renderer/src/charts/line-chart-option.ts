@@ -23,14 +23,27 @@ export const CHART_GRID = { left: 44, right: 12, bottom: 28 }
  */
 export const TIME_LABEL_PX = 75
 
+/** Steps between time labels, in seconds: each a whole part of the step above it. */
+const LABEL_STEPS_S = [1, 2, 5, 10, 15, 20, 30, 60, 120, 300, 600, 900, 1800, 3600]
+
 /**
- * How many parts the x axis is split into on a plot `plotWidth` px wide. ECharts picks the time
- * labels from the split, not from the room they have (a 60 s window split 6 ways, its default,
- * is labelled every 5 s: at 600 px those ran into each other), and puts up to two labels in
- * each part: fewer parts on a narrower plot keep the labels evenly spaced with room between.
+ * The times the x axis is labelled at on a plot `plotWidth` px wide showing `min` to `max`: the
+ * multiples of the smallest step that leaves each label TIME_LABEL_PX, so they keep their
+ * places as the window rolls. Chosen here, not by ECharts: its time axis picks labels from a
+ * split, not from the room they have (a 60 s window split 6 ways, its default, is labelled every
+ * 5 s: at 600 px those ran into each other), and split 6 ways it labels a minute that holds
+ * midnight at 00:00:00 alone, for the whole minute.
  */
-export function timeAxisSplits(plotWidth: number): number {
-  return Math.max(2, Math.min(6, Math.floor(plotWidth / (2 * TIME_LABEL_PX))))
+export function timeLabelValues(min: number, max: number, plotWidth: number): number[] {
+  const span = max - min
+  if (!(span > 0) || !(plotWidth > 0)) return []
+  const stepS =
+    LABEL_STEPS_S.find((s) => ((s * 1000) / span) * plotWidth >= TIME_LABEL_PX) ??
+    LABEL_STEPS_S.at(-1)!
+  const step = stepS * 1000
+  const values: number[] = []
+  for (let t = Math.ceil(min / step) * step; t <= max; t += step) values.push(t)
+  return values
 }
 
 /**
@@ -65,6 +78,10 @@ export function lineChartOption(input: LineChartOptionInput) {
   const { series, unit, colors } = input
   const plotWidth =
     input.width === undefined ? undefined : input.width - CHART_GRID.left - CHART_GRID.right
+  const labelValues =
+    plotWidth === undefined || input.min === undefined || input.max === undefined
+      ? undefined
+      : timeLabelValues(input.min, input.max, plotWidth)
   return {
     animation: false,
     backgroundColor: 'transparent',
@@ -88,10 +105,16 @@ export function lineChartOption(input: LineChartOptionInput) {
       type: 'time',
       min: input.min,
       max: input.max,
-      // Until the width is known, ECharts' own split; whatever the width, a label that would
-      // still touch another (a narrow chart, a wider font) is left out, never drawn over it.
-      splitNumber: plotWidth === undefined ? undefined : timeAxisSplits(plotWidth),
-      axisLabel: { hideOverlap: true },
+      // Until the width and the window are known, ECharts' own labels; whatever the width, a
+      // label that would still touch another (a narrow chart, a wider font) is left out, never
+      // drawn over it. One format for every label: ECharts' own writes a minute's `18:50` bold
+      // and a day's first second as the day (`2`).
+      axisTick: { customValues: labelValues },
+      axisLabel: {
+        hideOverlap: true,
+        customValues: labelValues,
+        formatter: labelValues === undefined ? undefined : '{HH}:{mm}:{ss}'
+      },
       axisLine: { lineStyle: { color: colors.line } },
       splitLine: { show: false }
     },

@@ -1,6 +1,6 @@
 import type { EChartsType } from 'echarts/core'
 import ReactEChartsCore from 'echarts-for-react/esm/core'
-import { useEffect, useMemo, useRef, useState } from 'react'
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react'
 
 import { useColorScheme } from '../hooks/use-color-scheme'
 import { drawnXAxisLabels } from './drawn-labels'
@@ -23,13 +23,16 @@ export interface LineChartProps {
 
 /**
  * After each drawing the container carries the x labels drawn (`data-x-labels`: [left, right]
- * px of each): what the end-to-end tests read to see that none overlap. A stable object, or
- * echarts-for-react would bind it again on every render.
+ * px of each) and the width they were drawn at (`data-drawn-width`): what the end-to-end tests
+ * read to see that none overlap, once the chart is drawn at the window's size. A stable object,
+ * or echarts-for-react would bind it again on every render.
  */
 const CHART_EVENTS = {
   finished: (_: unknown, chart: EChartsType) => {
     const labels = drawnXAxisLabels(chart).map((l) => [Math.round(l.left), Math.round(l.right)])
-    chart.getDom().dataset.xLabels = JSON.stringify(labels)
+    const dom = chart.getDom()
+    dom.dataset.xLabels = JSON.stringify(labels)
+    dom.dataset.drawnWidth = String(chart.getWidth())
   }
 }
 
@@ -44,16 +47,26 @@ export function LineChart(props: LineChartProps): React.JSX.Element {
   const colors = chartTheme(scheme)
   const chart = useRef<ReactEChartsCore>(null)
   // The x labels are spaced for the chart's width: followed as the window or the panel resizes.
+  // Measured before the chart exists (echarts-for-react creates it a frame later), so that its
+  // first drawing already spaces them for its width.
   const [width, setWidth] = useState<number | undefined>(undefined)
-  useEffect(() => {
+  useLayoutEffect(() => {
     const element = chart.current?.ele
-    if (element === undefined) return
+    if (element === undefined || element === null) return
+    setWidth(element.clientWidth)
     const observer = new ResizeObserver(([entry]) => {
       if (entry !== undefined) setWidth(Math.round(entry.contentRect.width))
     })
     observer.observe(element)
     return () => observer.disconnect()
   }, [])
+  // The option for the new width is set by now (lazily): laying the chart out here draws it once,
+  // at the new size with its labels. echarts-for-react's own resize, 60 ms later, would first
+  // draw the old labels at the new size. 'auto': the chart was created with a fixed size.
+  useEffect(() => {
+    if (width !== undefined)
+      chart.current?.getEchartsInstance()?.resize({ width: 'auto', height: 'auto' })
+  }, [width])
 
   // Built again only when what it shows changes: echarts-for-react compares options and calls
   // setOption on any difference, so an option made anew each render would redraw each render.
@@ -95,6 +108,7 @@ export function LineChart(props: LineChartProps): React.JSX.Element {
       notMerge={false}
       replaceMerge={['series']}
       lazyUpdate
+      autoResize={false}
       onEvents={CHART_EVENTS}
       style={{ height: props.height, width: '100%' }}
       role="img"
