@@ -84,6 +84,7 @@ export class LookoutConsole {
   private running: Running | undefined
   /** The one start (a console starts once; make another to start again), until it settles. */
   private starting: Promise<unknown> | undefined
+  private stopping: Promise<void> | undefined
   private readonly logger: Logger
   private readonly now: () => number
 
@@ -260,6 +261,7 @@ export class LookoutConsole {
       throttle,
       info: () => this.operations.info(),
       hub: liveHub,
+      logger: logger.child({ ns: 'web' }),
       maxViewers: config.maxViewers,
       now
     })
@@ -363,7 +365,16 @@ export class LookoutConsole {
    * and the data files: every part, in the reverse of the order it was built. Operations answer
    * `not_running` from the moment it is called. A stop during start waits for the start first.
    */
-  async stop(): Promise<void> {
+  stop(): Promise<void> {
+    // Before start() there is nothing to stop, and nothing to remember: a later start still runs.
+    if (this.starting === undefined) return Promise.resolve()
+    // Every caller waits for the one stop: a second caller must not go on (and, say, delete the
+    // data dir) while the first is still closing files.
+    this.stopping ??= this.stopOnce()
+    return this.stopping
+  }
+
+  private async stopOnce(): Promise<void> {
     await this.starting
     const running = this.running
     if (running === undefined) return

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:net'
+import { connect, createServer, type Server } from 'node:net'
 
 import { afterEach, describe, expect, it } from 'vitest'
 
@@ -7,6 +7,7 @@ import { LookoutConsole } from '../../../src/main/core/console'
 import type { ConsoleOperations } from '../../../src/main/core/console-operations'
 import { ACCESS_KEY, consoleFixture, VIEW_KEY } from '../../support/console'
 import { LineClient } from '../../support/line-client'
+import { capturingLogger } from '../../support/log-lines'
 
 const fixture = consoleFixture()
 const closers: Array<() => unknown> = []
@@ -14,6 +15,18 @@ afterEach(async () => {
   for (const close of closers.splice(0).reverse()) await close()
   await fixture.cleanup()
 })
+
+/** Whether a TCP connection to 127.0.0.1:port is refused (nothing listens there). */
+function refused(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1')
+    socket.once('connect', () => {
+      socket.destroy()
+      resolve(false)
+    })
+    socket.once('error', () => resolve(true))
+  })
+}
 
 /** A console on free ports that was never started. */
 async function unstarted(ingestPort = 0): Promise<LookoutConsole> {
@@ -128,5 +141,17 @@ describe('LookoutConsole lifecycle', () => {
     await c.core.stop()
     await c.core.stop()
     expect(await codes(c.core.operations)).toEqual(allNotRunning)
+  })
+
+  it('makes a second stop() wait for the first: when it returns, all is closed', async () => {
+    const { logger, lines } = capturingLogger()
+    const c = await fixture.start({}, { logger })
+    const first = c.core.stop()
+    await c.core.stop()
+    // The line the stop writes once every part is closed, the data dir lock last.
+    expect(lines.map((l) => l.msg)).toContain('console stopped')
+    for (const port of [c.addresses.web.port, c.addresses.ingest.port])
+      expect(await refused(port), `port ${port}`).toBe(true)
+    await first
   })
 })

@@ -6,6 +6,7 @@ import { roleOf, type ConsoleKeys } from '../../auth/keys'
 import type { LiveHub } from '../../live/live-hub'
 import type { LiveNamespace, LiveSocket } from '../../live/live-socket'
 import { OperationError } from '../../operations/operation-error'
+import type { Logger } from '../../runtime/logger'
 import { withAck } from '../../operations/to-envelope'
 
 export interface LiveHandlerDeps {
@@ -16,6 +17,7 @@ export interface LiveHandlerDeps {
   /** Where the console is, for the viewer's header; read when a viewer connects. */
   info: () => ConsoleInfo
   hub: Pick<LiveHub, 'join' | 'snapshot'>
+  logger: Logger
   now?: () => number
 }
 
@@ -62,6 +64,8 @@ export function registerLiveHandlers(nsp: LiveNamespace, deps: LiveHandlerDeps):
     next()
   })
 
+  const logInternal = (error: unknown): void =>
+    deps.logger.error({ err: error }, 'a /live request failed')
   nsp.on('connection', (socket: LiveSocket) => {
     socket.emit('hello', { role: socket.data.role, ...socket.data.info })
     deps.hub.join(socket)
@@ -78,7 +82,7 @@ export function registerLiveHandlers(nsp: LiveNamespace, deps: LiveHandlerDeps):
         }
         socket.data.lastResync = at
         return deps.hub.snapshot()
-      })
+      }, logInternal)
     )
   })
 }

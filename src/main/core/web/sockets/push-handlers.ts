@@ -69,6 +69,8 @@ const receiptSchema = z.object({
  */
 export function registerPushHandlers(nsp: PushNamespace, deps: PushHandlerDeps): void {
   const { clients, connections, messages, logger } = deps
+  const logInternal = (error: unknown): void =>
+    logger.error({ err: error }, 'a /push request failed')
 
   const maxClients = deps.maxClients ?? 5000
   const maxPerAddress = deps.maxClientsPerAddress ?? 64
@@ -167,7 +169,7 @@ export function registerPushHandlers(nsp: PushNamespace, deps: PushHandlerDeps):
         void messages.flushQueue(uid)
         logger.debug({ uid }, 'push client registered')
         return { token }
-      })
+      }, logInternal)
     )
 
     socket.on(
@@ -178,7 +180,7 @@ export function registerPushHandlers(nsp: PushNamespace, deps: PushHandlerDeps):
           throw new OperationError('not_registered', 'register before sending receipts')
         messages.receipt(uid, parse(receiptSchema, payload))
         return null
-      })
+      }, logInternal)
     )
 
     socket.on('disconnect', () => {
