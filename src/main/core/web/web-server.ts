@@ -14,6 +14,7 @@ import type { AuthThrottle } from '../auth/auth-throttle'
 import { listen } from '../runtime/listen'
 import type { Logger } from '../runtime/logger'
 import { OperationError } from '../operations/operation-error'
+import { INTERNAL_MESSAGE } from '../operations/to-envelope'
 import { HostCheck } from '../auth/host-check'
 import { HttpError, sendError, sendJson, statusOfCode } from './routes/http-json'
 import { readJsonBody } from './json-body'
@@ -169,7 +170,7 @@ export class WebServer {
       } else {
         // The path only: a query string may hold the key.
         this.options.logger.error({ err: error, path: url.pathname }, 'request failed')
-        sendError(res, 500, 'internal', 'the console could not answer this request')
+        sendError(res, 500, 'internal', INTERNAL_MESSAGE)
       }
     }
   }
