@@ -12,12 +12,14 @@ import type {
   MessageStatus
 } from './api-types'
 import type { StoredReport } from './ingest-protocol'
-import type {
-  ConsoleInfo,
-  LiveSnapshot,
-  LiveTopics,
-  ReportQuery,
-  SendMessageRequest
+import {
+  LIVE_TOPICS,
+  type ConsoleInfo,
+  type LiveSnapshot,
+  type LiveTopic,
+  type LiveTopics,
+  type ReportQuery,
+  type SendMessageRequest
 } from './live-events'
 
 export type ConsoleStatus =
@@ -83,11 +85,7 @@ export const IPC_CHANNELS = {
   setDeviceTokensRequired: 'console:set-device-tokens-required'
 } as const satisfies Record<keyof ConsoleRequests, string>
 
-export const IPC_EVENTS = {
-  reports: 'live:reports',
-  metrics: 'live:metrics',
-  devices: 'live:devices',
-  clients: 'live:clients',
-  missed: 'live:missed',
-  status: 'live:status'
-} as const satisfies Record<IpcEventName, string>
+/** The window's event channels: `live:<topic>` for each live topic, and `live:status`. */
+export const IPC_EVENTS = Object.fromEntries(
+  [...(Object.keys(LIVE_TOPICS) as LiveTopic[]), 'status'].map((e) => [e, `live:${e}`])
+) as { readonly [E in IpcEventName]: `live:${E}` }

@@ -93,43 +93,48 @@ export interface MissedNotice {
   reason: 'slow' | 'overload'
 }
 
-/**
- * The live topics and what each carries: the one map that the `/live` events, the snapshot, the
- * desktop window's IPC channels (`IPC_EVENTS`) and both bridges follow. Adding a topic (`alarms`
- * next) is an entry here and in SNAPSHOT_TOPICS, plus its source in the console's live hub;
- * until the IPC channel, the hub's source and the UI's handler exist, the code does not compile.
- */
-export interface LiveTopics {
-  /** Every device in the snapshot, then only those that changed. */
-  devices: DeviceState[]
-  /** Every push client in the snapshot, then only those that changed. */
-  clients: PushClientState[]
-  /** Stored reports, oldest first; the snapshot's are the newest ones kept (up to 200). */
-  reports: StoredReport[]
-  /** Host samples, oldest first: the last 10 minutes in the snapshot, then one a second. */
-  metrics: HostMetrics[]
-  /** This viewer did not get some live events: about the feed itself, so in no snapshot. */
-  missed: MissedNotice
+/** A topic's entry in LIVE_TOPICS: what it carries (a type only), and whether snapshots hold it. */
+interface TopicEntry<Payload, InSnapshot extends boolean> {
+  readonly inSnapshot: InSnapshot
+  /** Never set: carries the payload's type. */
+  readonly payload?: Payload
 }
 
-export type LiveTopic = keyof LiveTopics
+/**
+ * The live topics: the one map that the `/live` events, the snapshot, the desktop window's IPC
+ * channels (`IPC_EVENTS`, `live:<topic>`) and both bridges follow. Adding a topic (`alarms` next)
+ * is one entry here plus its source in the console's live hub; until the hub's source and the
+ * UI's handler exist, the code does not compile. Snapshot topics go to a new viewer in this order
+ * (after `hello`).
+ */
+export const LIVE_TOPICS = {
+  /** Every device in the snapshot, then only those that changed. */
+  devices: { inSnapshot: true } as TopicEntry<DeviceState[], true>,
+  /** Every push client in the snapshot, then only those that changed. */
+  clients: { inSnapshot: true } as TopicEntry<PushClientState[], true>,
+  /** Stored reports, oldest first; the snapshot's are the newest ones kept (up to 200). */
+  reports: { inSnapshot: true } as TopicEntry<StoredReport[], true>,
+  /** Host samples, oldest first: the last 10 minutes in the snapshot, then one a second. */
+  metrics: { inSnapshot: true } as TopicEntry<HostMetrics[], true>,
+  /** This viewer did not get some live events: about the feed itself, so in no snapshot. */
+  missed: { inSnapshot: false } as TopicEntry<MissedNotice, false>
+} as const
 
-/** The topics a snapshot holds: every one but `missed`. */
-export type SnapshotTopic = Exclude<LiveTopic, 'missed'>
+type TopicMap = typeof LIVE_TOPICS
+export type LiveTopic = keyof TopicMap
+
+/** What each live topic carries. */
+export type LiveTopics = { [K in LiveTopic]: Exclude<TopicMap[K]['payload'], undefined> }
+
+/** The topics a snapshot holds. */
+export type SnapshotTopic = {
+  [K in LiveTopic]: TopicMap[K] extends TopicEntry<unknown, true> ? K : never
+}[LiveTopic]
 
 /** The snapshot's topics, in the order a new viewer is sent them (after `hello`). */
-export const SNAPSHOT_TOPICS = [
-  'devices',
-  'clients',
-  'reports',
-  'metrics'
-] as const satisfies readonly SnapshotTopic[]
-
-/** Does not compile while a snapshot topic is missing from SNAPSHOT_TOPICS. */
-export type EverySnapshotTopicListed = Expect<
-  [Exclude<SnapshotTopic, (typeof SNAPSHOT_TOPICS)[number]>] extends [never] ? true : false
->
-type Expect<T extends true> = T
+export const SNAPSHOT_TOPICS = (Object.keys(LIVE_TOPICS) as LiveTopic[]).filter(
+  (t) => LIVE_TOPICS[t].inSnapshot
+) as readonly SnapshotTopic[]
 
 /** Everything a viewer starts from: one value per snapshot topic. */
 export type LiveSnapshot = Pick<LiveTopics, SnapshotTopic>
