@@ -1,5 +1,3 @@
-import { join } from 'node:path'
-
 import { Server as SocketServer } from 'socket.io'
 
 import { version } from '../../../package.json'
@@ -162,7 +160,6 @@ export class LookoutConsole {
       openPartitionCache: config.openPartitionCache,
       logger
     })
-    const reportsDir = join(config.dataDir, 'reports')
 
     const opening = performance.now()
     const store = await ReportStore.open({
@@ -316,7 +313,6 @@ export class LookoutConsole {
       pushClients: () => connections.size,
       live: () => liveHub.pace(),
       store,
-      reportsDir,
       now
     })
     teardown.add('diagnostics', () => diagnostics.stop())

@@ -62,4 +62,6 @@ export interface ReportPartitions {
   delete(info: PartitionInfo): Promise<void>
   /** The store is closing: finishes what a failed append left (see `append`). */
   end(): Promise<void>
+  /** What the partitions take where the backend keeps them, in bytes (for diagnostics). */
+  bytesStored(): Promise<number>
 }

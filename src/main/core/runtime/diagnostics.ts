@@ -1,5 +1,3 @@
-import { readdir, stat } from 'node:fs/promises'
-import { join } from 'node:path'
 import {
   monitorEventLoopDelay,
   performance,
@@ -16,8 +14,7 @@ export interface DiagnosticsSources {
   viewers(): number
   pushClients(): number
   live(): DiagnosticsBody['live']
-  store: { reportCount: number; partitionCount: number }
-  reportsDir: string
+  store: { reportCount: number; partitionCount: number; bytesStored(): Promise<number> }
   /** The console's clock, for the uptime. */
   now?: () => number
 }
@@ -68,7 +65,7 @@ export class ConsoleDiagnostics {
       store: {
         reports: this.sources.store.reportCount,
         partitions: this.sources.store.partitionCount,
-        bytesOnDisk: await directoryBytes(this.sources.reportsDir)
+        bytesOnDisk: await this.sources.store.bytesStored()
       }
     }
   }
@@ -76,10 +73,4 @@ export class ConsoleDiagnostics {
   stop(): void {
     this.loop.disable()
   }
-}
-
-async function directoryBytes(dir: string): Promise<number> {
-  let total = 0
-  for (const name of await readdir(dir)) total += (await stat(join(dir, name))).size
-  return total
 }

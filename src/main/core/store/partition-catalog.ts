@@ -171,6 +171,10 @@ export class PartitionCatalog {
   partitionCount(): number {
     return this.closed.length + (this.active === null ? 0 : 1)
   }
+
+  bytesStored(): Promise<number> {
+    return this.options.partitions.bytesStored()
+  }
 }
 
 function utcDay(ms: number): number {

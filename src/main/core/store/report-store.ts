@@ -256,6 +256,11 @@ export class ReportStore extends EventEmitter<StoreEvents> {
     return this.catalog.partitionCount()
   }
 
+  /** What the kept reports take in storage, in bytes. */
+  bytesStored(): Promise<number> {
+    return this.catalog.bytesStored()
+  }
+
   /** Asks the commit loop to apply retention at its next turn. */
   private scheduleRetention(): void {
     this.retentionDue = true

@@ -82,6 +82,18 @@ export function reportPartitionsContract(backend: string, storage: BackendFactor
       })
     })
 
+    it('tells what its reports take in storage, more with more reports', async () => {
+      const { partitions } = await open(await fresh())
+      const before = await partitions.bytesStored()
+      const active = await partitions.create(T0 + 1)
+      await active.append(reports('a', [T0 + 1, T0 + 2, T0 + 3]))
+      const after = await partitions.bytesStored()
+      // At least the reports' own JSON: what the diagnostics call bytes on disk.
+      expect(after - before).toBeGreaterThanOrEqual(
+        JSON.stringify(reports('a', [T0 + 1, T0 + 2, T0 + 3])).length - 2
+      )
+    })
+
     it('reads a closed partition through its catalog entry, and opens it again so', async () => {
       const s = await fresh()
       const { partitions } = await open(s)

@@ -1,4 +1,4 @@
-import { mkdir, rm } from 'node:fs/promises'
+import { mkdir, readdir, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 
 import type { StoredReport } from '../../../../shared/ingest-protocol'
@@ -118,6 +118,14 @@ export class NedbReportPartitions implements ReportPartitions {
 
   async end(): Promise<void> {
     await this.active?.recover()
+  }
+
+  /** The bytes of the partition files and their catalog: what the reports take on disk. */
+  async bytesStored(): Promise<number> {
+    let total = 0
+    for (const name of await readdir(this.options.dir))
+      total += (await stat(join(this.options.dir, name))).size
+    return total
   }
 }
 
