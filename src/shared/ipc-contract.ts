@@ -32,7 +32,7 @@ export type ConsoleStatus =
  * What the UI may ask the console, however it reaches it: the desktop window over IPC, a browser
  * over HTTP. The renderer's ConsoleBridge offers exactly these.
  */
-export interface ConsoleOperations {
+export interface UiRequests {
   queryReports(query: ReportQuery): Promise<StoredReport[]>
   sendMessage(request: SendMessageRequest): Promise<MessageAccepted>
   messageStatus(id: string): Promise<MessageStatus>
@@ -47,7 +47,7 @@ export interface ConsoleOperations {
 }
 
 /** What the renderer may ask the main process; each answer comes back in the envelope. */
-export interface ConsoleRequests extends ConsoleOperations {
+export interface ConsoleRequests extends UiRequests {
   getStatus(): Promise<ConsoleStatus>
   /**
    * Starts (or restarts) this window's live feed and answers its snapshot: live events sent

@@ -1,4 +1,4 @@
-import type { ConsoleOperations } from '../../../shared/ipc-contract'
+import type { UiRequests } from '../../../shared/ipc-contract'
 import type { ConsoleInfo, LiveEvents, LiveSnapshot, Role } from '../../../shared/live-events'
 
 /** The state of this UI's link to the console, as the header shows it. */
@@ -38,7 +38,7 @@ export interface BridgeEvents extends LiveEvents {
  * The one way the UI reaches the console: over IPC in the desktop window, over Socket.IO and
  * the HTTP API in a browser. The panels never know which one they have.
  */
-export interface ConsoleBridge extends ConsoleOperations {
+export interface ConsoleBridge extends UiRequests {
   readonly kind: 'desktop' | 'browser'
   /** Starts the live feed; returns the function that stops it. */
   connect(events: BridgeEvents): () => void
