@@ -3,8 +3,12 @@ import { join } from 'node:path'
 
 import { afterEach, describe, expect, it } from 'vitest'
 
-import { api, consoleFixture } from '../../support/console'
-import { nedbId, writeLegacyDeviceEvents, writeLegacyMessages } from '../../support/legacy-data'
+import { api, consoleFixture } from '../../../../support/console'
+import {
+  nedbId,
+  writeLegacyDeviceEvents,
+  writeLegacyMessages
+} from '../../../../support/legacy-data'
 
 const DAY_MS = 86_400_000
 const MILLION = 1_000_000
