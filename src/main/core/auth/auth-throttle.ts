@@ -1,4 +1,3 @@
-import type { HandshakeRefusal } from '../../../shared/handshake-refusal'
 import { RateLimitedLog } from '../runtime/log-rate-limit'
 import type { Logger } from '../runtime/logger'
 
@@ -69,14 +68,4 @@ export class AuthThrottle {
   private prune(): void {
     for (const address of [...this.failures.keys()]) this.current(address)
   }
-}
-
-/**
- * A throttled Socket.IO handshake's refusal: the message says how long, and `data.retryAfter`
- * (seconds) lets a client wait exactly that long before trying again by itself.
- */
-export function throttledError(wait: number): Error & { data: HandshakeRefusal } {
-  return Object.assign(new Error(`too many wrong keys from your address: try again in ${wait} s`), {
-    data: { code: 'too_many_attempts', retryAfter: wait } satisfies HandshakeRefusal
-  })
 }

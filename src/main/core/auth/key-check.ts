@@ -1,5 +1,6 @@
 import type { HandshakeRefusal } from '../../../shared/handshake-refusal'
-import { throttledError, type AuthThrottle, type KeyDoor } from './auth-throttle'
+import type { AuthThrottle, KeyDoor } from './auth-throttle'
+import { handshakeRefusal } from './handshake-refusal'
 
 /** What a presented key came to: what it grants, or why it was refused. */
 export type KeyVerdict<G> =
@@ -51,11 +52,12 @@ export function checkHandshakeKey<G>(
   })
   if ('granted' in verdict) return verdict
   if (verdict.refused === 'too_many_attempts')
-    return { refusal: throttledError(verdict.retryAfter) }
-  const code = verdict.refused
-  return {
-    refusal: Object.assign(new Error(door.messages[code]), {
-      data: { code } satisfies HandshakeRefusal
-    })
-  }
+    return {
+      refusal: handshakeRefusal(
+        'too_many_attempts',
+        `too many wrong keys from your address: try again in ${verdict.retryAfter} s`,
+        verdict.retryAfter
+      )
+    }
+  return { refusal: handshakeRefusal(verdict.refused, door.messages[verdict.refused]) }
 }

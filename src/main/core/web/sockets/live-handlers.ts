@@ -1,4 +1,4 @@
-import { refusal } from './handshake-refusal'
+import { handshakeRefusal } from '../../auth/handshake-refusal'
 import { RESYNC_INTERVAL_MS, type ConsoleInfo } from '../../../../shared/live-events'
 import type { AuthThrottle } from '../../auth/auth-throttle'
 import { checkHandshakeKey } from '../../auth/key-check'
@@ -45,7 +45,7 @@ export function registerLiveHandlers(nsp: LiveNamespace, deps: LiveHandlerDeps):
     const role = check.granted
     if (nsp.sockets.size >= maxViewers) {
       next(
-        refusal(
+        handshakeRefusal(
           'too_many_viewers',
           `the console takes at most ${maxViewers} viewers; try again later`
         )
@@ -57,7 +57,7 @@ export function registerLiveHandlers(nsp: LiveNamespace, deps: LiveHandlerDeps):
     try {
       socket.data.info = deps.info()
     } catch {
-      next(refusal('not_running', 'the console is starting; try again in a moment'))
+      next(handshakeRefusal('not_running', 'the console is starting; try again in a moment'))
       return
     }
     socket.data.role = role

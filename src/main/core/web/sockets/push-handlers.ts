@@ -15,7 +15,7 @@ import { OperationError } from '../../operations/operation-error'
 import { withAck } from '../../operations/to-envelope'
 import { AuthThrottle } from '../../auth/auth-throttle'
 import { checkHandshakeKey } from '../../auth/key-check'
-import { refusal } from './handshake-refusal'
+import { handshakeRefusal } from '../../auth/handshake-refusal'
 
 interface PushSocketData {
   uid?: string
@@ -81,14 +81,14 @@ export function registerPushHandlers(nsp: PushNamespace, deps: PushHandlerDeps):
     const address = socket.handshake.address
     if (nsp.sockets.size >= maxClients)
       next(
-        refusal(
+        handshakeRefusal(
           'too_many_connections',
           `the console takes at most ${maxClients} push clients; try again later`
         )
       )
     else if ((perAddress.get(address) ?? 0) >= maxPerAddress)
       next(
-        refusal(
+        handshakeRefusal(
           'too_many_connections',
           `the console takes at most ${maxPerAddress} push connections from one address; close one first`
         )
