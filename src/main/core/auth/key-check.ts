@@ -28,6 +28,11 @@ export function checkKey<G>(
   return { refused: 'wrong_key' }
 }
 
+/** What every door says to an address it holds back for its wrong keys. */
+export function tooManyAttemptsMessage(retryAfter: number): string {
+  return `too many wrong keys from your address: try again in ${retryAfter} s`
+}
+
 /** What a door says to people when it refuses a key; the code says it to programs. */
 export interface KeyRefusalMessages {
   no_key: string
@@ -55,7 +60,7 @@ export function checkHandshakeKey<G>(
     return {
       refusal: handshakeRefusal(
         'too_many_attempts',
-        `too many wrong keys from your address: try again in ${verdict.retryAfter} s`,
+        tooManyAttemptsMessage(verdict.retryAfter),
         verdict.retryAfter
       )
     }

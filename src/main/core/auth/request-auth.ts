@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http'
 import type { Role } from '../../../shared/live-events'
 import { roleOf, type ConsoleKeys } from './keys'
 import type { AuthThrottle } from './auth-throttle'
-import { checkKey } from './key-check'
+import { checkKey, tooManyAttemptsMessage } from './key-check'
 import { HttpError } from '../web/routes/http-json'
 
 /**
@@ -56,14 +56,9 @@ export function requireRole(
     return
   }
   if (verdict.refused === 'too_many_attempts') {
-    throw new HttpError(
-      429,
-      'too_many_attempts',
-      `too many wrong keys from your address: try again in ${verdict.retryAfter} s`,
-      {
-        'retry-after': String(verdict.retryAfter)
-      }
-    )
+    throw new HttpError(429, 'too_many_attempts', tooManyAttemptsMessage(verdict.retryAfter), {
+      'retry-after': String(verdict.retryAfter)
+    })
   }
   if (verdict.refused === 'no_key') {
     throw new HttpError(
