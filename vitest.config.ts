@@ -16,10 +16,13 @@ export default defineConfig({
     maxWorkers: 2,
     projects: [
       {
+        // The renderer's components and their specs are TSX with React's automatic runtime, as
+        // electron-vite builds them.
+        esbuild: { jsx: 'automatic' },
         test: {
           ...shared,
           name: 'node',
-          include: ['test/**/*.spec.ts'],
+          include: ['test/**/*.spec.{ts,tsx}'],
           exclude: ['test/e2e/**'],
           sequence: { groupOrder: 0 }
         }

@@ -1,10 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
-import { get as httpGet } from 'node:http'
+import { request as httpRequest } from 'node:http'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
+import { setTimeout as sleep } from 'node:timers/promises'
 
+import type { DiagnosticsBody } from '../src/shared/api-types'
 import { serveArgs } from '../test/support/cli-process'
 import { withTimeout } from './load-fleet'
 
@@ -12,6 +14,8 @@ const CLI = join(__dirname, '..', 'out', 'main', 'cli.js')
 
 export interface ConsoleProcessOptions {
   dataDir: string
+  /** The built CLI to run; this checkout's `out/main/cli.js` unless another build is compared. */
+  cli?: string
   /** Extra options for node itself, e.g. `--cpu-prof`. */
   nodeArgs?: string[]
   /** Extra options for `lookout serve`. */
@@ -65,7 +69,7 @@ export class ConsoleProcess {
   static async start(options: ConsoleProcessOptions): Promise<ConsoleProcess> {
     const args = [
       ...(options.nodeArgs ?? []),
-      CLI,
+      options.cli ?? CLI,
       ...serveArgs(options.dataDir),
       ...(options.serveArgs ?? [])
     ]
@@ -151,13 +155,31 @@ export class ConsoleProcess {
    * server just as it is reused (ECONNRESET), which is a client race, not what we measure.
    */
   get<T>(path: string, timeoutMs = 60_000): Promise<{ body: T; ms: number }> {
+    return this.request<T>('GET', path, undefined, timeoutMs)
+  }
+
+  /** PUTs a JSON body to an API path with the access key, as get() does its GET. */
+  put<T>(path: string, body: unknown, timeoutMs = 60_000): Promise<{ body: T; ms: number }> {
+    return this.request<T>('PUT', path, JSON.stringify(body), timeoutMs)
+  }
+
+  private request<T>(
+    method: 'GET' | 'PUT',
+    path: string,
+    json: string | undefined,
+    timeoutMs: number
+  ): Promise<{ body: T; ms: number }> {
     const started = performance.now()
     return new Promise((resolve, reject) => {
-      const request = httpGet(
+      const request = httpRequest(
         this.webUrl + path,
         {
+          method,
           agent: false,
-          headers: { authorization: `Bearer ${this.accessKey}` },
+          headers: {
+            authorization: `Bearer ${this.accessKey}`,
+            ...(json === undefined ? {} : { 'content-type': 'application/json' })
+          },
           timeout: timeoutMs
         },
         (response) => {
@@ -167,7 +189,7 @@ export class ConsoleProcess {
           response.on('end', () => {
             const text = Buffer.concat(chunks).toString('utf8')
             if (response.statusCode !== 200) {
-              reject(new Error(`GET ${path}: ${response.statusCode} ${text}`))
+              reject(new Error(`${method} ${path}: ${response.statusCode} ${text}`))
               return
             }
             try {
@@ -179,10 +201,25 @@ export class ConsoleProcess {
         }
       )
       request.on('timeout', () =>
-        request.destroy(new Error(`GET ${path}: no answer in ${timeoutMs} ms`))
+        request.destroy(new Error(`${method} ${path}: no answer in ${timeoutMs} ms`))
       )
       request.on('error', reject)
+      request.end(json)
     })
+  }
+
+  /**
+   * Waits (up to 30 s) until the console is idle again — its live pacing no longer under load —
+   * after the runs before, so a steady run is measured from a steady start. Resolves the wait, ms.
+   */
+  async settle(): Promise<number> {
+    const startedAt = performance.now()
+    while (performance.now() - startedAt < 30_000) {
+      const { body } = await this.get<DiagnosticsBody>('/api/diagnostics')
+      if (!body.live.underLoad && body.live.load < 0.3) break
+      await sleep(500)
+    }
+    return performance.now() - startedAt
   }
 
   /** SIGTERM, then waits for the exit (the console flushes its store first); SIGKILL after `timeoutMs`. */

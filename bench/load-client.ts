@@ -15,9 +15,9 @@ const LINES_PER_WRITE = 256
 const ACK_PREFIX = '{"ack":'
 
 /**
- * One device's connection. In acked mode it keeps up to `plan.window` reports unanswered and
- * tops the window up as acks arrive; in fire mode it writes until the socket pushes back, then
- * waits for `drain`.
+ * One connection, reporting as one device or taking turns among several, report by report. In
+ * acked mode it keeps up to `plan.window` reports unanswered and tops the window up as acks
+ * arrive; in fire mode it writes until the socket pushes back, then waits for `drain`.
  */
 class LoadConnection {
   private sent = 0
@@ -39,13 +39,17 @@ class LoadConnection {
   private finished: ((result: LoadResult) => void) | null = null
   private failure: string | undefined
   private readonly pad: string
+  /** The connection's name in failures: its device, or its first and last. */
+  private readonly device: string
 
   constructor(
     private readonly socket: Socket,
-    private readonly device: string,
+    private readonly devices: readonly string[],
     private readonly plan: LoadPlan
   ) {
     this.pad = 'x'.repeat(plan.reportBytes)
+    const device = devices.length === 1 ? devices[0]! : `${devices[0]}…${devices.at(-1)}`
+    this.device = device
     socket.setEncoding('latin1')
     socket.on('data', (text: string) => this.onReplies(text))
     socket.on('drain', () => {
@@ -110,7 +114,7 @@ class LoadConnection {
       const n = this.sent + i
       const seq = withSeq ? `"seq":${this.seq++},` : ''
       const head =
-        `{"device":"${this.device}",${seq}"ts":${ts},"temperature":${40 + (n % 400) / 10},` +
+        `{"device":"${this.devices[n % this.devices.length]}",${seq}"ts":${ts},"temperature":${40 + (n % 400) / 10},` +
         `"pressure":1.013,"rpm":${1200 + (n % 600)},"status":"ok","note":"`
       text +=
         head + this.pad.slice(0, Math.max(0, this.plan.reportBytes - head.length - 2)) + '"}\n'
@@ -206,9 +210,15 @@ async function runPlan(plan: LoadPlan, go: Promise<void>): Promise<LoadResult> {
   const sockets = await Promise.all(
     Array.from({ length: plan.connections }, () => openSocket(plan.host, plan.port))
   )
-  const connections = sockets.map(
-    (socket, i) => new LoadConnection(socket, `${plan.devicePrefix}${plan.firstDevice + i}`, plan)
-  )
+  const perConnection = Math.max(1, plan.devicesPerConnection ?? 1)
+  const connections = sockets.map((socket, i) => {
+    const first = (plan.firstDevice + i) * perConnection
+    const devices = Array.from(
+      { length: perConnection },
+      (_, k) => `${plan.devicePrefix}${first + k}`
+    )
+    return new LoadConnection(socket, devices, plan)
+  })
   await send({ type: 'ready' })
   await go
   const startedAt = performance.now()

@@ -10,10 +10,16 @@ export interface LoadPlan {
   host: string
   port: number
   mode: LoadMode
-  /** Devices are named `<devicePrefix><firstDevice + i>`, one per connection. */
+  /**
+   * Devices are named `<devicePrefix><firstDevice + i>`, one per connection; with
+   * `devicesPerConnection` D > 1, connection i takes turns, report by report, among devices
+   * `(firstDevice + i) × D` to `(firstDevice + i) × D + D − 1`.
+   */
   devicePrefix: string
   firstDevice: number
   connections: number
+  /** Devices each connection reports as, in turn (default 1). */
+  devicesPerConnection?: number
   /** Stop sending this long after `go`; 0 for no time limit (then `reportsPerConnection` ends it). */
   durationMs: number
   reportsPerConnection: number

@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: how fast the built console stores reports, how much memory it takes, how
- * quickly it starts on a large store, and how long the worst document the limits allow takes to
- * store (step 6, in this process: bench/document-cost.ts). Drives `node out/main/cli.js serve`
+ * quickly it starts on a large store, how long the worst document the limits allow takes to
+ * store (step 6, in this process: bench/document-cost.ts), and what alarms cost and how fast they
+ * reach viewers and phones (step 7: bench/alarm-step.ts). Drives `node out/main/cli.js serve`
  * on 127.0.0.1 from separate load processes (bench/load-client.ts). Prints figures beside their targets, never
  * fails on them; the last line of stdout is a JSON summary. Everything is bounded in count and
  * time and cleans up after itself (`--keep-data` keeps the data dirs).
@@ -15,6 +16,7 @@ import { parseArgs } from 'node:util'
 
 import type { DeviceSummary, DiagnosticsBody } from '../src/shared/api-types'
 import type { StoredReport } from '../src/shared/ingest-protocol'
+import { measureAlarms, type AlarmFigures } from './alarm-step'
 import { ConsoleProcess, killRunningConsoles } from './console-process'
 import { summariseProfiles } from './cpu-profile'
 import { describeDocumentCost, measureDocumentCost } from './document-cost'
@@ -40,6 +42,12 @@ interface Settings {
   liveIntervalMs: number
   /** Only step 3, the live latency (for trying the live settings). */
   latencyOnly: boolean
+  /** Only steps 1 and 2, the throughput runs (for comparing two builds, run after run). */
+  throughputOnly: boolean
+  /** Only step 7, the alarms: the cost of rules and the latency of an alarm. */
+  alarmsOnly: boolean
+  /** Another build's `out/main/cli.js` to measure instead of this checkout's. */
+  cli: string | undefined
 }
 
 const USAGE = `usage: npm run bench -- [options]
@@ -52,6 +60,9 @@ const USAGE = `usage: npm run bench -- [options]
   --keep-data      keep the temporary data dirs
   --live-interval <ms>  the console's least time between live batches under load (default 50)
   --latency-only   only step 3: live latency at a steady rate with viewers
+  --throughput-only  only steps 1 and 2: acked and fire-and-forget throughput
+  --alarms-only    only step 7: acked throughput with 1,000 alarm rules and without, alarm latency
+  --cli <path>     measure another build's out/main/cli.js (e.g. a worktree of an older commit)
 `
 
 const OPTIONS = {
@@ -64,6 +75,9 @@ const OPTIONS = {
   'keep-data': { type: 'boolean', default: false },
   'live-interval': { type: 'string' },
   'latency-only': { type: 'boolean', default: false },
+  'throughput-only': { type: 'boolean', default: false },
+  'alarms-only': { type: 'boolean', default: false },
+  cli: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false }
 } as const
 
@@ -106,7 +120,10 @@ function readSettings(): Settings {
     cpuProf: values['cpu-prof'],
     keepData: values['keep-data'],
     liveIntervalMs: Math.round(number('live-interval', values['live-interval'], 50, 10)),
-    latencyOnly: values['latency-only']
+    latencyOnly: values['latency-only'],
+    throughputOnly: values['throughput-only'],
+    alarmsOnly: values['alarms-only'],
+    cli: values.cli
   }
 }
 
@@ -153,6 +170,7 @@ function startConsole(
 ): Promise<ConsoleProcess> {
   return ConsoleProcess.start({
     dataDir,
+    cli: settings.cli,
     nodeArgs: profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`],
     serveArgs: ['--live-interval', String(settings.liveIntervalMs)]
   })
@@ -574,7 +592,7 @@ async function liveLatency(
   console_: ConsoleProcess
 ): Promise<{ p50: number; p99: number; samples: number }> {
   const seconds = Math.max(3, Math.round(ctx.settings.durationMs / 1000) * 2)
-  const settledMs = await settle(console_)
+  const settledMs = await console_.settle()
   say(
     `3. Latency, device send → /live viewer, at a steady ${int(STEADY_RATE)} reports/s for ${seconds} s, ` +
       `${VIEWERS} viewers, live interval ${ctx.settings.liveIntervalMs} ms ` +
@@ -617,18 +635,19 @@ async function liveLatency(
   }
 }
 
-/**
- * Waits (up to 30 s) until the console is idle again — its live pacing no longer under load —
- * after the runs before, so a steady run is measured from a steady start. Resolves the wait, ms.
- */
-async function settle(console_: ConsoleProcess): Promise<number> {
-  const startedAt = performance.now()
-  while (performance.now() - startedAt < 30_000) {
-    const { body } = await console_.get<DiagnosticsBody>('/api/diagnostics')
-    if (!body.live.underLoad && body.live.load < 0.3) break
-    await sleep(500)
-  }
-  return performance.now() - startedAt
+/** 7. Alarms, on a console of their own (bench/alarm-step.ts). */
+async function alarmStep(ctx: Context): Promise<AlarmFigures> {
+  const { settings } = ctx
+  return measureAlarms({
+    dataDir: await freshDir(ctx, 'alarms'),
+    cli: settings.cli,
+    durationMs: settings.durationMs,
+    repeats: settings.repeats,
+    window: settings.window,
+    reportBytes: settings.reportBytes,
+    liveIntervalMs: settings.liveIntervalMs,
+    say
+  })
 }
 
 /**
@@ -678,6 +697,11 @@ async function main(): Promise<void> {
       `${settings.reportBytes}-byte reports`
   )
   try {
+    if (settings.alarmsOnly) {
+      const alarms = await alarmStep(ctx)
+      say(JSON.stringify({ node: process.version, cpus: cpus().length, alarms }))
+      return
+    }
     const dataDir = await freshDir(ctx, 'throughput')
     const profileDir = settings.cpuProf ? await freshDir(ctx, 'profile-throughput') : undefined
     const console_ = await startConsole(settings, dataDir, profileDir)
@@ -692,6 +716,22 @@ async function main(): Promise<void> {
     }
     const acked = await ackedRounds(ctx, console_)
     const fire = await fireAndForget(ctx, console_)
+    if (settings.throughputOnly) {
+      await console_.stop()
+      if (profileDir !== undefined) await printProfile(profileDir, 'throughput runs')
+      say(
+        JSON.stringify({
+          node: process.version,
+          cli: settings.cli ?? 'out/main/cli.js',
+          ackedPerSec: Math.round(median(acked.none.rates)),
+          wirePerSec: Math.round(median(acked.wire.rates)),
+          parsePerSec: Math.round(median(acked.parse.rates)),
+          fireAndForgetPerSec: Math.round(median(fire)),
+          cpuMsPer1000: +median(acked.none.cpuPerThousand).toFixed(1)
+        })
+      )
+      return
+    }
     const latency = await liveLatency(ctx, console_)
     const memory = console_.memory()
     const peakRssMb = mb(memory?.peakRss ?? 0)
@@ -705,6 +745,7 @@ async function main(): Promise<void> {
     say(`6. Worst documents the limits allow, stored by the real ReportStore (median of 7):`)
     const documents = await measureDocumentCost()
     for (const line of describeDocumentCost(documents)) say(line)
+    const alarms = await alarmStep(ctx)
     const summary = {
       node: process.version,
       cpus: cpus().length,
@@ -762,6 +803,7 @@ async function main(): Promise<void> {
         oldestQueryMs: Math.round(large.oldestQueryMs.cold)
       },
       worstDocumentMs: Math.round(Math.max(...documents.map((d) => d.medianMs))),
+      alarms,
       targets: TARGETS
     }
     say(JSON.stringify(summary))

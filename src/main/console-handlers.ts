@@ -16,6 +16,7 @@ export interface ConsoleHandlerDeps {
     | 'createDeviceToken'
     | 'revokeDeviceToken'
     | 'setDeviceTokensRequired'
+    | 'alarms'
   >
   status: () => ConsoleStatus
   clipboard: { writeText(text: string): void }
@@ -62,6 +63,24 @@ export function createConsoleHandlers(deps: ConsoleHandlerDeps): ConsoleHandlers
     revokeDeviceToken: async (_sender, id) => deps.operations.revokeDeviceToken(id),
     setDeviceTokensRequired: async (_sender, required) =>
       deps.operations.setDeviceTokensRequired({ required }),
+
+    // The window is the operator's (it holds the access key's powers), as `console` in the audit.
+    alarms: async (_sender, query) => deps.operations.alarms.list(query),
+    ackAlarm: async (_sender, id, request) => deps.operations.alarms.ack(id, request, 'console'),
+    shelveAlarm: async (_sender, id, request) =>
+      deps.operations.alarms.shelve(id, request, 'console'),
+    unshelveAlarm: async (_sender, id) => deps.operations.alarms.unshelve(id, {}, 'console'),
+    silenceAlarm: async (_sender, id) => deps.operations.alarms.silence(id, {}, 'console'),
+    setDeviceMaintenance: async (_sender, device, request) =>
+      deps.operations.alarms.maintenance(device, request, 'console'),
+    alarmRules: async (_sender, query) => deps.operations.alarms.rules(query),
+    createAlarmRule: async (_sender, rule) => deps.operations.alarms.createRule(rule, 'console'),
+    updateAlarmRule: async (_sender, id, rule) =>
+      deps.operations.alarms.updateRule(id, rule, 'console'),
+    deleteAlarmRule: async (_sender, id) => deps.operations.alarms.deleteRule(id, 'console'),
+    previewAlarmRule: async (_sender, rule) => deps.operations.alarms.preview(rule),
+    alarmEvents: async (_sender, query) => deps.operations.alarms.events(query),
+    alarmStats: async () => deps.operations.alarms.stats(),
 
     copyText: async (_sender, text) => {
       if (typeof text !== 'string' || text.length > 4096)

@@ -38,6 +38,20 @@ const api: ConsoleIpcApi = {
   createDeviceToken: (request) => call(IPC_CHANNELS.createDeviceToken, request),
   revokeDeviceToken: (id) => call(IPC_CHANNELS.revokeDeviceToken, id),
   setDeviceTokensRequired: (required) => call(IPC_CHANNELS.setDeviceTokensRequired, required),
+  alarms: (query) => call(IPC_CHANNELS.alarms, query),
+  ackAlarm: (id, request) => call(IPC_CHANNELS.ackAlarm, id, request),
+  shelveAlarm: (id, request) => call(IPC_CHANNELS.shelveAlarm, id, request),
+  unshelveAlarm: (id) => call(IPC_CHANNELS.unshelveAlarm, id),
+  silenceAlarm: (id) => call(IPC_CHANNELS.silenceAlarm, id),
+  setDeviceMaintenance: (device, request) =>
+    call(IPC_CHANNELS.setDeviceMaintenance, device, request),
+  alarmRules: (query) => call(IPC_CHANNELS.alarmRules, query),
+  createAlarmRule: (rule) => call(IPC_CHANNELS.createAlarmRule, rule),
+  updateAlarmRule: (id, rule) => call(IPC_CHANNELS.updateAlarmRule, id, rule),
+  deleteAlarmRule: (id) => call(IPC_CHANNELS.deleteAlarmRule, id),
+  previewAlarmRule: (rule) => call(IPC_CHANNELS.previewAlarmRule, rule),
+  alarmEvents: (query) => call(IPC_CHANNELS.alarmEvents, query),
+  alarmStats: () => call(IPC_CHANNELS.alarmStats),
   on
 }
 

@@ -96,6 +96,18 @@ export interface DiagnosticsBody {
   handles: Record<string, number>
   connections: { ingest: number; viewers: number; pushClients: number }
   store: { reports: number; partitions: number; bytesOnDisk: number }
+  /**
+   * The alarm engine: rules in force, alarms held (not normal, or a delay running), reports a
+   * rule could not evaluate (a missing field, a string where a number was expected), alarms not
+   * raised because `--max-alarms` were held, and why the rules file was last refused (or null).
+   */
+  alarms: {
+    rules: number
+    held: number
+    notEvaluated: number
+    refusedForLimit: number
+    rulesFileError: string | null
+  }
 }
 
 /** A device token created in the console. The token itself is shown once, at creation. */

@@ -12,6 +12,8 @@ export const ERROR_CODES = [
   'unauthorized',
   'forbidden',
   'not_found',
+  /** The action does not fit the state it finds (acknowledging an alarm nobody needs to). */
+  'conflict',
   'method_not_allowed',
   'misdirected',
   'too_large',

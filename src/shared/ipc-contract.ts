@@ -5,6 +5,21 @@
  * request or event fails to compile until it is wired.
  */
 import type {
+  AckRequest,
+  Alarm,
+  AlarmEvent,
+  AlarmEventQuery,
+  AlarmQuery,
+  AlarmRule,
+  AlarmRuleInfo,
+  AlarmRuleQuery,
+  AlarmRulePreview,
+  AlarmStats,
+  DeviceMaintenance,
+  MaintenanceRequest,
+  ShelveRequest
+} from './alarm-types'
+import type {
   CreateDeviceTokenRequest,
   CreatedDeviceToken,
   DeviceTokenSettings,
@@ -44,6 +59,21 @@ export interface UiRequests {
   createDeviceToken(request: CreateDeviceTokenRequest): Promise<CreatedDeviceToken>
   revokeDeviceToken(id: string): Promise<DeviceTokenSettings>
   setDeviceTokensRequired(required: boolean): Promise<DeviceTokenSettings>
+  alarms(query: AlarmQuery): Promise<Alarm[]>
+  ackAlarm(id: string, request: AckRequest): Promise<Alarm>
+  shelveAlarm(id: string, request: ShelveRequest): Promise<Alarm>
+  unshelveAlarm(id: string): Promise<Alarm>
+  /** Stops the window's tone for this alarm; it stays unacknowledged. */
+  silenceAlarm(id: string): Promise<Alarm>
+  setDeviceMaintenance(device: string, request: MaintenanceRequest): Promise<DeviceMaintenance>
+  alarmRules(query?: AlarmRuleQuery): Promise<AlarmRuleInfo[]>
+  /** A rule without an id is given one made from its name. */
+  createAlarmRule(rule: Omit<AlarmRule, 'id'> & { id?: string }): Promise<AlarmRuleInfo>
+  updateAlarmRule(id: string, rule: AlarmRule): Promise<AlarmRuleInfo>
+  deleteAlarmRule(id: string): Promise<void>
+  previewAlarmRule(rule: Omit<AlarmRule, 'id'> & { id?: string }): Promise<AlarmRulePreview>
+  alarmEvents(query: AlarmEventQuery): Promise<AlarmEvent[]>
+  alarmStats(): Promise<AlarmStats>
 }
 
 /** What the renderer may ask the main process; each answer comes back in the envelope. */
@@ -82,7 +112,20 @@ export const IPC_CHANNELS = {
   deviceTokens: 'console:device-tokens',
   createDeviceToken: 'console:create-device-token',
   revokeDeviceToken: 'console:revoke-device-token',
-  setDeviceTokensRequired: 'console:set-device-tokens-required'
+  setDeviceTokensRequired: 'console:set-device-tokens-required',
+  alarms: 'console:alarms',
+  ackAlarm: 'console:ack-alarm',
+  shelveAlarm: 'console:shelve-alarm',
+  unshelveAlarm: 'console:unshelve-alarm',
+  silenceAlarm: 'console:silence-alarm',
+  setDeviceMaintenance: 'console:set-device-maintenance',
+  alarmRules: 'console:alarm-rules',
+  createAlarmRule: 'console:create-alarm-rule',
+  updateAlarmRule: 'console:update-alarm-rule',
+  deleteAlarmRule: 'console:delete-alarm-rule',
+  previewAlarmRule: 'console:preview-alarm-rule',
+  alarmEvents: 'console:alarm-events',
+  alarmStats: 'console:alarm-stats'
 } as const satisfies Record<keyof ConsoleRequests, string>
 
 /** The window's event channels: `live:<topic>` for each live topic, and `live:status`. */

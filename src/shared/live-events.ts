@@ -3,6 +3,7 @@
  * event maps are the generics of the server's namespace and of socket.io-client, so both sides
  * compile against the same names and payloads. docs/protocol.md is the prose version.
  */
+import type { Alarm, AlarmFlood } from './alarm-types'
 import type { DeviceState, MessageAccepted } from './api-types'
 import type { Envelope } from './envelope'
 import type { StoredReport } from './ingest-protocol'
@@ -102,8 +103,8 @@ interface TopicEntry<Payload, InSnapshot extends boolean> {
 
 /**
  * The live topics: the one map that the `/live` events, the snapshot, the desktop window's IPC
- * channels (`IPC_EVENTS`, `live:<topic>`) and both bridges follow. Adding a topic (`alarms` next)
- * is one entry here plus its source in the console's live hub; until the hub's source and the
+ * channels (`IPC_EVENTS`, `live:<topic>`) and both bridges follow. Adding a topic is one entry
+ * here plus its source in the console's live hub; until the hub's source and the
  * UI's handler exist, the code does not compile. Snapshot topics go to a new viewer in this order
  * (after `hello`).
  */
@@ -116,6 +117,13 @@ export const LIVE_TOPICS = {
   reports: { inSnapshot: true } as TopicEntry<StoredReport[], true>,
   /** Host samples, oldest first: the last 10 minutes in the snapshot, then one a second. */
   metrics: { inSnapshot: true } as TopicEntry<HostMetrics[], true>,
+  /**
+   * Every alarm not `normal` in the snapshot, then those that changed (one turning `normal` is
+   * sent once more, so a view can drop it).
+   */
+  alarms: { inSnapshot: true } as TopicEntry<Alarm[], true>,
+  /** Whether the console is in an alarm flood: in the snapshot, then each time it changes. */
+  alarmFlood: { inSnapshot: true } as TopicEntry<AlarmFlood, true>,
   /** This viewer did not get some live events: about the feed itself, so in no snapshot. */
   missed: { inSnapshot: false } as TopicEntry<MissedNotice, false>
 } as const

@@ -26,6 +26,9 @@ export interface PushClientToServerEvents {
     client: { uid: string; name?: string },
     ack?: (result: Envelope<{ token: string }>) => void
   ) => void
-  /** The client's receipt for a message, e.g. `{ id, status: 'read' }`. */
-  report: (receipt: { id: string; status: string }, ack?: (result: Envelope<null>) => void) => void
+  /** The client's receipt for a message, e.g. `{ id, status: 'read' }` or `{ id, status: 'ack', comment }`. */
+  report: (
+    receipt: { id: string; status: string; comment?: string },
+    ack?: (result: Envelope<null>) => void
+  ) => void
 }

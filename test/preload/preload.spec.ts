@@ -71,7 +71,29 @@ describe('preload ↔ main IPC wiring', () => {
     ['deviceTokens', []],
     ['createDeviceToken', [{ identity: 'line-9', devices: ['plc-9*'] }]],
     ['revokeDeviceToken', ['7c0f5a9e-token-id']],
-    ['setDeviceTokensRequired', [true]]
+    ['setDeviceTokensRequired', [true]],
+    ['alarms', [{ state: 'active-unacked', severity: 'critical', device: 'pump-7' }]],
+    ['ackAlarm', ['hot/pump-7', { comment: 'valve closed', operator: 'li' }]],
+    ['shelveAlarm', ['hot/pump-7', { minutes: 30, comment: 'known fault' }]],
+    ['unshelveAlarm', ['hot/pump-7']],
+    ['silenceAlarm', ['hot/pump-7']],
+    ['setDeviceMaintenance', ['pump-7', { minutes: 60, comment: 'new seal' }]],
+    ['alarmRules', [{ device: 'pump-7' }]],
+    [
+      'createAlarmRule',
+      [{ name: 'Too hot', devices: 'pump-*', field: 't', above: 90, severity: 'high' }]
+    ],
+    [
+      'updateAlarmRule',
+      ['hot', { id: 'hot', name: 'Hot', devices: '*', stale: 60, severity: 'low' }]
+    ],
+    ['deleteAlarmRule', ['hot']],
+    [
+      'previewAlarmRule',
+      [{ name: 'Cold', devices: 'pump-*', field: 't', below: 5, severity: 'low' }]
+    ],
+    ['alarmEvents', [{ alarm: 'hot/pump-7', since: 1_000, limit: 50 }]],
+    ['alarmStats', []]
   ]
 
   it.each(requests)(

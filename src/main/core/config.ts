@@ -221,6 +221,53 @@ export const SETTINGS = {
     description:
       'JSON or YAML file of device token → identity (re-read on change); reports then need a valid "auth"'
   }),
+  /** JSON or YAML file of alarm rules (`{ "rules": [ … ] }`), re-read on change. */
+  alarmRulesFile: text({
+    flag: '--alarm-rules <file>',
+    env: 'LOOKOUT_ALARM_RULES',
+    description:
+      'JSON or YAML file of alarm rules ({ "rules": [ ... ] }, re-read on change), beside those made in the console'
+  }),
+  /** More alarms raised than this within the flood window is a flood (EEMUA 191: 10 in 10 minutes). */
+  alarmFloodThreshold: whole({
+    flag: '--alarm-flood <n>',
+    env: 'LOOKOUT_ALARM_FLOOD',
+    default: 10,
+    bounds: { min: 1, max: 100_000 },
+    description: 'more alarms raised than this within the flood window is a flood'
+  }),
+  alarmFloodWindowMs: whole({
+    flag: '--alarm-flood-window <seconds>',
+    env: 'LOOKOUT_ALARM_FLOOD_WINDOW',
+    unit: 's',
+    default: 600_000,
+    bounds: { min: 1000, max: 86_400_000 },
+    description: 'the window a flood is counted over'
+  }),
+  /** The longest an alarm may be shelved. */
+  alarmMaxShelveMs: whole({
+    flag: '--alarm-max-shelve <seconds>',
+    env: 'LOOKOUT_ALARM_MAX_SHELVE',
+    unit: 's',
+    default: 8 * 3_600_000,
+    bounds: { min: 60_000, max: 30 * 86_400_000 },
+    description: 'the longest an alarm may be shelved'
+  }),
+  maxAlarmRules: whole({
+    flag: '--max-alarm-rules <n>',
+    env: 'LOOKOUT_MAX_ALARM_RULES',
+    default: 2000,
+    bounds: { min: 1, max: 100_000 },
+    description: 'alarm rules in force, from the console and the file together'
+  }),
+  /** Alarms not normal (or with a delay running) held at once; beyond, new ones are counted, not raised. */
+  maxAlarms: whole({
+    flag: '--max-alarms <n>',
+    env: 'LOOKOUT_MAX_ALARMS',
+    default: 20_000,
+    bounds: { min: 10, max: 1_000_000 },
+    description: 'alarms held at once (not normal, or a delay running)'
+  }),
   maxConnections: whole({
     flag: '--max-connections <n>',
     env: 'LOOKOUT_MAX_CONNECTIONS',

@@ -11,6 +11,7 @@ import type {
 import type { StoredReport } from '../../shared/ingest-protocol'
 import type { ConsoleInfo, LiveSnapshot, PushClientState } from '../../shared/live-events'
 import type { DeviceRegistry } from './devices/device-registry'
+import { AlarmOperations, type AlarmServicePart } from './operations/alarm-operations'
 import type { ManagedTokens } from './ingest/tokens/managed-tokens'
 import type { LiveHub, LiveListener } from './live/live-hub'
 import { notRunning, OperationError } from './operations/operation-error'
@@ -43,6 +44,7 @@ export interface ConsoleServices {
   tokensFromFile: boolean
   diagnostics: Pick<ConsoleDiagnostics, 'read'>
   live: Pick<LiveHub, 'subscribe'>
+  alarms: AlarmServicePart
 }
 
 export interface ConsoleOperationsOptions {
@@ -63,7 +65,12 @@ export interface ConsoleOperationsOptions {
  * from the closed union in src/shared/error-codes.ts.
  */
 export class ConsoleOperations {
-  constructor(private readonly options: ConsoleOperationsOptions) {}
+  /** Alarms: list, acknowledge, shelve, maintenance, rules, the audit trail, the KPIs. */
+  readonly alarms: AlarmOperations
+
+  constructor(private readonly options: ConsoleOperationsOptions) {
+    this.alarms = new AlarmOperations(() => this.running().alarms, options.logger)
+  }
 
   private running(): ConsoleServices {
     const services = this.options.services()

@@ -3,6 +3,7 @@ import { Server as SocketServer } from 'socket.io'
 import { version } from '../../../package.json'
 import { LIVE_NAMESPACE, type IngestEndpoint } from '../../shared/live-events'
 import { PUSH_NAMESPACE } from '../../shared/push-events'
+import { AlarmService } from './alarms/alarm-service'
 import { AuthThrottle } from './auth/auth-throttle'
 import { ACCESS_KEY_FILE, loadOrCreateKey, VIEW_KEY_FILE, type ConsoleKeys } from './auth/keys'
 import { ConfigError, type ConsoleConfig } from './config'
@@ -216,6 +217,27 @@ export class LookoutConsole {
       now
     })
     teardown.add('messages', () => messages.close())
+    const alarms = await AlarmService.open({
+      persistence,
+      rulesFile: config.alarmRulesFile,
+      devices: registry,
+      reports: store,
+      messages,
+      clientUids: () => clients.list().map((c) => c.uid),
+      retentionDays: config.retentionDays,
+      maxRules: config.maxAlarmRules,
+      maxAlarms: config.maxAlarms,
+      maxShelveMs: config.alarmMaxShelveMs,
+      flood: { threshold: config.alarmFloodThreshold, windowMs: config.alarmFloodWindowMs },
+      logger: logger.child({ ns: 'alarms' }),
+      now
+    })
+    teardown.add('alarms', () => alarms.close())
+    // Evaluated in the turn a batch is stored: an alarm is as fresh as the report behind it.
+    store.on('stored', (reports) => alarms.onStored(reports))
+    messages.onReceipt((receipt) =>
+      alarms.onReceipt({ ...receipt, data: messages.data(receipt.id) })
+    )
 
     const throttle = new AuthThrottle(10, 60_000, now, logger.child({ ns: 'web' }))
     teardown.add('auth throttle', () => throttle.stop())
@@ -248,7 +270,14 @@ export class LookoutConsole {
     const live = sockets.of(LIVE_NAMESPACE) as LiveNamespace
     const liveHub = new LiveHub(
       live,
-      { reports: store, devices: registry, metrics: sampler, clients },
+      {
+        reports: store,
+        devices: registry,
+        metrics: sampler,
+        clients,
+        alarms,
+        alarmFlood: { current: () => alarms.flood(), on: (_event, l) => alarms.on('flood', l) }
+      },
       seed,
       { now, minIntervalMs: config.liveIntervalMs, ...this.deps.live }
     )
@@ -313,6 +342,7 @@ export class LookoutConsole {
       pushClients: () => connections.size,
       live: () => liveHub.pace(),
       store,
+      alarms: () => alarms.diagnostics(),
       now
     })
     teardown.add('diagnostics', () => diagnostics.stop())
@@ -344,7 +374,8 @@ export class LookoutConsole {
         tokens: managedTokens,
         tokensFromFile: tokenFile !== null,
         diagnostics,
-        live: liveHub
+        live: liveHub,
+        alarms
       },
       addresses: {
         ingest: { host: config.host, port: ingestAddress.port },

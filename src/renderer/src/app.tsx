@@ -1,7 +1,12 @@
 import { useEffect, useMemo, useState } from 'react'
 
 import type { ConsoleBridge, LinkState } from './bridge/console-bridge'
+import type { AlarmSoundMaker } from './alarm-tone'
 import { ConsoleContext, useConsole } from './hooks/use-console'
+import { AlarmBar } from './panels/alarm-bar'
+import { AlarmRulesDialog } from './panels/alarm-rules-dialog'
+import { AlarmSignals } from './panels/alarm-signals'
+import { AlarmsPanel } from './panels/alarms-panel'
 import { DeviceDetail } from './panels/device-detail'
 import { DeviceTokensDialog } from './panels/device-tokens-dialog'
 import { DevicesPanel } from './panels/devices-panel'
@@ -19,22 +24,30 @@ type Refusal = Extract<LinkState, { state: 'refused' }>
 export function App(props: {
   bridge: ConsoleBridge
   onRefused?: (refusal: Refusal) => void
+  /** The desktop window's alarm tone; WebAudio unless given. */
+  makeAlarmSound?: AlarmSoundMaker
 }): React.JSX.Element {
   const store = useMemo(() => new ConsoleStore(), [])
   useEffect(() => props.bridge.connect(store.events), [props.bridge, store])
   const context = useMemo(() => ({ store, bridge: props.bridge }), [store, props.bridge])
   return (
     <ConsoleContext.Provider value={context}>
-      <ConsoleScreen onRefused={props.onRefused} />
+      <ConsoleScreen onRefused={props.onRefused} makeAlarmSound={props.makeAlarmSound} />
     </ConsoleContext.Provider>
   )
 }
 
-function ConsoleScreen(props: { onRefused?: (refusal: Refusal) => void }): React.JSX.Element {
+/** The dialog open over the console, if any: one at a time. */
+type Open = { dialog: 'device'; device: string } | { dialog: 'tokens' | 'alarms' | 'rules' } | null
+
+function ConsoleScreen(props: {
+  onRefused?: (refusal: Refusal) => void
+  makeAlarmSound?: AlarmSoundMaker
+}): React.JSX.Element {
   const link = useConsole((v) => v.link)
   const hello = useConsole((v) => v.hello)
-  const [device, setDevice] = useState<string | null>(null)
-  const [tokens, setTokens] = useState(false)
+  const [open, setOpen] = useState<Open>(null)
+  const close = (): void => setOpen(null)
   const { onRefused } = props
   useEffect(() => {
     if (link.state === 'refused') onRefused?.(link)
@@ -47,16 +60,25 @@ function ConsoleScreen(props: { onRefused?: (refusal: Refusal) => void }): React
     return <LoadingScreen />
   return (
     <div className="console" data-link={link.state}>
-      <Header onTokens={() => setTokens(true)} />
+      <AlarmSignals makeSound={props.makeAlarmSound} />
+      <Header
+        onTokens={() => setOpen({ dialog: 'tokens' })}
+        onRules={() => setOpen({ dialog: 'rules' })}
+      />
+      <AlarmBar onOpen={() => setOpen({ dialog: 'alarms' })} />
       <LinkBanner />
       <main className="grid">
-        <DevicesPanel onOpen={setDevice} />
+        <DevicesPanel onOpen={(device) => setOpen({ dialog: 'device', device })} />
         <HostPanel />
         <FeedPanel />
         <PushPanel />
       </main>
-      {device !== null && <DeviceDetail device={device} onClose={() => setDevice(null)} />}
-      {tokens && <DeviceTokensDialog onClose={() => setTokens(false)} />}
+      {open?.dialog === 'device' && <DeviceDetail device={open.device} onClose={close} />}
+      {open?.dialog === 'tokens' && <DeviceTokensDialog onClose={close} />}
+      {open?.dialog === 'alarms' && (
+        <AlarmsPanel onClose={close} onRules={() => setOpen({ dialog: 'rules' })} />
+      )}
+      {open?.dialog === 'rules' && <AlarmRulesDialog onClose={close} />}
     </div>
   )
 }

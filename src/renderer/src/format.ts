@@ -90,3 +90,23 @@ export function formatBytes(bytes: number, lng: string): string {
   }
   return `${formatNumber(value, lng, value < 10 ? 1 : 0)} ${steps[i]}`
 }
+
+/** A span of seconds in the largest unit that keeps it readable: "42 sec", "3.5 min", "2 hr". */
+export function formatDuration(seconds: number, lng: string): string {
+  const [unit, size] =
+    seconds >= 3600
+      ? (['hour', 3600] as const)
+      : seconds >= 60
+        ? (['minute', 60] as const)
+        : (['second', 1] as const)
+  return cached(
+    `duration:${lng}:${unit}`,
+    () =>
+      new Intl.NumberFormat(lng, {
+        style: 'unit',
+        unit,
+        unitDisplay: 'short',
+        maximumFractionDigits: 1
+      })
+  ).format(seconds / size)
+}

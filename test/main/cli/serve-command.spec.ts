@@ -47,6 +47,12 @@ const FLAGS: Array<[string, string]> = [
   ['--allowed-hosts', 'LOOKOUT_ALLOWED_HOSTS'],
   ['--push-ttl', 'LOOKOUT_PUSH_TTL'],
   ['--device-tokens', 'LOOKOUT_DEVICE_TOKENS'],
+  ['--alarm-rules', 'LOOKOUT_ALARM_RULES'],
+  ['--alarm-flood', 'LOOKOUT_ALARM_FLOOD'],
+  ['--alarm-flood-window', 'LOOKOUT_ALARM_FLOOD_WINDOW'],
+  ['--alarm-max-shelve', 'LOOKOUT_ALARM_MAX_SHELVE'],
+  ['--max-alarm-rules', 'LOOKOUT_MAX_ALARM_RULES'],
+  ['--max-alarms', 'LOOKOUT_MAX_ALARMS'],
   ['--max-connections', 'LOOKOUT_MAX_CONNECTIONS'],
   ['--max-connections-per-address', 'LOOKOUT_MAX_CONNECTIONS_PER_ADDRESS'],
   ['--idle-timeout', 'LOOKOUT_IDLE_TIMEOUT'],
@@ -84,6 +90,11 @@ describe('lookout serve options', () => {
       '--web-port',
       '--data-dir',
       '--push-ttl',
+      '--alarm-flood',
+      '--alarm-flood-window',
+      '--alarm-max-shelve',
+      '--max-alarm-rules',
+      '--max-alarms',
       '--max-connections',
       '--max-connections-per-address',
       '--idle-timeout',
@@ -102,7 +113,13 @@ describe('lookout serve options', () => {
     // Given as shown, each default makes the very config that giving nothing makes.
     for (const [flag, value] of shown)
       expect((await resolvedBy([flag, String(value)])).config, `${flag} ${value}`).toEqual(defaults)
-    expect(Object.fromEntries(shown)).toMatchObject({ '--idle-timeout': 900, '--push-ttl': 86_400 })
+    expect(Object.fromEntries(shown)).toMatchObject({
+      '--idle-timeout': 900,
+      '--push-ttl': 86_400,
+      '--alarm-flood': 10,
+      '--alarm-flood-window': 600,
+      '--alarm-max-shelve': 28_800
+    })
   })
 
   it('passes on only what was given, by flag or env var, converted once into the config’s units', async () => {

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 
 import { resolveConfig } from '../../../src/main/core/config'
 import { LookoutConsole } from '../../../src/main/core/console'
+import type { AlarmOperations } from '../../../src/main/core/operations/alarm-operations'
 import type { ConsoleOperations } from '../../../src/main/core/console-operations'
 import { ACCESS_KEY, consoleFixture, VIEW_KEY } from '../../support/console'
 import { LineClient } from '../../support/line-client'
@@ -42,8 +43,42 @@ async function unstarted(ingestPort = 0): Promise<LookoutConsole> {
   )
 }
 
-/** Every operation, each asked with a well-formed request. */
-const EVERY_OPERATION: Record<keyof ConsoleOperations, (o: ConsoleOperations) => unknown> = {
+/** Every alarm operation, each asked with a well-formed request. */
+const EVERY_ALARM_OPERATION: Record<keyof AlarmOperations, (o: AlarmOperations) => unknown> = {
+  list: (o) => o.list({}),
+  ack: (o) => o.ack('a-1', {}, 'api'),
+  shelve: (o) => o.shelve('a-1', { minutes: 10 }, 'api'),
+  unshelve: (o) => o.unshelve('a-1', {}, 'api'),
+  silence: (o) => o.silence('a-1', {}, 'api'),
+  maintenance: (o) => o.maintenance('pump-7', { minutes: 10 }, 'api'),
+  rules: (o) => o.rules(),
+  createRule: (o) =>
+    o.createRule({ name: 'hot', devices: '*', field: 't', above: 1, severity: 'low' }, 'api'),
+  updateRule: (o) =>
+    o.updateRule(
+      'hot',
+      { id: 'hot', name: 'hot', devices: '*', field: 't', above: 1, severity: 'low' },
+      'api'
+    ),
+  replaceRules: (o) => o.replaceRules({ rules: [] }, 'api'),
+  deleteRule: (o) => o.deleteRule('hot', 'api'),
+  preview: (o) => o.preview({ name: 'hot', devices: '*', field: 't', above: 1, severity: 'low' }),
+  events: (o) => o.events({}),
+  eventsCsv: (o) => o.eventsCsv({}),
+  stats: (o) => o.stats()
+}
+
+/** Every operation, each asked with a well-formed request (the alarms' one by one). */
+const EVERY_OPERATION: Record<
+  Exclude<keyof ConsoleOperations, 'alarms'> | `alarms.${keyof AlarmOperations}`,
+  (o: ConsoleOperations) => unknown
+> = {
+  ...(Object.fromEntries(
+    Object.entries(EVERY_ALARM_OPERATION).map(([name, ask]) => [
+      `alarms.${name}`,
+      (o: ConsoleOperations) => ask(o.alarms)
+    ])
+  ) as Record<`alarms.${keyof AlarmOperations}`, (o: ConsoleOperations) => unknown>),
   info: (o) => o.info(),
   subscribeLive: (o) => o.subscribeLive(() => undefined),
   queryReports: (o) => o.queryReports({}),

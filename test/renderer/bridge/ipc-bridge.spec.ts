@@ -9,6 +9,7 @@ import type {
   IpcEventName
 } from '../../../src/shared/ipc-contract'
 import type { LiveSnapshot } from '../../../src/shared/live-events'
+import { NO_FLOOD } from '../support/alarm-fixtures'
 
 const unused = async (): Promise<never> => {
   throw new Error('not used by the bridge')
@@ -37,6 +38,19 @@ function fakeApi(initial: ConsoleStatus) {
     createDeviceToken: unused,
     revokeDeviceToken: unused,
     setDeviceTokensRequired: unused,
+    alarms: unused,
+    ackAlarm: unused,
+    shelveAlarm: unused,
+    unshelveAlarm: unused,
+    silenceAlarm: unused,
+    setDeviceMaintenance: unused,
+    alarmRules: unused,
+    createAlarmRule: unused,
+    updateAlarmRule: unused,
+    deleteAlarmRule: unused,
+    previewAlarmRule: unused,
+    alarmEvents: unused,
+    alarmStats: unused,
     on<E extends IpcEventName>(event: E, listener: IpcEventListener<E>) {
       if (!listeners.has(event)) listeners.set(event, new Set())
       listeners.get(event)!.add(listener as (payload: unknown) => void)
@@ -68,10 +82,18 @@ function recorder(): { events: BridgeEvents; log: string[] } {
       )
     }
   const events = Object.fromEntries(
-    ['hello', 'snapshot', 'reports', 'metrics', 'devices', 'clients', 'missed', 'link'].map((n) => [
-      n,
-      record(n)
-    ])
+    [
+      'hello',
+      'snapshot',
+      'reports',
+      'metrics',
+      'devices',
+      'clients',
+      'alarms',
+      'alarmFlood',
+      'missed',
+      'link'
+    ].map((n) => [n, record(n)])
   ) as unknown as BridgeEvents
   return { events, log }
 }
@@ -86,7 +108,14 @@ const running: ConsoleStatus = {
     viewUrl: 'http://127.0.0.1:9801/?key=v'
   }
 }
-const empty: LiveSnapshot = { devices: [], clients: [], reports: [], metrics: [] }
+const empty: LiveSnapshot = {
+  devices: [],
+  clients: [],
+  reports: [],
+  metrics: [],
+  alarms: [],
+  alarmFlood: NO_FLOOD
+}
 const settle = () => new Promise((r) => setTimeout(r, 0))
 const reports = (...seqs: number[]) =>
   seqs.map((seq) => ({ device: 'd', seq, time: seq, identity: 'anonymous' }))
@@ -175,7 +204,7 @@ describe('IpcBridge', () => {
   it('stops listening when disconnected', async () => {
     const fake = fakeApi(running)
     const stop = new IpcBridge(fake.api).connect(recorder().events)
-    expect(fake.listenerCount()).toBe(6)
+    expect(fake.listenerCount()).toBe(8)
     stop()
     expect(fake.listenerCount()).toBe(0)
   })

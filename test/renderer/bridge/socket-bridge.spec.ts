@@ -51,6 +51,8 @@ function connect(c: RunningConsole, key: string) {
     metrics: () => log.push('metrics'),
     devices: () => log.push('devices'),
     clients: () => log.push('clients'),
+    alarms: () => log.push('alarms'),
+    alarmFlood: () => log.push('alarmFlood'),
     missed: () => log.push('missed'),
     link: (l) => links.push(l)
   }
@@ -68,6 +70,8 @@ const ignored: BridgeEvents = {
   metrics: () => undefined,
   devices: () => undefined,
   clients: () => undefined,
+  alarms: () => undefined,
+  alarmFlood: () => undefined,
   missed: () => undefined,
   link: () => undefined
 }

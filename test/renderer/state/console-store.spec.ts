@@ -4,6 +4,7 @@ import type { StoredReport } from '../../../src/shared/ingest-protocol'
 import type { LiveSnapshot } from '../../../src/shared/live-events'
 import { ConsoleStore } from '../../../src/renderer/src/state/console-store'
 import { ReportRing } from '../../../src/renderer/src/state/report-ring'
+import { NO_FLOOD } from '../support/alarm-fixtures'
 
 const report = (n: number, device = 'd1'): StoredReport => ({
   _id: `r${n}`,
@@ -50,7 +51,9 @@ describe('ConsoleStore', () => {
     devices: [],
     clients: [],
     reports,
-    metrics: []
+    metrics: [],
+    alarms: [],
+    alarmFlood: NO_FLOOD
   })
 
   it('renders a burst of events once, on the next frame', () => {

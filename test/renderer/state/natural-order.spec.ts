@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { ConsoleStore } from '../../../src/renderer/src/state/console-store'
 import { compareNatural } from '../../../src/renderer/src/state/natural-order'
 import { SortedItems } from '../../../src/renderer/src/state/sorted-items'
+import { NO_FLOOD } from '../support/alarm-fixtures'
 
 // Found in review: the devices panel listed `sim-1, sim-10, sim-100, sim-11 …`, as text sorts.
 
@@ -143,7 +144,9 @@ describe('natural order of ids', () => {
       devices: ['sim-10', 'sim-1', 'sim-100'].map(device),
       clients: ['phone-12', 'phone-3'].map(client),
       reports: [],
-      metrics: []
+      metrics: [],
+      alarms: [],
+      alarmFlood: NO_FLOOD
     })
     s.events.devices(['sim-2', 'sim-11'].map(device))
     s.events.clients(['phone-1'].map(client))

@@ -18,12 +18,20 @@ import { SlowViewers } from './slow-viewers'
 
 export type { LiveListener }
 
+/** A topic that is one value: the value in the snapshot, then each new one. */
+export type ValueTopic = 'alarmFlood'
+
 /** A topic that is a list of things: all of them in the snapshot, then those that changed. */
-export type ListTopic = Exclude<SnapshotTopic, 'reports' | 'metrics'>
+export type ListTopic = Exclude<SnapshotTopic, 'reports' | 'metrics' | ValueTopic>
 
 export interface ListSource<T> {
   list(): readonly T[]
   on(event: 'changed', listener: (changed: T[]) => void): unknown
+}
+
+export interface ValueSource<T> {
+  current(): T
+  on(event: 'changed', listener: (value: T) => void): unknown
 }
 
 /**
@@ -36,10 +44,15 @@ export type LiveSources = {
     recent(): HostMetrics[]
     on(event: 'sample', listener: (sample: HostMetrics) => void): unknown
   }
-} & { [K in ListTopic]: ListSource<LiveTopics[K][number]> }
+} & { [K in ListTopic]: ListSource<LiveTopics[K][number]> } & {
+  [K in ValueTopic]: ValueSource<LiveTopics[K]>
+}
+
+const VALUE_TOPICS: readonly ValueTopic[] = ['alarmFlood']
 
 const LIST_TOPICS = SNAPSHOT_TOPICS.filter(
-  (topic): topic is ListTopic => topic !== 'reports' && topic !== 'metrics'
+  (topic): topic is ListTopic =>
+    topic !== 'reports' && topic !== 'metrics' && !(VALUE_TOPICS as string[]).includes(topic)
 )
 
 export interface LiveHubOptions {
@@ -122,6 +135,8 @@ export class LiveHub {
     })
     for (const topic of LIST_TOPICS)
       sources[topic].on('changed', (changed) => this.toKeepingUp(topic, changed))
+    for (const topic of VALUE_TOPICS)
+      sources[topic].on('changed', (value) => this.toKeepingUp(topic, value))
     sources.metrics.on('sample', (sample) => this.onSample(sample))
     nsp.on('connection', (socket: LiveSocket) => {
       socket.on('disconnect', () => this.slow.forget(socket.id))
@@ -137,7 +152,15 @@ export class LiveHub {
     const lists = Object.fromEntries(
       LIST_TOPICS.map((topic) => [topic, [...this.sources[topic].list()]])
     ) as Pick<LiveSnapshot, ListTopic>
-    return { ...lists, reports: this.recent.newest(), metrics: this.sources.metrics.recent() }
+    const values = Object.fromEntries(
+      VALUE_TOPICS.map((topic) => [topic, this.sources[topic].current()])
+    ) as Pick<LiveSnapshot, ValueTopic>
+    return {
+      ...lists,
+      ...values,
+      reports: this.recent.newest(),
+      metrics: this.sources.metrics.recent()
+    }
   }
 
   /**

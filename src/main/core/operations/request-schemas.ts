@@ -138,7 +138,8 @@ export function parseSendMessage(input: unknown): SendMessageRequest {
   return parse(sendMessageSchema, input, 'the body must be an object { to?, data }')
 }
 
-function parse<T>(schema: z.ZodType<T>, input: unknown, notObject: string): T {
+/** Checks an object against `schema`; `bad_request` names the first field at fault. */
+export function parse<T>(schema: z.ZodType<T>, input: unknown, notObject: string): T {
   if (typeof input !== 'object' || input === null || Array.isArray(input))
     throw new OperationError('bad_request', notObject)
   const parsed = schema.safeParse(input)

@@ -1,5 +1,11 @@
 import type { FilterField } from './query-filter'
 
+/** Bounds on the time of records, in epoch ms, both included; a bound left out does not bound. */
+export interface DayLogRange {
+  since?: number
+  until?: number
+}
+
 export interface DayLogOptions<T> {
   /** The field (epoch ms) whose UTC day a record belongs to. */
   time: FilterField<T>
@@ -10,15 +16,19 @@ export interface DayLogOptions<T> {
 }
 
 /**
- * Records that are only ever appended, read back whole at start and deleted a day at a time past
- * retention (device online/offline events): no ids, no updates, no queries, so a million of them
- * cost a file append each and a stream at start, never an index in memory.
+ * Records that are only ever appended, read back a run of days at a time and deleted a day at a
+ * time past retention (device online/offline events, the alarm audit trail): no ids, no updates,
+ * no queries but a time range, so a million of them cost a file append each and a stream to read,
+ * never an index in memory.
  */
 export interface DayLog<T extends object> {
   /** Appends `record` to its day; resolves once it is written. Appends made together are written together. */
   append(record: T): Promise<void>
-  /** Every record kept, oldest day first, in the order appended within a day. */
-  read(): AsyncIterable<T>
+  /**
+   * Every record kept (within `range`, when given), oldest day first, in the order appended
+   * within a day. A range reads only the days it overlaps: a query of a day costs that day.
+   */
+  read(range?: DayLogRange): AsyncIterable<T>
   /** Deletes the days that end at or before `time`; returns them. */
   deleteBefore(time: number): Promise<string[]>
   /** Resolves once every record appended so far is written. */

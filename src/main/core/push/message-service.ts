@@ -12,6 +12,15 @@ import type { PushConnections } from './push-connections'
 /** How often the days past retention are deleted while the console runs. */
 const PRUNE_EVERY_MS = 3_600_000
 
+/** A client's `report` on a message, as receipt listeners get it once it is recorded. */
+export interface MessageReceipt {
+  uid: string
+  id: string
+  status: string
+  /** Free text the client sent with it (an acknowledgement's comment), not stored with it. */
+  comment?: string
+}
+
 export interface MessageServiceOptions {
   /** Where messages are kept (see MessagePartitions). */
   persistence: Pick<PersistenceBackend, 'dayCollections'>
@@ -42,6 +51,7 @@ export class MessageService {
   private readonly queues = new Map<string, string[]>()
   /** The last write of each message: its writes go out one after another, never interleaved. */
   private readonly writes = new Map<string, Promise<void>>()
+  private readonly receiptListeners = new Set<(receipt: MessageReceipt) => void>()
   private readonly sweepTimer: NodeJS.Timeout
   private closed = false
   private lastPrune: number
@@ -156,7 +166,10 @@ export class MessageService {
   }
 
   /** A client's `report` on a message it received; a receipt also proves delivery. */
-  receipt(uid: string, receipt: { id: string; status: string }): void {
+  receipt(
+    uid: string,
+    receipt: { id: string; status: string; comment?: string | undefined }
+  ): void {
     const recipient = this.recipient(receipt.id, uid)
     if (recipient === undefined)
       throw new OperationError('not_found', `no live message ${receipt.id} was sent to this client`)
@@ -166,7 +179,31 @@ export class MessageService {
     if (recipient.state !== 'delivered')
       Object.assign(change, { state: 'delivered', deliveredAt: this.now() })
     this.update(receipt.id, uid, change)
-    void this.options.clients.receipt(uid, receipt)
+    void this.options.clients.receipt(uid, { id: receipt.id, status: receipt.status })
+    const heard: MessageReceipt = { uid, id: receipt.id, status: receipt.status }
+    if (receipt.comment !== undefined) heard.comment = receipt.comment
+    for (const listener of this.receiptListeners) {
+      // The receipt is recorded whatever a listener does: its failure is not the client's.
+      try {
+        listener(heard)
+      } catch (error) {
+        this.options.logger.error({ err: error, id: receipt.id }, 'a receipt listener failed')
+      }
+    }
+  }
+
+  /** Calls `listener` with every receipt after it is recorded; returns its removal. */
+  onReceipt(listener: (receipt: MessageReceipt) => void): () => void {
+    this.receiptListeners.add(listener)
+    return () => this.receiptListeners.delete(listener)
+  }
+
+  /**
+   * The data of a live message (younger than its TTL, reloaded at open), so a receipt can be
+   * traced back to what the message was about; undefined for any other id.
+   */
+  data(id: string): unknown {
+    return this.live.get(id)?.data
   }
 
   async status(id: string): Promise<MessageStatus | undefined> {

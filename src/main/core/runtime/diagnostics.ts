@@ -15,6 +15,7 @@ export interface DiagnosticsSources {
   pushClients(): number
   live(): DiagnosticsBody['live']
   store: { reportCount: number; partitionCount: number; bytesStored(): Promise<number> }
+  alarms(): DiagnosticsBody['alarms']
   /** The console's clock, for the uptime. */
   now?: () => number
 }
@@ -66,7 +67,8 @@ export class ConsoleDiagnostics {
         reports: this.sources.store.reportCount,
         partitions: this.sources.store.partitionCount,
         bytesOnDisk: await this.sources.store.bytesStored()
-      }
+      },
+      alarms: this.sources.alarms()
     }
   }
 

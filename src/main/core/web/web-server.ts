@@ -21,6 +21,7 @@ import { readJsonBody } from './json-body'
 import { originCheck } from '../auth/origin-check'
 import { requireRole } from '../auth/request-auth'
 import { RequestGuard, type GuardRefusal } from './request-guard'
+import { Download, sendDownload } from './routes/download'
 import type { Route } from './routes/route'
 import { StaticUi } from './static-ui'
 
@@ -160,7 +161,14 @@ export class WebServer {
         route.method === 'POST' || route.method === 'PUT'
           ? await readJsonBody(req, this.options.maxBodyBytes ?? 64 * 1024)
           : undefined
-      sendJson(res, route.status ?? 200, await route.handle({ req, url, params, body }))
+      const answer = await route.handle({ req, url, params, body })
+      if (answer instanceof Download) {
+        await sendDownload(res, answer).catch((error: unknown) =>
+          this.options.logger.error({ err: error, path: url.pathname }, 'download cut short')
+        )
+        return
+      }
+      sendJson(res, route.status ?? 200, answer)
     } catch (error) {
       if (error instanceof HttpError) {
         for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value)

@@ -93,4 +93,19 @@ export class IpcBridge implements ConsoleBridge {
   revokeDeviceToken: ConsoleBridge['revokeDeviceToken'] = (id) => this.api.revokeDeviceToken(id)
   setDeviceTokensRequired: ConsoleBridge['setDeviceTokensRequired'] = (required) =>
     this.api.setDeviceTokensRequired(required)
+  alarms: ConsoleBridge['alarms'] = (query) => this.api.alarms(query)
+  ackAlarm: ConsoleBridge['ackAlarm'] = (id, request) => this.api.ackAlarm(id, request)
+  shelveAlarm: ConsoleBridge['shelveAlarm'] = (id, request) => this.api.shelveAlarm(id, request)
+  unshelveAlarm: ConsoleBridge['unshelveAlarm'] = (id) => this.api.unshelveAlarm(id)
+  silenceAlarm: ConsoleBridge['silenceAlarm'] = (id) => this.api.silenceAlarm(id)
+  setDeviceMaintenance: ConsoleBridge['setDeviceMaintenance'] = (device, request) =>
+    this.api.setDeviceMaintenance(device, request)
+  alarmRules: ConsoleBridge['alarmRules'] = (query) => this.api.alarmRules(query)
+  createAlarmRule: ConsoleBridge['createAlarmRule'] = (rule) => this.api.createAlarmRule(rule)
+  updateAlarmRule: ConsoleBridge['updateAlarmRule'] = (id, rule) =>
+    this.api.updateAlarmRule(id, rule)
+  deleteAlarmRule: ConsoleBridge['deleteAlarmRule'] = (id) => this.api.deleteAlarmRule(id)
+  previewAlarmRule: ConsoleBridge['previewAlarmRule'] = (rule) => this.api.previewAlarmRule(rule)
+  alarmEvents: ConsoleBridge['alarmEvents'] = (query) => this.api.alarmEvents(query)
+  alarmStats: ConsoleBridge['alarmStats'] = () => this.api.alarmStats()
 }

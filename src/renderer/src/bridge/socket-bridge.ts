@@ -1,6 +1,21 @@
 import { io, type Socket } from 'socket.io-client'
 
 import type {
+  AckRequest,
+  Alarm,
+  AlarmEvent,
+  AlarmEventQuery,
+  AlarmQuery,
+  AlarmRule,
+  AlarmRuleInfo,
+  AlarmRuleQuery,
+  AlarmRulePreview,
+  AlarmStats,
+  DeviceMaintenance,
+  MaintenanceRequest,
+  ShelveRequest
+} from '../../../shared/alarm-types'
+import type {
   ApiErrorBody,
   CreateDeviceTokenRequest,
   CreatedDeviceToken,
@@ -157,11 +172,8 @@ export class SocketBridge implements ConsoleBridge {
     }
   }
 
-  async queryReports(query: ReportQuery): Promise<StoredReport[]> {
-    const params = new URLSearchParams()
-    for (const [name, value] of Object.entries(query))
-      if (value !== undefined) params.set(name, String(value))
-    return this.request<StoredReport[]>(`/api/reports?${params}`)
+  queryReports(query: ReportQuery): Promise<StoredReport[]> {
+    return this.request<StoredReport[]>(`/api/reports${queryString(query)}`)
   }
 
   sendMessage(request: SendMessageRequest): Promise<MessageAccepted> {
@@ -210,6 +222,73 @@ export class SocketBridge implements ConsoleBridge {
     })
   }
 
+  alarms(query: AlarmQuery): Promise<Alarm[]> {
+    return this.request<Alarm[]>(`/api/alarms${queryString(query)}`)
+  }
+
+  ackAlarm(id: string, request: AckRequest): Promise<Alarm> {
+    return this.send<Alarm>('POST', `/api/alarms/${encodeURIComponent(id)}/ack`, request)
+  }
+
+  shelveAlarm(id: string, request: ShelveRequest): Promise<Alarm> {
+    return this.send<Alarm>('POST', `/api/alarms/${encodeURIComponent(id)}/shelve`, request)
+  }
+
+  unshelveAlarm(id: string): Promise<Alarm> {
+    return this.send<Alarm>('POST', `/api/alarms/${encodeURIComponent(id)}/unshelve`, {})
+  }
+
+  silenceAlarm(id: string): Promise<Alarm> {
+    return this.send<Alarm>('POST', `/api/alarms/${encodeURIComponent(id)}/silence`, {})
+  }
+
+  setDeviceMaintenance(device: string, request: MaintenanceRequest): Promise<DeviceMaintenance> {
+    return this.send<DeviceMaintenance>(
+      'POST',
+      `/api/devices/${encodeURIComponent(device)}/maintenance`,
+      request
+    )
+  }
+
+  alarmRules(query: AlarmRuleQuery = {}): Promise<AlarmRuleInfo[]> {
+    return this.request<AlarmRuleInfo[]>(`/api/alarm-rules${queryString(query)}`)
+  }
+
+  createAlarmRule(rule: Omit<AlarmRule, 'id'> & { id?: string }): Promise<AlarmRuleInfo> {
+    return this.send<AlarmRuleInfo>('POST', '/api/alarm-rules', rule)
+  }
+
+  updateAlarmRule(id: string, rule: AlarmRule): Promise<AlarmRuleInfo> {
+    return this.send<AlarmRuleInfo>('PUT', `/api/alarm-rules/${encodeURIComponent(id)}`, rule)
+  }
+
+  async deleteAlarmRule(id: string): Promise<void> {
+    await this.request<unknown>(`/api/alarm-rules/${encodeURIComponent(id)}`, {
+      method: 'DELETE'
+    })
+  }
+
+  previewAlarmRule(rule: Omit<AlarmRule, 'id'> & { id?: string }): Promise<AlarmRulePreview> {
+    return this.send<AlarmRulePreview>('POST', '/api/alarm-rules/preview', rule)
+  }
+
+  alarmEvents(query: AlarmEventQuery): Promise<AlarmEvent[]> {
+    return this.request<AlarmEvent[]>(`/api/alarm-events${queryString(query)}`)
+  }
+
+  alarmStats(): Promise<AlarmStats> {
+    return this.request<AlarmStats>('/api/alarms/stats')
+  }
+
+  /** A request with a JSON body. */
+  private send<T>(method: 'POST' | 'PUT', path: string, body: unknown): Promise<T> {
+    return this.request<T>(path, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body)
+    })
+  }
+
   private async request<T>(path: string, init: RequestInit = {}): Promise<T> {
     let response: Response
     try {
@@ -230,6 +309,15 @@ export class SocketBridge implements ConsoleBridge {
     }
     return body as T
   }
+}
+
+/** `?name=value&…` of the query's given fields; empty when none is given. */
+function queryString(query: object): string {
+  const params = new URLSearchParams()
+  for (const [name, value] of Object.entries(query))
+    if (value !== undefined) params.set(name, String(value))
+  const text = params.toString()
+  return text === '' ? '' : `?${text}`
 }
 
 /** How long a throttled handshake is told to wait (`data.retryAfter`, else 10 s), up to an hour. */

@@ -1,11 +1,25 @@
-// Only the ECharts parts the console draws: line charts on a grid, with tooltip and legend,
-// on canvas. Importing `echarts` whole would add the map, 3D-less but still ~1 MB of others.
+// Only the ECharts parts the console draws: line charts on a grid, with tooltip, legend and
+// mark lines (alarm limits), on canvas. Importing `echarts` whole would add the map, 3D-less but still ~1 MB of others.
 import { LineChart } from 'echarts/charts'
-import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components'
+import {
+  GridComponent,
+  LegendComponent,
+  MarkLineComponent,
+  TooltipComponent
+} from 'echarts/components'
 import * as echarts from 'echarts/core'
 import { CanvasRenderer } from 'echarts/renderers'
 
-echarts.use([LineChart, GridComponent, TooltipComponent, LegendComponent, CanvasRenderer])
+import type { AlarmSeverity } from '../../../shared/alarm-types'
+
+echarts.use([
+  LineChart,
+  GridComponent,
+  TooltipComponent,
+  LegendComponent,
+  MarkLineComponent,
+  CanvasRenderer
+])
 
 export { echarts }
 
@@ -14,4 +28,14 @@ export function chartTheme(scheme: 'light' | 'dark'): { text: string; line: stri
   return scheme === 'dark'
     ? { text: '#c9d1d9', line: '#30363d' }
     : { text: '#3b4350', line: '#d8dee4' }
+}
+
+/**
+ * The severities' colours for lines on a canvas, which cannot read the page's CSS variables:
+ * the hues of styles.css' `--sev-*`, darker on a light background so a thin line still shows.
+ */
+export function severityColors(scheme: 'light' | 'dark'): Record<AlarmSeverity, string> {
+  return scheme === 'dark'
+    ? { critical: '#ff6b6b', high: '#ff9f43', medium: '#f2cc60', low: '#79c0ff' }
+    : { critical: '#c81e1e', high: '#c2410c', medium: '#a16207', low: '#2563eb' }
 }

@@ -6,6 +6,13 @@ export interface LineSeries {
   data: Array<[number, number]>
 }
 
+/** A horizontal line at a value (an alarm rule's limit), labelled and coloured. */
+export interface ChartLimit {
+  value: number
+  label: string
+  color: string
+}
+
 /** What the chart's axis tooltip reads of each series at the pointer. */
 interface TooltipPoint {
   marker?: unknown
@@ -70,12 +77,19 @@ export interface LineChartOptionInput {
   max?: number
   /** The chart's width in px, once known: the x axis labels are spaced for it. */
   width?: number
+  /** Drawn across the plot; the y axis stretches to keep them in sight. */
+  limits?: readonly ChartLimit[]
   colors: { text: string; line: string }
 }
 
 /** The ECharts option of a time-series line chart. */
 export function lineChartOption(input: LineChartOptionInput) {
   const { series, unit, colors } = input
+  const limits = input.limits ?? []
+  const limitValues = limits.map((l) => l.value)
+  // Room above the highest limit for its label, which sits on top of its line.
+  const highest = Math.max(...limitValues)
+  const ceiling = highest + (Math.abs(highest) * 0.1 || 1)
   const plotWidth =
     input.width === undefined ? undefined : input.width - CHART_GRID.left - CHART_GRID.right
   const labelValues =
@@ -120,11 +134,42 @@ export function lineChartOption(input: LineChartOptionInput) {
     },
     yAxis: {
       type: 'value',
-      min: 0,
-      max: input.yMax,
+      // ECharts leaves mark lines out of the axis' extent: a limit past the data would be off
+      // the plot, where nobody sees how far the value is from it.
+      min: limits.length === 0 ? 0 : Math.min(0, ...limitValues),
+      max:
+        input.yMax ??
+        (limits.length === 0
+          ? undefined
+          : (extent: { max: number }) => Math.max(extent.max, ceiling)),
       axisLabel: { formatter: `{value}${unit ?? ''}` },
       splitLine: { lineStyle: { color: colors.line } }
     },
-    series: series.map((s) => ({ name: s.name, type: 'line', showSymbol: false, data: s.data }))
+    series: series.map((s, i) => ({
+      name: s.name,
+      type: 'line',
+      showSymbol: false,
+      data: s.data,
+      ...(i === 0 && limits.length > 0 ? { markLine: limitLines(limits) } : {})
+    }))
+  }
+}
+
+/** The limits as one series' mark lines: dashed, labelled at the plot's right end. */
+function limitLines(limits: readonly ChartLimit[]) {
+  return {
+    silent: true,
+    symbol: 'none',
+    animation: false,
+    data: limits.map((l) => ({
+      yAxis: l.value,
+      lineStyle: { color: l.color, type: 'dashed', width: 1.5 },
+      label: {
+        // A function, not a string: a string is a template, where `{b}` in a name would be read.
+        formatter: () => plainChartText(l.label),
+        position: 'insideEndTop',
+        color: l.color
+      }
+    }))
   }
 }

@@ -5,9 +5,9 @@ import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react'
 import { useColorScheme } from '../hooks/use-color-scheme'
 import { drawnXAxisLabels } from './drawn-labels'
 import { chartTheme, echarts } from './echarts'
-import { lineChartOption, type LineSeries } from './line-chart-option'
+import { lineChartOption, type ChartLimit, type LineSeries } from './line-chart-option'
 
-export type { LineSeries }
+export type { ChartLimit, LineSeries }
 
 export interface LineChartProps {
   series: LineSeries[]
@@ -16,6 +16,8 @@ export interface LineChartProps {
   /** The x axis shows this window up to `until` (a rolling window), else the data's span. */
   window?: { ms: number; until: number }
   unit?: string
+  /** Lines across the plot at these values (alarm limits); a stable array, or it redraws. */
+  limits?: readonly ChartLimit[]
   height: number
   label: string
   testId: string
@@ -70,7 +72,7 @@ export function LineChart(props: LineChartProps): React.JSX.Element {
 
   // Built again only when what it shows changes: echarts-for-react compares options and calls
   // setOption on any difference, so an option made anew each render would redraw each render.
-  const { series, yMax, unit } = props
+  const { series, yMax, unit, limits } = props
   const windowMs = props.window?.ms
   const windowUntil = props.window?.until
   const option = useMemo(
@@ -83,9 +85,10 @@ export function LineChart(props: LineChartProps): React.JSX.Element {
           windowMs !== undefined && windowUntil !== undefined ? windowUntil - windowMs : undefined,
         max: windowUntil,
         width,
+        limits,
         colors: { text: colors.text, line: colors.line }
       }),
-    [series, yMax, unit, windowMs, windowUntil, width, colors.text, colors.line]
+    [series, yMax, unit, windowMs, windowUntil, width, limits, colors.text, colors.line]
   )
 
   // The instance is created asynchronously on mount: until it exists there is nothing to read.

@@ -1,16 +1,22 @@
 import { useEffect, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 
+import type { AlarmRule } from '../../../shared/alarm-types'
 import type { StoredReport } from '../../../shared/ingest-protocol'
+import { severityColors } from '../charts/echarts'
 import { LineChart } from '../charts/line-chart'
+import { ruleLimits } from '../charts/rule-limits'
 import { formatAgo, formatDateTime } from '../format'
+import { useColorScheme } from '../hooks/use-color-scheme'
 import { useBridge, useConsole } from '../hooks/use-console'
 import { useNow } from '../hooks/use-now'
 import { revealInvisible, visibleJson } from '../visible-text'
+import { DeviceAlarms } from './device-alarms'
 import { Dialog } from './dialog'
 import { payloadOf } from './feed-panel'
 import { IdPicker } from './id-picker'
 import { WithId } from './id-text'
+import { MaintenanceForm } from './maintenance-form'
 
 const RANGES = { '15m': 15 * 60_000, '1h': 3_600_000, '6h': 6 * 3_600_000, '24h': 86_400_000 }
 type Range = keyof typeof RANGES
@@ -40,13 +46,19 @@ type History =
   | { state: 'error'; message: string }
   | { state: 'ready'; reports: StoredReport[] }
 
-/** One device: any numeric field charted over a chosen range, and its latest report. */
+/**
+ * One device: any numeric field charted over a chosen range, with the limits of the alarm
+ * rules watching it; its alarms, its maintenance, and its latest report.
+ */
 export function DeviceDetail(props: { device: string; onClose: () => void }): React.JSX.Element {
   const { t, i18n } = useTranslation()
   const bridge = useBridge()
   const devices = useConsole((v) => v.devices)
   const feed = useConsole((v) => v.feed)
   const feedVersion = useConsole((v) => v.feedVersion)
+  const alarms = useConsole((v) => v.alarms)
+  const operator = useConsole((v) => v.hello?.role === 'operator')
+  const scheme = useColorScheme()
   const now = useNow()
   const lng = i18n.resolvedLanguage ?? 'en'
   const [range, setRange] = useState<Range>('15m')
@@ -73,6 +85,28 @@ export function DeviceDetail(props: { device: string; onClose: () => void }): Re
       cancelled = true
     }
   }, [bridge, props.device, range, reloadKey])
+
+  // The device's rules (the console matches their patterns), asked once as the detail opens:
+  // their limits are drawn on the chart. Without them (a console that refuses) the chart is
+  // drawn all the same.
+  const [rules, setRules] = useState<AlarmRule[]>([])
+  useEffect(() => {
+    let cancelled = false
+    bridge.alarmRules({ device: props.device }).then(
+      (all) => !cancelled && setRules(all),
+      () => undefined
+    )
+    return () => {
+      cancelled = true
+    }
+  }, [bridge, props.device])
+  const maintenanceUntil = useMemo(
+    () =>
+      alarms
+        .filter((a) => a.device === props.device && a.maintenanceUntil !== null)
+        .reduce<number | null>((latest, a) => Math.max(latest ?? 0, a.maintenanceUntil!), null),
+    [alarms, props.device]
+  )
 
   // The newest report: from the feed when it is there (fresher), else from history.
   const latest = useMemo(() => {
@@ -103,6 +137,10 @@ export function DeviceDetail(props: { device: string; onClose: () => void }): Re
   const chartSeries = useMemo(
     () => (chosen === undefined ? [] : [{ name: chosen, data: points }]),
     [chosen, points]
+  )
+  const limits = useMemo(
+    () => (chosen === undefined ? [] : ruleLimits(rules, chosen, severityColors(scheme))),
+    [rules, chosen, scheme]
   )
   // A full page of history may not reach back over the whole range: say from when it shows.
   const truncatedFrom =
@@ -172,11 +210,14 @@ export function DeviceDetail(props: { device: string; onClose: () => void }): Re
           <LineChart
             series={chartSeries}
             window={{ ms: RANGES[range], until: now }}
+            limits={limits}
             height={260}
             label={`${revealInvisible(props.device)} ${revealInvisible(chosen ?? '')}`}
             testId="device-chart"
           />
         ))}
+      <DeviceAlarms device={props.device} />
+      {operator && <MaintenanceForm device={props.device} until={maintenanceUntil} />}
       <h3 className="sub">{t('detail.latest')}</h3>
       {latest ? (
         <>

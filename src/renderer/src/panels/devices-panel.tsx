@@ -1,11 +1,14 @@
+import { useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 
+import { ALARM_SEVERITIES, type AlarmSeverity } from '../../../shared/alarm-types'
 import type { DeviceState } from '../../../shared/api-types'
 import { formatAgo, formatEndpoints, formatNumber } from '../format'
 import { useConsole } from '../hooks/use-console'
 import { useNow } from '../hooks/use-now'
 import { useTextFilter } from '../hooks/use-text-filter'
 import { useVirtualRows } from '../hooks/use-virtual-rows'
+import { severityRank, worstSeverityByDevice } from '../state/alarm-selectors'
 import { IdText } from './id-text'
 import { Panel } from './panel'
 import { SpacerRow } from './spacer-row'
@@ -13,15 +16,24 @@ import { SpacerRow } from './spacer-row'
 /**
  * Every device, its online dot and the age of its last report; a click opens it. Virtualized:
  * only the rows in sight exist in the page, so 10,000 devices cost what 30 do, and the ages that
- * tick every second are computed for those rows only. The store keeps the list in id order.
+ * tick every second are computed for those rows only. The store keeps the list in id order;
+ * "alarming first" puts the devices with an active alarm on top, the worst first. Each row is
+ * marked with its worst active alarm's severity.
  */
 export function DevicesPanel(props: { onOpen: (device: string) => void }): React.JSX.Element {
   const { t, i18n } = useTranslation()
   const devices = useConsole((v) => v.devices)
   const hello = useConsole((v) => v.hello)
+  const alarms = useConsole((v) => v.alarms)
   const now = useNow()
   const lng = i18n.resolvedLanguage ?? 'en'
-  const { filter, setFilter, shown } = useTextFilter(devices, (d) => [d.id, d.identity])
+  const [alarmingFirst, setAlarmingFirst] = useState(false)
+  const severities = useMemo(() => worstSeverityByDevice(alarms), [alarms])
+  const { filter, setFilter, shown: matching } = useTextFilter(devices, (d) => [d.id, d.identity])
+  const shown = useMemo(
+    () => (alarmingFirst ? alarmingOnTop(matching, severities) : matching),
+    [alarmingFirst, matching, severities]
+  )
   const { scroller, items, before, after } = useVirtualRows(shown, (row) => row.id)
 
   return (
@@ -30,13 +42,24 @@ export function DevicesPanel(props: { onOpen: (device: string) => void }): React
       className="devices"
       testId="devices-panel"
       tools={
-        <input
-          type="search"
-          placeholder={t('devices.filter')}
-          aria-label={t('devices.filter')}
-          value={filter}
-          onChange={(e) => setFilter(e.target.value)}
-        />
+        <>
+          <label className="toggle">
+            <input
+              type="checkbox"
+              checked={alarmingFirst}
+              onChange={(e) => setAlarmingFirst(e.target.checked)}
+              data-testid="alarming-first"
+            />
+            {t('devices.alarmingFirst')}
+          </label>
+          <input
+            type="search"
+            placeholder={t('devices.filter')}
+            aria-label={t('devices.filter')}
+            value={filter}
+            onChange={(e) => setFilter(e.target.value)}
+          />
+        </>
       }
     >
       {devices.length === 0 ? (
@@ -72,7 +95,14 @@ export function DevicesPanel(props: { onOpen: (device: string) => void }): React
                 const d = shown[item.index]
                 if (d === undefined) return null
                 return (
-                  <DeviceRow key={item.key} device={d} now={now} lng={lng} onOpen={props.onOpen} />
+                  <DeviceRow
+                    key={item.key}
+                    device={d}
+                    alarm={severities.get(d.id)}
+                    now={now}
+                    lng={lng}
+                    onOpen={props.onOpen}
+                  />
                 )
               })}
               {after > 0 && <SpacerRow height={after} columns={5} />}
@@ -84,9 +114,23 @@ export function DevicesPanel(props: { onOpen: (device: string) => void }): React
   )
 }
 
+/** The devices in alarm first, the worst first; each group keeps the order it had. */
+function alarmingOnTop(
+  devices: readonly DeviceState[],
+  severities: ReadonlyMap<string, AlarmSeverity>
+): DeviceState[] {
+  const rank = (d: DeviceState): number => {
+    const severity = severities.get(d.id)
+    return severity === undefined ? ALARM_SEVERITIES.length : severityRank(severity)
+  }
+  return [...devices].sort((a, b) => rank(a) - rank(b))
+}
+
 /** The height of the rows out of sight, above or below those in the page. */
 function DeviceRow(props: {
   device: DeviceState
+  /** The worst severity of its active alarms, if it has any. */
+  alarm: AlarmSeverity | undefined
   now: number
   lng: string
   onOpen: (device: string) => void
@@ -96,10 +140,11 @@ function DeviceRow(props: {
   const age = formatAgo(props.now - d.lastSeen, props.lng)
   return (
     <tr
-      className={d.online ? 'online' : 'stale'}
+      className={`${d.online ? 'online' : 'stale'}${props.alarm ? ` alarm-${props.alarm}` : ''}`}
       data-testid="device-row"
       data-device={d.id}
       data-online={d.online}
+      data-alarm={props.alarm}
       tabIndex={0}
       onClick={() => props.onOpen(d.id)}
       onKeyDown={(e) => {
@@ -116,6 +161,11 @@ function DeviceRow(props: {
       </td>
       <td className="mono">
         <IdText text={d.id} />
+        {props.alarm && (
+          <span className="sr-only">
+            {t('devices.alarm', { severity: t(`alarms.severity_${props.alarm}`) })}
+          </span>
+        )}
       </td>
       <td>
         <IdText text={d.identity} />

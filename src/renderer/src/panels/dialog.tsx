@@ -7,6 +7,8 @@ import { useTranslation } from 'react-i18next'
 export function Dialog(props: {
   label: string
   testId: string
+  /** A class of its own (a wider dialog). */
+  className?: string
   /** The title bar's heading; `label` when not given. */
   title?: React.ReactNode
   /** Shown in the title bar before the close button. */
@@ -27,7 +29,7 @@ export function Dialog(props: {
   return (
     <div className="overlay" onClick={onClose}>
       <section
-        className="panel detail"
+        className={`panel detail ${props.className ?? ''}`}
         role="dialog"
         aria-modal="true"
         aria-label={props.label}

@@ -7,8 +7,17 @@ import { useNow } from '../hooks/use-now'
 import { LANGUAGES } from '../i18n'
 import { LinkBadge } from './link-badge'
 
-/** Where devices report, the remote-view URL, the counts, the link and the language. */
-export function Header({ onTokens }: { onTokens?: () => void }): React.JSX.Element {
+/**
+ * Where devices report, the remote-view URL, the counts, the link and the language; the
+ * operator's settings (device tokens, alarm rules).
+ */
+export function Header({
+  onTokens,
+  onRules
+}: {
+  onTokens?: () => void
+  onRules?: () => void
+}): React.JSX.Element {
   const { t, i18n } = useTranslation()
   const view = useConsoleView()
   const now = useNow()
@@ -76,6 +85,11 @@ export function Header({ onTokens }: { onTokens?: () => void }): React.JSX.Eleme
         {hello?.role === 'operator' && onTokens && (
           <button type="button" onClick={onTokens} data-testid="open-tokens">
             {t('tokens.open')}
+          </button>
+        )}
+        {hello?.role === 'operator' && onRules && (
+          <button type="button" onClick={onRules} data-testid="open-rules-header">
+            {t('rules.open')}
           </button>
         )}
         {hello && (

@@ -1,3 +1,4 @@
+import type { Alarm, AlarmFlood } from '../../../shared/alarm-types'
 import type { StoredReport } from '../../../shared/ingest-protocol'
 import type {
   DeviceState,
@@ -7,6 +8,7 @@ import type {
   PushClientState
 } from '../../../shared/live-events'
 import type { BridgeEvents, Hello, LinkState } from '../bridge/console-bridge'
+import { compareAlarms } from './alarm-selectors'
 import { compareNatural } from './natural-order'
 import { ReportRing } from './report-ring'
 import { SortedItems } from './sorted-items'
@@ -22,6 +24,10 @@ export interface ConsoleView {
   devices: DeviceState[]
   clients: PushClientState[]
   metrics: HostMetrics[]
+  /** Every alarm not `normal`, in the alarms list's order (compareAlarms). */
+  alarms: Alarm[]
+  /** Whether the console is in an alarm flood; null until the first snapshot. */
+  alarmFlood: AlarmFlood | null
   /** The newest reports; read through `feed.at()`. `feedVersion` changes with each batch. */
   feed: ReportRing
   feedVersion: number
@@ -41,6 +47,7 @@ export class ConsoleStore {
   // push uids shows these lists. The API pages in code-unit order, its cursor's.
   private readonly devices = new SortedItems<DeviceState>((d) => d.id, compareNatural)
   private readonly clients = new SortedItems<PushClientState>((c) => c.uid, compareNatural)
+  private readonly alarms = new Map<string, Alarm>()
   private readonly listeners = new Set<() => void>()
   private scheduled = false
 
@@ -55,6 +62,8 @@ export class ConsoleStore {
       devices: [],
       clients: [],
       metrics: [],
+      alarms: [],
+      alarmFlood: null,
       feed: new ReportRing(feedCapacity),
       feedVersion: 0,
       lastEventAt: null,
@@ -71,6 +80,8 @@ export class ConsoleStore {
     metrics: (samples) => this.addMetrics(samples),
     devices: (devices) => this.setDevices(devices, false),
     clients: (clients) => this.setClients(clients, false),
+    alarms: (alarms) => this.setAlarms(alarms, false),
+    alarmFlood: (alarmFlood) => this.update({ alarmFlood, lastEventAt: this.now() }),
     missed: (notice) => this.update({ missed: { ...notice, at: this.now() } })
   }
 
@@ -82,18 +93,20 @@ export class ConsoleStore {
   }
 
   /**
-   * A snapshot replaces devices, clients and metrics. The feed keeps its history: the
+   * A snapshot replaces devices, clients, metrics, alarms and the flood. The feed keeps its history: the
    * snapshot's reports not already in it are added, so a reconnect shows what was missed at the
    * top without throwing away what was on screen.
    */
   private applySnapshot(snapshot: LiveSnapshot): void {
     this.setDevices(snapshot.devices, true)
     this.setClients(snapshot.clients, true)
+    this.setAlarms(snapshot.alarms, true)
     const known = this.view.feed.recentIds(1000 + snapshot.reports.length)
     const fresh = snapshot.reports.filter((r) => r._id === undefined || !known.has(r._id))
     this.view.feed.push(fresh)
     this.update({
       metrics: snapshot.metrics.slice(-METRICS_KEPT),
+      alarmFlood: snapshot.alarmFlood,
       feedVersion: this.view.feedVersion + 1,
       lastEventAt: this.now()
     })
@@ -119,6 +132,18 @@ export class ConsoleStore {
   private setClients(clients: PushClientState[], replace: boolean): void {
     this.update({
       clients: this.clients.apply(clients, replace),
+      lastEventAt: this.now()
+    })
+  }
+
+  /** Alarms by id: a changed one replaces its entry, one turned `normal` leaves the view. */
+  private setAlarms(alarms: Alarm[], replace: boolean): void {
+    if (replace) this.alarms.clear()
+    for (const alarm of alarms)
+      if (alarm.state === 'normal') this.alarms.delete(alarm.id)
+      else this.alarms.set(alarm.id, alarm)
+    this.update({
+      alarms: [...this.alarms.values()].sort(compareAlarms),
       lastEventAt: this.now()
     })
   }

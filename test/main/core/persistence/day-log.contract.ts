@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 
-import type { DayLog } from '../../../../src/main/core/persistence/day-log'
+import type { DayLog, DayLogRange } from '../../../../src/main/core/persistence/day-log'
 import { freshStorage, type BackendFactory, type BackendStorage } from './backend-fixture'
 
 interface Event {
@@ -20,9 +20,9 @@ function decode(doc: Record<string, unknown>): Event | null {
   return { device, online, time }
 }
 
-async function all(log: DayLog<Event>): Promise<Event[]> {
+async function all(log: DayLog<Event>, range?: DayLogRange): Promise<Event[]> {
   const read: Event[] = []
-  for await (const event of log.read()) read.push(event)
+  for await (const event of log.read(range)) read.push(event)
   return read
 }
 
@@ -60,6 +60,24 @@ export function dayLogContract(backend: string, storage: BackendFactory): void {
       const read = await all(await events(s))
       expect(read).toHaveLength(5000)
       expect(read[4999]).toEqual({ device: 'd4999', online: true, time: DEC_1 + 4999 })
+    })
+
+    it('reads only the records within a range, bounds included, in order', async () => {
+      const s = await fresh()
+      const log = await events(s)
+      const appended = [0, 1, 2, 3].flatMap((d) => [
+        { device: 'a', online: true, time: DEC_1 + d * DAY + 10 },
+        { device: 'b', online: false, time: DEC_1 + d * DAY + 20 }
+      ])
+      for (const e of appended) await log.append(e)
+      // From the second record of day 1 to the first of day 2: across a day boundary.
+      expect(await all(log, { since: DEC_1 + DAY + 20, until: DEC_1 + 2 * DAY + 10 })).toEqual(
+        appended.slice(3, 5)
+      )
+      expect(await all(log, { since: DEC_1 + 3 * DAY })).toEqual(appended.slice(6))
+      expect(await all(log, { until: DEC_1 + 10 })).toEqual(appended.slice(0, 1))
+      expect(await all(log, { since: DEC_1 + 5 * DAY })).toEqual([])
+      expect(await all(log, {})).toEqual(appended)
     })
 
     it('deletes whole days that end at or before a time', async () => {

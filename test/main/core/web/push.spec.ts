@@ -299,6 +299,25 @@ describe('/push and the messages API', () => {
     ).toEqual(Array(8).fill('seen'))
   })
 
+  it('takes a receipt with a comment of up to 500 characters, and refuses a longer one', async () => {
+    const c = await startOn(await dirs.make())
+    const a = await registered(c, 'a')
+    const sent = await api(c, '/api/messages', {
+      method: 'POST',
+      body: JSON.stringify({ to: 'a', data: 'boiler too hot' })
+    })
+    await eventually(() => a.inbox.length === 1, 'a got it')
+    const report = (comment: string) =>
+      a.socket.timeout(5000).emitWithAck('report', { id: sent.body.id, status: 'ack', comment })
+    expect(await report('x'.repeat(501))).toEqual({
+      ok: false,
+      error: { code: 'bad_request', message: 'comment: at most 500 characters' }
+    })
+    expect(await report('x'.repeat(500))).toEqual({ ok: true, data: null })
+    const { body } = await api(c, `/api/messages/${sent.body.id}`)
+    expect(body.recipients[0].receipt).toEqual({ status: 'ack', time: expect.any(Number) })
+  })
+
   it.each([
     [{ method: 'POST', body: JSON.stringify({ to: 'nobody', data: 1 }) }, 404, 'not_found'],
     [{ method: 'POST', body: JSON.stringify({ to: 'a' }) }, 400, 'bad_request'],

@@ -1,12 +1,12 @@
-import { watch, type FSWatcher } from 'node:fs'
 import { readFile } from 'node:fs/promises'
-import { dirname, extname } from 'node:path'
+import { extname } from 'node:path'
 
 import { parse as parseYaml, YAMLParseError } from 'yaml'
 import { z } from 'zod'
 
 import { maskKey } from '../../auth/keys'
 import type { Logger } from '../../runtime/logger'
+import { WatchedFile } from '../../runtime/watched-file'
 import { deviceIdPattern } from '../protocol/device-id-pattern'
 import { TokenTable } from '../protocol/device-auth'
 
@@ -99,72 +99,35 @@ function syntaxErrorWhere(error: unknown): string {
 }
 
 /**
- * A tokens file kept in force while the console runs: re-read when it changes, so a token can be
- * added or revoked without a restart. A change that does not parse is refused with a log line
- * and the tokens in force stay as they were. The directory is watched, not the file, since
- * editors save by writing a new file and renaming it over the old one.
+ * A tokens file kept in force while the console runs: re-read when it changes (WatchedFile), so
+ * a token can be added or revoked without a restart. A change that does not parse is refused with
+ * a log line and the tokens in force stay as they were.
  */
 export class DeviceTokenFile {
-  private watcher: FSWatcher | null = null
-  private timer: NodeJS.Timeout | null = null
-
-  private generation = 0
-
-  private constructor(
-    private readonly path: string,
-    private current: TokenTable,
-    /** The text in force, so a directory event that changed nothing costs no reload. */
-    private text: string,
-    private readonly logger: Logger
-  ) {}
+  private constructor(private readonly file: WatchedFile<TokenTable>) {}
 
   /** Reads the file (an error stops the start: the console must not run with no tokens). */
   static async open(path: string, logger: Logger): Promise<DeviceTokenFile> {
-    const text = await readTokenText(path)
-    const file = new DeviceTokenFile(path, parseTokenFile(path, text), text, logger)
-    // Any change in the directory is read (a small file): the file may be a symlink swapped
-    // underneath (a Kubernetes ConfigMap renames `..data`), whose events carry other names.
-    // Only a change of its content counts.
-    file.watcher = watch(dirname(path), () => file.scheduleReload())
-    file.watcher.on('error', (error) =>
-      logger.warn({ err: error, path }, 'stopped watching the device tokens file')
-    )
-    return file
+    const file = await WatchedFile.open<TokenTable>(path, {
+      read: readTokenText,
+      parse: (text) => parseTokenFile(path, text),
+      changed: (table) => logger.info({ path, tokens: table.size }, 'device tokens reloaded'),
+      refused: (error) =>
+        logger.error(
+          { path, reason: error.message },
+          'device tokens file not reloaded; the tokens in force stay as they were'
+        ),
+      unwatched: (error) =>
+        logger.warn({ err: error, path }, 'stopped watching the device tokens file')
+    })
+    return new DeviceTokenFile(file)
   }
 
   get table(): TokenTable {
-    return this.current
-  }
-
-  private scheduleReload(): void {
-    // One save is several events (write, rename, chmod): read once they have settled.
-    if (this.timer !== null) clearTimeout(this.timer)
-    this.timer = setTimeout(() => void this.reload(), 150)
-  }
-
-  private async reload(): Promise<void> {
-    this.timer = null
-    const mine = ++this.generation
-    try {
-      const text = await readTokenText(this.path)
-      // A newer reload started meanwhile: it reads a newer file; this one must not win.
-      if (mine !== this.generation || text === this.text) return
-      this.current = parseTokenFile(this.path, text)
-      this.text = text
-      this.logger.info({ path: this.path, tokens: this.current.size }, 'device tokens reloaded')
-    } catch (error) {
-      if (mine !== this.generation) return
-      this.logger.error(
-        { path: this.path, reason: (error as Error).message },
-        'device tokens file not reloaded; the tokens in force stay as they were'
-      )
-    }
+    return this.file.value
   }
 
   close(): void {
-    this.watcher?.close()
-    this.watcher = null
-    if (this.timer !== null) clearTimeout(this.timer)
-    this.timer = null
+    this.file.close()
   }
 }

@@ -1,9 +1,10 @@
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 
-import type { DayLog, DayLogOptions } from '../day-log'
+import type { DayLog, DayLogOptions, DayLogRange } from '../day-log'
+import { DAY_MS, dayStart } from '../utc-day'
 import { DayAppender } from './day-appender'
-import { deleteDaysBefore, listDayFiles } from './day-files'
+import { dayOfFile, deleteDaysBefore, listDayFiles } from './day-files'
 import { migrateToDays } from './day-migration'
 import { scanNedbFile } from './nedb-lines'
 
@@ -54,11 +55,18 @@ export class NdjsonDayLog<T extends object> implements DayLog<T> {
     return this.out.append(this.timeOf(record), JSON.stringify(record))
   }
 
-  async *read(): AsyncGenerator<T> {
+  async *read({ since, until }: DayLogRange = {}): AsyncGenerator<T> {
     for (const name of await listDayFiles(this.dir, EXT)) {
+      // Skipped unopened: a day file holds only records of its day.
+      const start = dayStart(dayOfFile(name))
+      if (since !== undefined && start + DAY_MS <= since) continue
+      if (until !== undefined && start > until) break
       for await (const { doc } of scanNedbFile(join(this.dir, name))) {
         const record = this.options.decode(doc)
-        if (record !== null) yield record
+        if (record === null) continue
+        const time = this.timeOf(record)
+        if ((since === undefined || time >= since) && (until === undefined || time <= until))
+          yield record
       }
     }
   }

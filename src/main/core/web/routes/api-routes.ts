@@ -1,4 +1,5 @@
 import type { ConsoleOperations } from '../../console-operations'
+import { alarmRoutes } from './alarm-routes'
 import { deviceTokenRoutes } from './device-token-routes'
 import { messageRoutes } from './message-routes'
 import { reportRoutes } from './report-routes'
@@ -10,6 +11,7 @@ export function apiRoutes(operations: ConsoleOperations): Route[] {
     ...reportRoutes(operations),
     ...messageRoutes(operations),
     ...deviceTokenRoutes(operations),
+    ...alarmRoutes(operations.alarms),
     {
       method: 'GET',
       path: '/api/diagnostics',

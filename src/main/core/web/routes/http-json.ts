@@ -56,6 +56,7 @@ const STATUS_OF_CODE: Record<ErrorCode, number> = {
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
+  conflict: 409,
   method_not_allowed: 405,
   misdirected: 421,
   too_large: 413,

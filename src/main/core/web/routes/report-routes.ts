@@ -2,6 +2,7 @@ import type { ConsoleOperations } from '../../console-operations'
 import { OperationError } from '../../operations/operation-error'
 import { parseTimeBound, REPORTS_MAX_LIMIT } from '../../operations/request-schemas'
 import type { Route } from './route'
+import { decodePathPart, wholeNumberOr } from './url-params'
 
 type ReadOperations = Pick<
   ConsoleOperations,
@@ -61,18 +62,4 @@ function reportQueryOf(url: URL): Record<string, string | number> {
     query.limit = Number(limit)
   }
   return query
-}
-
-/** Digits as their number; anything else as it came, for the operation to refuse by name. */
-function wholeNumberOr(text: string): number | string {
-  return /^\d+$/.test(text) ? Number(text) : text
-}
-
-/** A percent-encoded path segment, decoded; a malformed one is the client's error. */
-function decodePathPart(part: string): string {
-  try {
-    return decodeURIComponent(part)
-  } catch {
-    throw new OperationError('bad_request', `malformed path segment: ${part}`)
-  }
 }

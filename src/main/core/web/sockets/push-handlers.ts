@@ -59,7 +59,9 @@ const registerSchema = z.object({
 })
 const receiptSchema = z.object({
   id: z.string().min(1, 'id: required').max(64, 'id: at most 64 characters'),
-  status: z.string().min(1, 'status: required').max(64, 'status: at most 64 characters')
+  status: z.string().min(1, 'status: required').max(64, 'status: at most 64 characters'),
+  /** Why, with an acknowledgement (an alarm's comment): passed on, not stored with the receipt. */
+  comment: z.string().max(500, 'comment: at most 500 characters').optional()
 })
 
 /**

@@ -1,0 +1,177 @@
+import type {
+  Alarm,
+  AlarmActionVia,
+  AlarmEvent,
+  AlarmRuleInfo,
+  AlarmRulePreview,
+  AlarmStats,
+  DeviceMaintenance
+} from '../../../shared/alarm-types'
+import { parseAlarmRule, parseAlarmRules } from '../alarms/alarm-rule-schema'
+import type { AlarmActor, AlarmService } from '../alarms/alarm-service'
+import { deviceIdPattern } from '../ingest/protocol/device-id-pattern'
+import type { Logger } from '../runtime/logger'
+import {
+  parseAck,
+  parseAlarmEventQuery,
+  parseAlarmQuery,
+  parseAlarmRuleQuery,
+  parseMaintenance,
+  parseShelve
+} from './alarm-request-schemas'
+import { OperationError } from './operation-error'
+import { parseId } from './request-schemas'
+
+/** What the alarm operations act on: the running console's alarm service. */
+export type AlarmServicePart = Pick<
+  AlarmService,
+  | 'list'
+  | 'ack'
+  | 'shelve'
+  | 'unshelve'
+  | 'silence'
+  | 'setMaintenance'
+  | 'rules'
+  | 'createRule'
+  | 'updateRule'
+  | 'replaceRules'
+  | 'deleteRule'
+  | 'preview'
+  | 'events'
+  | 'eventsCsv'
+  | 'alarmStats'
+>
+
+/**
+ * A rule as given, without the `source` that listing it adds: a rule read from the API can be
+ * sent back as it came (scripts fetch, change and put).
+ */
+function withoutSource(input: unknown): unknown {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return input
+  const { source: _source, ...rule } = input as Record<string, unknown>
+  return rule
+}
+
+/** Who asks: a name the operator gave, else `operator`; and which way the request came. */
+function actor(operator: string | undefined, via: AlarmActionVia): AlarmActor {
+  return { by: operator ?? 'operator', via }
+}
+
+/**
+ * The alarm use cases, for HTTP and the desktop window's IPC alike (`via` says which, for the
+ * audit trail). Reading is any key's; the rest is the operator's — the routes and the window
+ * hold that line, these validate what comes.
+ */
+export class AlarmOperations {
+  constructor(
+    private readonly alarms: () => AlarmServicePart,
+    private readonly logger: Logger
+  ) {}
+
+  list(query: unknown): Alarm[] {
+    return this.alarms().list(parseAlarmQuery(query))
+  }
+
+  async ack(id: unknown, request: unknown, via: AlarmActionVia): Promise<Alarm> {
+    const alarms = this.alarms()
+    const checked = parseId(id, 'an alarm id')
+    const { comment, operator } = parseAck(request)
+    return alarms.ack(checked, { comment }, actor(operator, via))
+  }
+
+  async shelve(id: unknown, request: unknown, via: AlarmActionVia): Promise<Alarm> {
+    const alarms = this.alarms()
+    const checked = parseId(id, 'an alarm id')
+    const { minutes, comment, operator } = parseShelve(request)
+    return alarms.shelve(checked, { minutes, comment }, actor(operator, via))
+  }
+
+  async unshelve(id: unknown, request: unknown, via: AlarmActionVia): Promise<Alarm> {
+    const alarms = this.alarms()
+    const { operator } = parseAck(request)
+    return alarms.unshelve(parseId(id, 'an alarm id'), actor(operator, via))
+  }
+
+  async silence(id: unknown, request: unknown, via: AlarmActionVia): Promise<Alarm> {
+    const alarms = this.alarms()
+    const { operator } = parseAck(request)
+    return alarms.silence(parseId(id, 'an alarm id'), actor(operator, via))
+  }
+
+  async maintenance(
+    device: unknown,
+    request: unknown,
+    via: AlarmActionVia
+  ): Promise<DeviceMaintenance> {
+    const alarms = this.alarms()
+    const checked = parseId(device, 'a device id')
+    const { minutes, comment, operator } = parseMaintenance(request)
+    const result = await alarms.setMaintenance(checked, { minutes, comment }, actor(operator, via))
+    this.logger.info({ device: checked, until: result.until }, 'device maintenance set')
+    return result
+  }
+
+  /** Every rule in force, or those whose pattern matches `device`. */
+  rules(query?: unknown): AlarmRuleInfo[] {
+    const alarms = this.alarms()
+    const { device } = parseAlarmRuleQuery(query)
+    if (device === undefined) return alarms.rules()
+    return alarms.rules().filter((rule) => deviceIdPattern(rule.devices).test(device))
+  }
+
+  async createRule(input: unknown, via: AlarmActionVia): Promise<AlarmRuleInfo> {
+    const alarms = this.alarms()
+    const taken = new Set(alarms.rules().map((r) => r.id))
+    const rule = parseAlarmRule(withoutSource(input), { taken: (id) => taken.has(id) })
+    const created = await alarms.createRule(rule, actor(undefined, via))
+    this.logger.info({ rule: rule.id }, 'alarm rule created')
+    return created
+  }
+
+  async updateRule(id: unknown, input: unknown, via: AlarmActionVia): Promise<AlarmRuleInfo> {
+    const alarms = this.alarms()
+    const checked = parseId(id, 'a rule id')
+    const rule = parseAlarmRule(withoutSource(input), { id: checked })
+    if (rule.id !== checked)
+      throw new OperationError('bad_request', `id: the body's id must be the path's (${checked})`)
+    const updated = await alarms.updateRule(rule, actor(undefined, via))
+    this.logger.info({ rule: rule.id }, 'alarm rule changed')
+    return updated
+  }
+
+  /** PUT /api/alarm-rules `{ rules: [...] }`: the console's rules, all at once (as a file would). */
+  async replaceRules(input: unknown, via: AlarmActionVia): Promise<AlarmRuleInfo[]> {
+    const alarms = this.alarms()
+    const rules = parseAlarmRules(input)
+    const result = await alarms.replaceRules(rules, actor(undefined, via))
+    this.logger.info({ rules: rules.length }, 'alarm rules replaced')
+    return result
+  }
+
+  async deleteRule(id: unknown, via: AlarmActionVia): Promise<void> {
+    const alarms = this.alarms()
+    const checked = parseId(id, 'a rule id')
+    await alarms.deleteRule(checked, actor(undefined, via))
+    this.logger.info({ rule: checked }, 'alarm rule deleted')
+  }
+
+  preview(input: unknown): Promise<AlarmRulePreview> {
+    const alarms = this.alarms()
+    return alarms.preview(parseAlarmRule(withoutSource(input), { id: 'preview' }))
+  }
+
+  events(query: unknown): Promise<AlarmEvent[]> {
+    const alarms = this.alarms()
+    return alarms.events(parseAlarmEventQuery(query))
+  }
+
+  eventsCsv(query: unknown): AsyncIterable<string> {
+    const alarms = this.alarms()
+    const { limit: _limit, ...range } = parseAlarmEventQuery(query)
+    return alarms.eventsCsv(range)
+  }
+
+  stats(): AlarmStats {
+    return this.alarms().alarmStats()
+  }
+}

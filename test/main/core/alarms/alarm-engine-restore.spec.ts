@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest'
+
+import { engineWith, idOf, operator, report, rule, stateOf, types } from './engine-harness'
+
+const MINUTE = 60_000
+
+describe('AlarmEngine: restore', () => {
+  it('brings back acknowledged, shelved and in-maintenance alarms as they were', () => {
+    const rules = [rule({ notify: ['op'] })]
+    const before = engineWith(rules)
+    const first = before.engine
+    first.evaluate(['plc-1', 'plc-2', 'plc-3'].map((d) => report(d, { temp: 85 })))
+    first.ack(idOf('plc-1'), { ...operator, comment: 'seen' })
+    first.shelve(idOf('plc-2'), { ...operator, minutes: 30 })
+    first.setMaintenance('plc-3', { ...operator, minutes: 60 })
+    const stored = ['plc-1', 'plc-2', 'plc-3'].map((d) => first.persisted(idOf(d))!)
+    expect(stored[0]).toMatchObject({ active: true, acked: true, notified: ['op'] })
+
+    const { engine, clock } = engineWith(rules)
+    clock.time = before.clock.time
+    engine.restore(stored, first.maintenance())
+    expect(engine.list()).toEqual(first.list())
+    expect(engine.persisted(idOf('plc-1'))).toEqual(stored[0])
+    expect(engine.maintenance()).toEqual(first.maintenance())
+
+    // It goes on where it stopped: the acked one clears to normal, and tells who was told.
+    const cleared = engine.evaluate([report('plc-1', { temp: 70 })])
+    expect(cleared.changed).toMatchObject([{ id: idOf('plc-1'), state: 'normal' }])
+    expect(cleared.notifications).toMatchObject([{ kind: 'cleared', targets: ['op'] }])
+    // The shelved one returns, still active, when its shelving ends.
+    clock.advance(30 * MINUTE)
+    const unshelved = engine.tick()
+    expect(unshelved.events).toMatchObject([{ type: 'unshelved', state: 'active-unacked' }])
+    // The one in maintenance comes back with it.
+    clock.advance(30 * MINUTE)
+    expect(types(engine.tick())).toEqual(['maintenance', 'in-service'])
+    expect(stateOf(engine, 'plc-3')).toBe('active-unacked')
+  })
+
+  it('does not escalate again an alarm that escalated before the restart', () => {
+    const rules = [rule({ escalate: { afterSeconds: 60, notify: ['boss'] } })]
+    const before = engineWith(rules)
+    before.engine.evaluate([report('plc-1', { temp: 85 })])
+    before.clock.advance(60_000)
+    expect(types(before.engine.tick())).toEqual(['escalated'])
+    const stored = before.engine.persisted(idOf('plc-1'))!
+    expect(stored).toMatchObject({ escalated: true, notified: ['boss'] })
+
+    const { engine, clock } = engineWith(rules)
+    clock.time = before.clock.time + 60_000
+    engine.restore([stored], [])
+    expect(engine.tick().events).toEqual([])
+    // …and tells the escalation's targets when it clears.
+    expect(engine.evaluate([report('plc-1', { temp: 70 })]).notifications).toMatchObject([
+      { kind: 'cleared', targets: ['boss'] }
+    ])
+  })
+
+  it('does not keep a delay that was running, nor alarms of rules no longer in force', () => {
+    const gone = rule({ id: 'gone' })
+    const first = engineWith([rule(), gone]).engine
+    first.evaluate([report('plc-1', { temp: 85 })])
+    const stored = first.list().map((a) => first.persisted(a.id)!)
+    expect(stored.map((a) => a.rule)).toEqual(['hot', 'gone'])
+
+    const { engine } = engineWith([rule({ onDelay: 10 })])
+    engine.restore(stored, [])
+    expect(engine.list().map((a) => a.id)).toEqual([idOf('plc-1')])
+  })
+
+  it('respects maxAlarms when restoring', () => {
+    const first = engineWith([rule()]).engine
+    first.evaluate(['plc-1', 'plc-2', 'plc-3'].map((d) => report(d, { temp: 85 })))
+    const stored = first.list().map((a) => first.persisted(a.id)!)
+    const { engine } = engineWith([rule()], { maxAlarms: 2 })
+    engine.restore(stored, [])
+    expect(engine.counters()).toMatchObject({ held: 2, refusedForLimit: 1 })
+  })
+})
