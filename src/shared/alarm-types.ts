@@ -116,6 +116,8 @@ export const ALARM_EVENT_TYPES = [
   'raised',
   'cleared',
   'acked',
+  /** A phone's `ack` receipt that acknowledged nothing: `detail.reason` says why. */
+  'ack-refused',
   'shelved',
   'unshelved',
   'silenced',
@@ -246,6 +248,12 @@ export interface AlarmPushData {
   event: 'raised' | 'escalated' | 'cleared' | 'flood'
   /** The alarms it is about: one, or those of a flood summary; a receipt `ack` acks them all. */
   alarms: string[]
+  /**
+   * Parallel to `alarms`: the raise each is about (its `raisedAt` then). A receipt `ack`
+   * acknowledges an alarm only while it is still that raise: a phone's old message never
+   * acknowledges a newer raise of the same alarm.
+   */
+  raisedAt: (number | null)[]
   severity: AlarmSeverity
   /** One line to show on a phone. */
   text: string

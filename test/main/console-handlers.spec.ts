@@ -171,6 +171,41 @@ describe('the desktop window’s IPC, answered by the console core', () => {
     await eventually(() => devices.flat().some((x) => x.id === 'valve-2'), 'valve-2 announced')
   })
 
+  it('shows the window its alarms live and acts on them as the console, audited as such', async () => {
+    const { c } = await wired()
+    const alarms = collect('alarms')
+    const snapshot = await api.openLive()
+    expect(snapshot.alarms).toEqual([])
+    expect(snapshot.alarmFlood).toMatchObject({ active: false, threshold: 10 })
+    await api.createAlarmRule({
+      name: 'pump hot',
+      devices: 'pump-*',
+      field: 'temp',
+      above: 80,
+      severity: 'high'
+    })
+    const d = await device(c)
+    d.send({ device: 'pump-7', seq: 1, temp: 93 })
+    await d.waitForReplies(1)
+    await eventually(() => alarms.flat().some((a) => a.state === 'active-unacked'), 'the alarm')
+    const raised = alarms.flat().find((a) => a.state === 'active-unacked')!
+    expect(raised).toMatchObject({ rule: 'pump-hot', device: 'pump-7', value: 93 })
+
+    const acked = await api.ackAlarm(raised.id, { comment: 'seen', operator: 'li' })
+    expect(acked).toMatchObject({ state: 'active-acked', ackedBy: 'li', comment: 'seen' })
+    await eventually(() => alarms.flat().some((a) => a.state === 'active-acked'), 'the ack, live')
+    const trail = await api.alarmEvents({ alarm: raised.id })
+    expect(trail.map((e) => [e.type, e.by, e.via])).toEqual([
+      ['raised', 'system', 'system'],
+      ['acked', 'li', 'console']
+    ])
+    // Validated as over HTTP: the renderer is trusted no more than the network.
+    await expect(api.shelveAlarm(raised.id, { minutes: -1 })).rejects.toMatchObject({
+      code: 'bad_request'
+    })
+    await expect(api.ackAlarm(raised.id, {})).rejects.toMatchObject({ code: 'conflict' })
+  })
+
   it('replaces the feed when the same window opens it again (a reload): no event twice', async () => {
     const { c } = await wired()
     const reports = collect('reports')

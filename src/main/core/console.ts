@@ -220,12 +220,16 @@ export class LookoutConsole {
     const alarms = await AlarmService.open({
       persistence,
       rulesFile: config.alarmRulesFile,
-      devices: registry,
+      // Read fresh each time (a page, not the tick-cached list): asking at start must not make
+      // GET /api/devices answer the counts of that moment for the rest of the tick.
+      devices: { list: () => registry.page(config.maxDevices).devices },
       reports: store,
       messages,
       clientUids: () => clients.list().map((c) => c.uid),
       retentionDays: config.retentionDays,
       maxRules: config.maxAlarmRules,
+      maxDevices: config.maxDevices,
+      pushKeyRequired: config.pushKey !== undefined,
       maxAlarms: config.maxAlarms,
       maxShelveMs: config.alarmMaxShelveMs,
       flood: { threshold: config.alarmFloodThreshold, windowMs: config.alarmFloodWindowMs },
@@ -235,6 +239,7 @@ export class LookoutConsole {
     teardown.add('alarms', () => alarms.close())
     // Evaluated in the turn a batch is stored: an alarm is as fresh as the report behind it.
     store.on('stored', (reports) => alarms.onStored(reports))
+    registry.on('forgotten', (devices) => alarms.forgetDevices(devices))
     messages.onReceipt((receipt) =>
       alarms.onReceipt({ ...receipt, data: messages.data(receipt.id) })
     )

@@ -98,7 +98,7 @@ describe('AlarmRulesDialog', () => {
     await click(byTestId(container, 'rule-edit'))
     await click(byTestId(container, 'rule-preview'))
     expect(byTestId(container, 'rule-preview-result')?.textContent).toBe(
-      'Would be active now on 2 devices: pump-1, pump-3'
+      'Would be active now on 2 of the 5 matching devices: pump-1, pump-3'
     )
     await type(byTestId(container, 'rule-value'), '95')
     await click(byTestId(container, 'rule-save'))

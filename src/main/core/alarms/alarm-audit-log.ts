@@ -8,7 +8,7 @@ import {
 } from '../../../shared/alarm-types'
 import type { DayLog } from '../persistence/day-log'
 import type { PersistenceBackend } from '../persistence/persistence-backend'
-import { DAY_MS } from '../persistence/utc-day'
+import { DAY_MS, dayOf } from '../persistence/utc-day'
 
 export const AUDIT_DEFAULT_LIMIT = 1000
 export const AUDIT_MAX_LIMIT = 10_000
@@ -19,7 +19,8 @@ const VIAS: readonly AlarmActionVia[] = ['console', 'api', 'push', 'system']
  * The alarm audit trail: every raise, clear, acknowledgement, shelving, notification and rule
  * change, appended to a day log (`alarm-events`; NeDB backend: one NDJSON file per UTC day) and
  * deleted a whole day at a time past the retention time. Nothing is held in memory: a query
- * reads the days of its range only, keeping the newest `limit` it finds; an export streams.
+ * reads the days of its range only, newest first, until it has the newest `limit`; an export
+ * streams.
  */
 export class AlarmAuditLog {
   private readonly timer: NodeJS.Timeout
@@ -62,26 +63,51 @@ export class AlarmAuditLog {
 
   /**
    * The newest `limit` events (default 1,000, at most 10,000) within `since`…`until` (both
-   * included) of the device, rule and alarm asked for, oldest first.
+   * included) of the device, rule and alarm asked for, oldest first. The days are read from the
+   * newest back, and no older day is read once `limit` are found: the last hour of a trail kept
+   * for a year costs a day or two, not the year.
    */
   async query(q: AlarmEventQuery): Promise<AlarmEvent[]> {
     const requested = q.limit ?? AUDIT_DEFAULT_LIMIT
     const limit = Number.isFinite(requested)
       ? Math.min(Math.max(1, Math.floor(requested)), AUDIT_MAX_LIMIT)
       : AUDIT_DEFAULT_LIMIT
-    const kept: AlarmEvent[] = []
-    for await (const event of this.stream(q)) {
-      kept.push(event)
-      // Trimmed in steps, not per event: the newest `limit` in O(limit) memory and O(1) a record.
-      if (kept.length >= 2 * limit) kept.splice(0, kept.length - limit)
+    const days: AlarmEvent[][] = [] // newest day first
+    let found = 0
+    let day: AlarmEvent[] = []
+    let current: string | null = null
+    for await (const event of this.matching(q, true)) {
+      const of = dayOf(event.time)
+      if (of !== current) {
+        // The day before is whole now (a day's records come together).
+        if (current !== null) {
+          days.push(day)
+          found += day.length
+          if (found >= limit) break
+        }
+        day = []
+        current = of
+      }
+      day.push(event)
+      // Trimmed in steps, not per event: a day's newest `limit` in O(limit) memory.
+      if (day.length >= 2 * limit) day.splice(0, day.length - limit)
     }
-    return kept.slice(-limit)
+    if (found < limit) days.push(day)
+    return days.reverse().flat().slice(-limit)
   }
 
   /** Every event the query matches (its `limit` aside), oldest first, read as it goes: for export. */
-  async *stream(q: Omit<AlarmEventQuery, 'limit'>): AsyncGenerator<AlarmEvent> {
+  stream(q: Omit<AlarmEventQuery, 'limit'>): AsyncGenerator<AlarmEvent> {
+    return this.matching(q, false)
+  }
+
+  private async *matching(
+    q: Omit<AlarmEventQuery, 'limit'>,
+    newestDayFirst: boolean
+  ): AsyncGenerator<AlarmEvent> {
     const { device, rule, alarm } = q
-    for await (const event of this.out.read({ since: q.since, until: q.until })) {
+    const range = { since: q.since, until: q.until }
+    for await (const event of this.out.read(range, { newestDayFirst })) {
       if (device !== undefined && event.device !== device) continue
       if (rule !== undefined && event.rule !== rule) continue
       if (alarm !== undefined && event.alarm !== alarm) continue

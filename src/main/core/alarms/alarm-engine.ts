@@ -19,6 +19,8 @@ import {
   type AlarmRecord
 } from './alarm-record'
 import { deriveAlarmState } from './alarm-state'
+import { boundedValue } from './bounded-value'
+import { CHATTERING, ChatterDetector } from './chatter-detector'
 import {
   OutputCollector,
   SYSTEM_ACTOR,
@@ -33,10 +35,42 @@ import type { PersistedAlarm } from './persisted-alarm'
 import { RuleIndex, type IndexedRule } from './rule-index'
 
 export type { ActionActor, AlarmNotification, EngineOutput, PersistedAlarm }
+export { CHATTERING }
+
+/** What `restore` did not take back: for the store to remove. */
+export interface RestoreResult {
+  /**
+   * Ids of stored alarms not held: malformed, normal, of a rule gone or no longer covering
+   * the device, or beyond `maxAlarms`.
+   */
+  droppedAlarms: string[]
+  /** Devices whose stored maintenance had ended (or was malformed). */
+  droppedMaintenance: string[]
+}
+
+export interface EngineCounters {
+  notEvaluated: number
+  held: number
+  /**
+   * Alarms not raised because `maxAlarms` were held: each counted once, until its condition
+   * clears (so it grows with each new alarm refused, not with each report of one).
+   */
+  refusedForLimit: number
+  /** Alarms whose on-delay was running, let go to make room for one that raised. */
+  evictedForLimit: number
+  /** Whether `maxAlarms` are held now. */
+  atLimit: boolean
+  rules: number
+  /** Devices whose silence a `stale` rule watches. */
+  watchedDevices: number
+}
 
 export interface AlarmEngineOptions {
   now: () => number
-  /** Alarms held at once (not normal, or a delay running); beyond, new ones are refused. */
+  /**
+   * Alarms held at once (not normal, or a delay running); beyond, one with only its on-delay
+   * running gives way to a new one that raises, else the new one is refused.
+   */
   maxAlarms: number
   /** The longest an alarm may be shelved. */
   maxShelveMs: number
@@ -46,6 +80,9 @@ export interface AlarmEngineOptions {
 /** A device's maintenance may last a week at most: one forgotten must still come to an end. */
 export const MAX_MAINTENANCE_MINUTES = 7 * 24 * 60
 
+/** Alarms refused for the limit remembered at once, so each is counted once. */
+const MAX_REFUSED_REMEMBERED = 100_000
+
 /**
  * The alarms of the rules in force, as ISA-18.2 has them: reports in, transitions out. Pure and
  * synchronous: no I/O and no timers; the clock is injected and time passes only when the caller
@@ -53,7 +90,8 @@ export const MAX_MAINTENANCE_MINUTES = 7 * 24 * 60
  * Every call returns what changed, for the caller to store, show, log and send.
  *
  * Only alarms that are not normal, or have a delay running, are held; a normal one is implied
- * (and is made again, from its rule and device, when it raises).
+ * (and is made again, from its rule and device, when it raises). What is kept per device is
+ * bounded by the devices the caller knows: `forgetDevice` lets one go.
  */
 export class AlarmEngine {
   private rules = new RuleIndex([])
@@ -61,21 +99,34 @@ export class AlarmEngine {
   private readonly alarms = new Map<string, AlarmRecord>()
   /** The same records by rule and device, so a report finds its alarm without hashing. */
   private readonly byPair = new Map<string, AlarmRecord>()
+  /** When each device last reported, for the devices some `stale` rule covers. */
   private readonly lastReportAt = new Map<string, number>()
   private readonly devicesInMaintenance = new Map<string, DeviceMaintenance>()
   private readonly floods: FloodDetector
+  /** The flood's count viewers were last sent (they are sent it as it moves in a flood). */
+  private floodShown = 0
+  private readonly chatter: ChatterDetector
+  /** Records that may be held only for their on-delay (checked again when one must go). */
+  private readonly onDelayOnly = new Set<AlarmRecord>()
+  /** Rule × device pairs refused for the limit, counted once until their condition clears. */
+  private readonly refused = new Set<string>()
   private notEvaluated = 0
   private refusedForLimit = 0
+  private evictedForLimit = 0
 
   constructor(private readonly options: AlarmEngineOptions) {
     this.floods = new FloodDetector(options.flood.threshold, options.flood.windowMs)
+    this.chatter = new ChatterDetector(options.maxAlarms)
   }
 
   /**
    * Replaces the rules in force. A deleted rule's alarms leave (sent once as `normal`), as do
    * those of a device its changed pattern no longer covers; a disabled rule's alarms go out of
-   * service, and come back (announced again if still active) when it is enabled; a changed
-   * rule keeps its alarms, re-evaluated from the next report (a delay running starts over).
+   * service, still following the condition (its reports keep them active or not, announcing
+   * nothing, making no new alarm), and come back showing what holds then (announced again if
+   * active, normal if not) when it is enabled; a changed rule keeps its alarms, re-evaluated
+   * from the next report (a delay running starts over). Devices are matched again one by one,
+   * as each next reports (or is seen), never all at once here.
    */
   setRules(rules: readonly AlarmRuleInfo[]): EngineOutput {
     const now = this.options.now()
@@ -85,6 +136,7 @@ export class AlarmEngine {
     for (const record of this.alarms.values()) statesBefore.set(record.id, this.stateOf(record))
     this.rules = new RuleIndex(rules)
     this.rulesSet = true
+    this.refused.clear()
     for (const record of [...this.alarms.values()]) {
       const stateBefore = statesBefore.get(record.id)!
       const rule = this.rules.get(record.rule)
@@ -104,8 +156,6 @@ export class AlarmEngine {
           if (stateBefore !== 'normal') out.touch(record)
         }
       }
-      // A disabled rule is not evaluated: no delay of it can run out.
-      if (!rule.enabled) record.pending = null
       this.serviceChanged(record, stateBefore, now, SYSTEM_ACTOR, out)
       this.dropIfNormal(record)
     }
@@ -114,59 +164,84 @@ export class AlarmEngine {
 
   /**
    * Brings back the alarms and maintenances stored before a restart; called at start, before
-   * any report. A delay that was running is not kept: it starts over with the next report.
-   * Call after `setRules`: alarms of rules no longer in force are then not restored (before
-   * it, they are, and the first `setRules` removes them).
+   * any report, and silent: no event, nothing announced. A delay that was running is not kept: it
+   * starts over with the next report. A maintenance that ended while the console was down is
+   * dropped, its alarms left as stored (acknowledged ones stay so: nothing is announced again
+   * for a restart). Call after `setRules`: alarms of rules no longer in force, or whose rule no
+   * longer covers their device, are then not restored (before it, they are, and the first
+   * `setRules` removes them).
    */
-  restore(alarms: readonly PersistedAlarm[], maintenance: readonly DeviceMaintenance[]): void {
+  restore(
+    alarms: readonly PersistedAlarm[],
+    maintenance: readonly DeviceMaintenance[]
+  ): RestoreResult {
+    const now = this.options.now()
+    const result: RestoreResult = { droppedAlarms: [], droppedMaintenance: [] }
     for (const entry of maintenance) {
-      if (typeof entry?.device !== 'string' || typeof entry.until !== 'number') continue
-      this.devicesInMaintenance.set(entry.device, { ...entry })
+      if (typeof entry?.device !== 'string') continue
+      if (typeof entry.until !== 'number' || entry.until <= now)
+        result.droppedMaintenance.push(entry.device)
+      else this.devicesInMaintenance.set(entry.device, { ...entry })
     }
     for (const stored of alarms) {
-      if (typeof stored?.id !== 'string' || typeof stored.rule !== 'string') continue
-      if (typeof stored.device !== 'string') continue
-      if (this.rulesSet && this.rules.get(stored.rule) === undefined) continue
-      const record = recordFromPersisted(stored)
-      if (this.stateOf(record) === 'normal') continue
-      if (this.alarms.size >= this.options.maxAlarms) {
-        this.refusedForLimit += 1
-        continue
-      }
-      this.remember(record)
+      if (typeof stored?.id !== 'string') continue
+      if (!this.restored(stored)) result.droppedAlarms.push(stored.id)
     }
+    return result
   }
 
-  /** A device known at start and when it last reported, so `stale` rules can watch it. */
+  /**
+   * A device known and when it last reported, so `stale` rules can watch it; only kept while a
+   * `stale` rule covers it. Call after `setRules`: at start, and after each change of the
+   * rules (a new `stale` rule then watches the devices already silent too).
+   */
   seeDevice(device: string, lastReportAt: number): void {
     if (typeof device !== 'string' || !Number.isFinite(lastReportAt)) return
+    if (this.rules.staleFor(device).length === 0) return
     const known = this.lastReportAt.get(device)
     if (known === undefined || lastReportAt > known) this.lastReportAt.set(device, lastReportAt)
   }
 
   /**
-   * Evaluates stored reports against the rules covering their devices. Never throws on what a
+   * A device the caller no longer knows (retention forgot it): what is kept of it leaves
+   * memory. Its alarms leave (sent once as `normal`), and its maintenance ends (in `maintenance`,
+   * with no event).
+   */
+  forgetDevice(device: string): EngineOutput {
+    const now = this.options.now()
+    const out = new OutputCollector()
+    if (typeof device !== 'string') return this.finish(out)
+    this.lastReportAt.delete(device)
+    this.rules.forget(device)
+    if (this.devicesInMaintenance.delete(device))
+      out.maintained({ device, until: null, comment: null, by: SYSTEM_ACTOR.by })
+    for (const record of this.recordsOf(device)) {
+      const stateBefore = this.stateOf(record)
+      record.removed = true
+      record.updatedAt = now
+      this.forget(record)
+      if (stateBefore !== 'normal') out.touch(record)
+    }
+    return this.finish(out)
+  }
+
+  /**
+   * Evaluates stored reports against the rules covering their devices, as they arrive: each is
+   * news of its device (clearing `stale`, restarting its silence). Never throws on what a
    * device sent: a reading that cannot be evaluated is counted in `notEvaluated`.
    */
   evaluate(reports: readonly StoredReport[]): EngineOutput {
-    const now = this.options.now()
-    const out = new OutputCollector()
-    for (const report of reports) {
-      if (typeof report !== 'object' || report === null || typeof report.device !== 'string') {
-        this.notEvaluated += 1
-        continue
-      }
-      const device = report.device
-      this.lastReportAt.set(device, now)
-      for (const rule of this.rules.forDevice(device)) {
-        if (!rule.enabled || rule.kind === null) continue
-        const value = rule.kind === 'stale' ? null : fieldValue(report, rule.info.field)
-        const decision = conditionDecision(rule.info, value)
-        if (decision === 'skip') this.notEvaluated += 1
-        else this.decide(rule, device, decision, value, now, out)
-      }
-    }
-    return this.finish(out)
+    return this.evaluateReports(reports, true)
+  }
+
+  /**
+   * Evaluates reports already evaluated once — each device's latest stored report, at start or
+   * after the rules changed — against the rules in force now. Not news of the device: `stale`
+   * rules and when it last reported are left alone; its raises do not count toward chattering,
+   * and what cannot be evaluated is not counted again.
+   */
+  reevaluate(reports: readonly StoredReport[]): EngineOutput {
+    return this.evaluateReports(reports, false)
   }
 
   /**
@@ -181,7 +256,8 @@ export class AlarmEngine {
       if (entry.until !== null && entry.until <= now)
         this.endMaintenance(entry.device, SYSTEM_ACTOR, null, now, out)
     }
-    if (this.rules.stale.length > 0) this.checkStale(now, out)
+    this.chatter.prune(now)
+    if (this.lastReportAt.size > 0) this.checkStale(now, out)
     for (const record of [...this.alarms.values()]) {
       if (record.shelvedUntil !== null && record.shelvedUntil <= now)
         this.endShelving(record, SYSTEM_ACTOR, now, out)
@@ -194,7 +270,8 @@ export class AlarmEngine {
       const flood = this.floods.state(now)
       out.events.push(floodEvent('flood-ended', now, { raisedInWindow: flood.raisedInWindow }))
       out.flood = flood
-    }
+      this.floodShown = flood.raisedInWindow
+    } else if (this.floods.state(now).active) this.showFlood(now, out)
     return this.finish(out)
   }
 
@@ -239,6 +316,7 @@ export class AlarmEngine {
     const out = new OutputCollector()
     const comment = commentOf(request.comment)
     record.shelvedUntil = now + minutes * 60_000
+    record.chattering = false
     record.comment = comment
     record.updatedAt = now
     out.events.push(this.alarmEvent('shelved', record, now, request, comment, { minutes }))
@@ -313,6 +391,7 @@ export class AlarmEngine {
       by: request.by
     }
     this.devicesInMaintenance.set(device, maintenance)
+    out.maintained(maintenance)
     out.events.push(deviceEvent(now, device, request, comment, { minutes }))
     records.forEach((record, i) => {
       if (statesBefore[i] === 'normal') return
@@ -354,25 +433,78 @@ export class AlarmEngine {
     return this.floods.state(this.options.now())
   }
 
-  counters(): { notEvaluated: number; held: number; refusedForLimit: number; rules: number } {
+  counters(): EngineCounters {
     return {
       notEvaluated: this.notEvaluated,
       held: this.alarms.size,
       refusedForLimit: this.refusedForLimit,
-      rules: this.rules.size
+      evictedForLimit: this.evictedForLimit,
+      atLimit: this.alarms.size >= this.options.maxAlarms,
+      rules: this.rules.size,
+      watchedDevices: this.lastReportAt.size
     }
   }
 
-  /** One reading of one rule on one device: raise, clear, or keep, after the delays. */
+  private evaluateReports(reports: readonly StoredReport[], live: boolean): EngineOutput {
+    const now = this.options.now()
+    const out = new OutputCollector()
+    for (const report of reports) {
+      if (typeof report !== 'object' || report === null || typeof report.device !== 'string') {
+        if (live) this.notEvaluated += 1
+        continue
+      }
+      const device = report.device
+      if (live && this.rules.staleFor(device).length > 0) this.lastReportAt.set(device, now)
+      for (const rule of this.rules.forDevice(device)) {
+        if (rule.kind === null || (rule.kind === 'stale' && !live)) continue
+        const value = rule.kind === 'stale' ? null : fieldValue(report, rule.info.field)
+        const decision = conditionDecision(rule.info, value)
+        if (decision === 'skip') {
+          if (live) this.notEvaluated += 1
+        } else this.decide(rule, device, decision, boundedValue(value), now, out, live)
+      }
+    }
+    return this.finish(out)
+  }
+
+  /** Takes back one stored alarm; false when it is not held. */
+  private restored(stored: PersistedAlarm): boolean {
+    if (typeof stored.rule !== 'string' || typeof stored.device !== 'string') return false
+    if (this.rulesSet) {
+      const rule = this.rules.get(stored.rule)
+      if (rule === undefined || !rule.pattern.test(stored.device)) return false
+    }
+    const record = recordFromPersisted(stored)
+    const state = this.stateOf(record)
+    if (state === 'normal') return false
+    if (this.alarms.size >= this.options.maxAlarms) {
+      this.refuse(record.rule, record.device)
+      return false
+    }
+    // Raised in a maintenance that ended while the console was down: shown from now on, so
+    // its escalation is timed from now.
+    if (record.announcedAt === null && (state === 'active-unacked' || state === 'cleared-unacked'))
+      record.announcedAt = this.options.now()
+    this.remember(record)
+    return true
+  }
+
+  /**
+   * One reading of one rule on one device: raise, clear, or keep, after the delays. A disabled
+   * rule follows the alarms it holds and makes none. `live`: a report as it arrives, or the
+   * clock (not a re-evaluation).
+   */
   private decide(
     rule: IndexedRule,
     device: string,
     decision: Exclude<ConditionDecision, 'skip'>,
     value: unknown,
     now: number,
-    out: OutputCollector
+    out: OutputCollector,
+    live: boolean
   ): void {
-    let record = this.byPair.get(pairKey(rule.info.id, device))
+    const key = pairKey(rule.info.id, device)
+    let record = this.byPair.get(key)
     if (record !== undefined && !Object.is(record.currentValue, value)) {
       record.currentValue = value
       record.valueMoved = true
@@ -389,16 +521,26 @@ export class AlarmEngine {
       }
       const delayMs = secondsToMs(rule.info.onDelay)
       if (delayMs > 0 && record?.pending?.kind === 'raise') {
-        if (now - record.pending.since >= delayMs) this.raise(record, rule, now, out)
+        if (now - record.pending.since >= delayMs) this.raise(record, rule, now, out, live)
         return
       }
-      record ??= this.create(rule, device, value, now)
-      if (record === undefined) return
-      if (delayMs > 0) record.pending = { kind: 'raise', since: now }
-      else this.raise(record, rule, now, out)
+      if (record === undefined) {
+        if (!rule.enabled) return
+        // Only one that raises now may take the place of one whose on-delay is running.
+        record = this.create(rule, device, value, now, delayMs === 0)
+        if (record === undefined) return
+      }
+      if (delayMs > 0) {
+        record.pending = { kind: 'raise', since: now }
+        if (this.stateOf(record) === 'normal') this.onDelayOnly.add(record)
+      } else this.raise(record, rule, now, out, live)
       return
     }
-    if (record === undefined) return
+    if (record === undefined) {
+      // Refused while it held; gone now: refused again, it is counted again.
+      if (this.refused.size > 0) this.refused.delete(key)
+      return
+    }
     if (!record.active) {
       this.resetDelay(record)
       return
@@ -409,29 +551,67 @@ export class AlarmEngine {
     else if (delayMs === 0 || now - record.pending!.since >= delayMs) this.clear(record, now, out)
   }
 
-  private raise(record: AlarmRecord, rule: IndexedRule, now: number, out: OutputCollector): void {
+  private raise(
+    record: AlarmRecord,
+    rule: IndexedRule,
+    now: number,
+    out: OutputCollector,
+    live: boolean
+  ): void {
     record.pending = null
+    this.onDelayOnly.delete(record)
     record.active = true
     record.acked = false
     record.ackedBy = null
     record.ackedAt = null
-    record.comment = null
+    // Shelved for chattering, the comment says why.
+    if (!record.chattering) record.comment = null
     record.raisedAt = now
     record.clearedAt = null
     record.value = record.currentValue
     record.silenced = false
     record.firstOut = false
     record.escalated = false
+    record.announcedAt = null
     record.notified = null
     record.name = rule.info.name
     record.severity = rule.info.severity
     record.updatedAt = now
+    const raises = live ? this.chatter.record(record.id, now) : null
+    if (record.chattering) {
+      this.followQuietly(record)
+      return
+    }
+    if (raises !== null) this.shelveForChattering(record, raises, now)
     out.events.push(this.alarmEvent('raised', record, now, SYSTEM_ACTOR, null, record.value))
+    if (raises !== null)
+      out.events.push(
+        this.alarmEvent('shelved', record, now, SYSTEM_ACTOR, record.comment, {
+          minutes: CHATTERING.shelveMs / 60_000
+        })
+      )
     out.touch(record)
     // Shelved or out of service, it is not annunciated: nobody is told, and no flood counts it.
     if (this.stateOf(record) !== 'active-unacked') return
+    record.announcedAt = now
     this.announce(record, 'raised', rule.info.notify, out)
     this.countRaise(record, now, out)
+  }
+
+  /**
+   * ISA-18.2's chattering alarm: shelved by the console, so it pages nobody and its raises and
+   * clearings are followed quietly (no audit events; the viewers and the store get the alarm
+   * at most once a tick) until the shelving ends.
+   */
+  private shelveForChattering(record: AlarmRecord, raises: number, now: number): void {
+    record.shelvedUntil = Math.max(record.shelvedUntil ?? now, now + CHATTERING.shelveMs)
+    record.chattering = true
+    record.comment = `chattering: ${raises} raises in ${CHATTERING.windowMs / 1000} s`
+  }
+
+  /** A transition of an alarm shelved for chattering: sent with the next tick, recorded not. */
+  private followQuietly(record: AlarmRecord): void {
+    record.valueMoved = true
   }
 
   private clear(record: AlarmRecord, now: number, out: OutputCollector): void {
@@ -439,6 +619,10 @@ export class AlarmEngine {
     record.active = false
     record.clearedAt = now
     record.updatedAt = now
+    if (record.chattering) {
+      this.followQuietly(record)
+      return
+    }
     out.events.push(
       this.alarmEvent('cleared', record, now, SYSTEM_ACTOR, null, record.currentValue)
     )
@@ -465,7 +649,11 @@ export class AlarmEngine {
   }
 
   private countRaise(record: AlarmRecord, now: number, out: OutputCollector): void {
-    if (!this.floods.record(record.id, now)) return
+    if (!this.floods.record(record.id, now)) {
+      // In a flood, its count is news: the banner says how many.
+      if (this.floods.state(now).active) this.showFlood(now, out)
+      return
+    }
     const flood = this.floods.state(now)
     const first = flood.firstOut === null ? undefined : this.alarms.get(flood.firstOut)
     if (first !== undefined) {
@@ -480,14 +668,25 @@ export class AlarmEngine {
       })
     )
     out.flood = flood
+    this.floodShown = flood.raisedInWindow
   }
 
+  /** The flood as it is now, for viewers, when its count moved since they were last told. */
+  private showFlood(now: number, out: OutputCollector): void {
+    const flood = this.floods.state(now)
+    if (flood.raisedInWindow === this.floodShown) return
+    this.floodShown = flood.raisedInWindow
+    out.flood = flood
+  }
+
+  /** Only the `stale` rules covering each device are walked; a device none covers leaves. */
   private checkStale(now: number, out: OutputCollector): void {
     for (const [device, last] of this.lastReportAt) {
-      for (const rule of this.rules.forDevice(device)) {
-        if (rule.kind !== 'stale' || !rule.enabled) continue
-        const staleMs = secondsToMs(rule.info.stale)
-        if (now - last > staleMs) this.decide(rule, device, 'raise', null, now, out)
+      const rules = this.rules.staleFor(device)
+      if (rules.length === 0) this.lastReportAt.delete(device)
+      for (const rule of rules) {
+        if (now - last > secondsToMs(rule.info.stale))
+          this.decide(rule, device, 'raise', null, now, out, true)
       }
     }
   }
@@ -495,22 +694,23 @@ export class AlarmEngine {
   private checkDelay(record: AlarmRecord, now: number, out: OutputCollector): void {
     const pending = record.pending!
     const rule = this.rules.get(record.rule)
-    if (rule === undefined || !rule.enabled) {
+    if (rule === undefined) {
       this.resetDelay(record)
       return
     }
     const delayMs = secondsToMs(pending.kind === 'raise' ? rule.info.onDelay : rule.info.offDelay)
     if (now - pending.since < delayMs) return
-    if (pending.kind === 'raise') this.raise(record, rule, now, out)
+    if (pending.kind === 'raise') this.raise(record, rule, now, out, true)
     else this.clear(record, now, out)
   }
 
+  /** Timed from the alarm's last annunciation: each one may escalate once. */
   private checkEscalation(record: AlarmRecord, now: number, out: OutputCollector): void {
-    if (record.escalated || record.raisedAt === null) return
+    if (record.escalated || record.announcedAt === null) return
     const escalate = this.rules.get(record.rule)?.info.escalate
     if (escalate === undefined || !hasTargets(escalate.notify)) return
     const afterMs = secondsToMs(escalate.afterSeconds)
-    if (now - record.raisedAt < afterMs) return
+    if (now - record.announcedAt < afterMs) return
     const state = this.stateOf(record)
     if (state !== 'active-unacked' && state !== 'cleared-unacked') return
     record.escalated = true
@@ -529,6 +729,7 @@ export class AlarmEngine {
     out: OutputCollector
   ): void {
     record.shelvedUntil = null
+    record.chattering = false
     this.returnToService(record, now, out)
     out.events.push(this.alarmEvent('unshelved', record, now, actor, null, null))
     out.touch(record)
@@ -544,7 +745,9 @@ export class AlarmEngine {
   ): void {
     const records = this.recordsOf(device)
     const statesBefore = records.map((record) => this.stateOf(record))
+    const ended = this.devicesInMaintenance.get(device)!
     this.devicesInMaintenance.delete(device)
+    out.maintained({ ...ended, until: null, comment, by: actor.by })
     out.events.push(deviceEvent(now, device, actor, comment, { minutes: 0 }))
     records.forEach((record, i) => {
       if (statesBefore[i] === 'normal') return
@@ -576,8 +779,8 @@ export class AlarmEngine {
 
   /**
    * Back from shelving or out of service, nothing that happened meanwhile was annunciated: an
-   * alarm whose condition still holds is unacknowledged again and announced again; one whose
-   * condition is gone owes nothing any more.
+   * alarm whose condition still holds is unacknowledged again and announced again (its
+   * escalation timed from now); one whose condition is gone owes nothing any more.
    */
   private returnToService(record: AlarmRecord, now: number, out: OutputCollector): void {
     record.updatedAt = now
@@ -591,11 +794,14 @@ export class AlarmEngine {
     record.ackedBy = null
     record.ackedAt = null
     record.silenced = false
+    record.escalated = false
+    record.announcedAt = now
     this.announce(record, 'raised', this.rules.get(record.rule)?.info.notify, out)
   }
 
   private resetDelay(record: AlarmRecord): void {
     record.pending = null
+    this.onDelayOnly.delete(record)
     this.dropIfNormal(record)
   }
 
@@ -604,16 +810,19 @@ export class AlarmEngine {
     if (record.pending === null && this.stateOf(record) === 'normal') this.forget(record)
   }
 
+  /** A new alarm, unless `maxAlarms` are held (and, with `mayEvict`, none can give way). */
   private create(
     rule: IndexedRule,
     device: string,
     value: unknown,
-    now: number
+    now: number,
+    mayEvict: boolean
   ): AlarmRecord | undefined {
-    if (this.alarms.size >= this.options.maxAlarms) {
-      this.refusedForLimit += 1
+    if (this.alarms.size >= this.options.maxAlarms && !(mayEvict && this.evictOnDelayOnly())) {
+      this.refuse(rule.info.id, device)
       return undefined
     }
+    if (this.refused.size > 0) this.refused.delete(pairKey(rule.info.id, device))
     const record = newRecord(
       {
         id: alarmId(rule.info.id, device),
@@ -629,6 +838,29 @@ export class AlarmEngine {
     return record
   }
 
+  /** Lets go of the oldest alarm held only for its on-delay (never shown); false if none. */
+  private evictOnDelayOnly(): boolean {
+    for (const record of this.onDelayOnly) {
+      this.onDelayOnly.delete(record)
+      if (!this.holds(record) || record.pending?.kind !== 'raise') continue
+      if (this.stateOf(record) !== 'normal') continue
+      record.pending = null
+      this.forget(record)
+      this.evictedForLimit += 1
+      return true
+    }
+    return false
+  }
+
+  private refuse(rule: string, device: string): void {
+    const key = pairKey(rule, device)
+    if (this.refused.has(key)) return
+    // Only a guard: past it, refusals may be counted twice.
+    if (this.refused.size >= MAX_REFUSED_REMEMBERED) this.refused.clear()
+    this.refused.add(key)
+    this.refusedForLimit += 1
+  }
+
   private remember(record: AlarmRecord): void {
     this.alarms.set(record.id, record)
     this.byPair.set(pairKey(record.rule, record.device), record)
@@ -640,6 +872,7 @@ export class AlarmEngine {
 
   private forget(record: AlarmRecord): void {
     if (!this.holds(record)) return
+    this.onDelayOnly.delete(record)
     this.alarms.delete(record.id)
     this.byPair.delete(pairKey(record.rule, record.device))
   }

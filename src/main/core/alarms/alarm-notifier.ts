@@ -24,8 +24,12 @@ export interface AlarmNotifierOptions {
   summaryEveryMs?: number
 }
 
-/** Alarm ids one flood summary names at most; the rest are only counted. */
-export const SUMMARY_MAX_ALARMS = 1000
+/**
+ * Alarm ids one flood summary names at most; the rest are only counted in its text. A message
+ * stays small enough for any phone, and one `ack` never acknowledges more than a person could
+ * have read.
+ */
+export const SUMMARY_MAX_ALARMS = 100
 /** Alarms whose notified phones are remembered (for their `cleared`), oldest forgotten first. */
 const MAX_REMEMBERED = 10_000
 /** A phone shows one line: longer texts are cut. */
@@ -34,7 +38,8 @@ const MAX_TEXT = 300
 /** Raises and escalations with the same targets, collected during a flood. */
 interface FloodBatch {
   targets: NotifyTargets
-  ids: Set<string>
+  /** The alarms named, each with the raise it is about (its latest in the minute). */
+  alarms: Map<string, number | null>
   /** Notifications beyond SUMMARY_MAX_ALARMS: counted, not named. */
   more: number
   worst: Alarm
@@ -166,12 +171,13 @@ export class AlarmNotifier {
     const key = n.targets === 'all' ? 'all' : JSON.stringify([...new Set(n.targets)].sort())
     let batch = this.batches.get(key)
     if (batch === undefined) {
-      batch = { targets: n.targets, ids: new Set(), more: 0, worst: n.alarm }
+      batch = { targets: n.targets, alarms: new Map(), more: 0, worst: n.alarm }
       this.batches.set(key, batch)
     }
-    if (batch.ids.has(n.alarm.id)) {
-      // Escalated after it raised in the same minute: one alarm, perhaps more urgent now.
-    } else if (batch.ids.size < SUMMARY_MAX_ALARMS) batch.ids.add(n.alarm.id)
+    // Escalated after it raised in the same minute: one alarm, perhaps more urgent now; raised
+    // again within it: the newer raise is the one an `ack` is for.
+    if (batch.alarms.has(n.alarm.id) || batch.alarms.size < SUMMARY_MAX_ALARMS)
+      batch.alarms.set(n.alarm.id, n.alarm.raisedAt)
     else batch.more++
     if (rank(n.alarm.severity) < rank(batch.worst.severity)) batch.worst = n.alarm
     this.summaryOpenedAt ??= this.options.now()
@@ -193,6 +199,7 @@ export class AlarmNotifier {
       type: 'alarm',
       event: n.kind,
       alarms: [alarm.id],
+      raisedAt: [alarm.raisedAt],
       severity: alarm.severity,
       text: oneLine(text),
       time: this.options.now()
@@ -200,20 +207,27 @@ export class AlarmNotifier {
   }
 
   private summaryData(batches: FloodBatch[]): AlarmPushData {
-    const ids = new Set<string>()
+    const raises = new Map<string, number | null>()
     let more = 0
     let worst = batches[0]!.worst
     for (const batch of batches) {
-      for (const id of batch.ids) ids.add(id)
+      for (const [id, raisedAt] of batch.alarms) raises.set(id, raisedAt)
       more += batch.more
       if (rank(batch.worst.severity) < rank(worst.severity)) worst = batch.worst
     }
-    const count = ids.size + more
-    const text = `FLOOD: ${count} alarm${count === 1 ? '' : 's'} in the last minute, worst ${worst.severity.toUpperCase()} ${worst.name} — ${worst.device}`
+    const count = raises.size + more
+    const named = [...raises].slice(0, SUMMARY_MAX_ALARMS)
+    const unnamed = count - named.length
+    // The counts before the names: a long name cut at MAX_TEXT must not take them with it.
+    const text =
+      `FLOOD: ${count} alarm${count === 1 ? '' : 's'} in the last minute` +
+      (unnamed > 0 ? ` (${named.length} in this message, ${unnamed} more in the console)` : '') +
+      `, worst ${worst.severity.toUpperCase()} ${worst.name} — ${worst.device}`
     return {
       type: 'alarm',
       event: 'flood',
-      alarms: [...ids].slice(0, SUMMARY_MAX_ALARMS),
+      alarms: named.map(([id]) => id),
+      raisedAt: named.map(([, raisedAt]) => raisedAt),
       severity: worst.severity,
       text: oneLine(text),
       time: this.options.now()

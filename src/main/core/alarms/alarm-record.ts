@@ -1,4 +1,5 @@
 import type { Alarm, AlarmState, NotifyTargets } from '../../../shared/alarm-types'
+import { boundedValue } from './bounded-value'
 import { copyTargets } from './notify-targets'
 import type { PersistedAlarm } from './persisted-alarm'
 
@@ -14,6 +15,10 @@ export interface AlarmRecord extends Omit<Alarm, 'state' | 'maintenanceUntil'> {
   acked: boolean
   notified: NotifyTargets | null
   escalated: boolean
+  /** When it was last annunciated; null while it has not been since it raised. */
+  announcedAt: number | null
+  /** Shelved by the console for chattering: its raises and clearings are followed quietly. */
+  chattering: boolean
   pending: PendingChange | null
   /** `currentValue` moved since the alarm was last sent. */
   valueMoved: boolean
@@ -41,6 +46,8 @@ export function newRecord(
     updatedAt: now,
     notified: null,
     escalated: false,
+    announcedAt: null,
+    chattering: false,
     pending: null,
     valueMoved: false,
     removed: false
@@ -49,6 +56,7 @@ export function newRecord(
 
 /** A stored alarm as the engine holds it again; a delay that was running starts over. */
 export function recordFromPersisted(stored: PersistedAlarm): AlarmRecord {
+  const raisedAt = numberOrNull(stored.raisedAt)
   return {
     id: stored.id,
     rule: stored.rule,
@@ -57,9 +65,9 @@ export function recordFromPersisted(stored: PersistedAlarm): AlarmRecord {
     severity: stored.severity,
     active: stored.active === true,
     acked: stored.acked === true,
-    value: stored.value ?? null,
-    currentValue: stored.currentValue ?? null,
-    raisedAt: numberOrNull(stored.raisedAt),
+    value: boundedValue(stored.value ?? null),
+    currentValue: boundedValue(stored.currentValue ?? null),
+    raisedAt,
     clearedAt: numberOrNull(stored.clearedAt),
     ackedBy: stringOrNull(stored.ackedBy),
     ackedAt: numberOrNull(stored.ackedAt),
@@ -70,6 +78,8 @@ export function recordFromPersisted(stored: PersistedAlarm): AlarmRecord {
     updatedAt: numberOrNull(stored.updatedAt) ?? 0,
     notified: stored.notified === 'all' || Array.isArray(stored.notified) ? stored.notified : null,
     escalated: stored.escalated === true,
+    announcedAt: stored.announcedAt === undefined ? raisedAt : numberOrNull(stored.announcedAt),
+    chattering: stored.chattering === true,
     pending: null,
     valueMoved: false,
     removed: false
@@ -113,7 +123,9 @@ export function toPersisted(
     active: record.active,
     acked: record.acked,
     notified: record.notified === null ? null : copyTargets(record.notified),
-    escalated: record.escalated
+    escalated: record.escalated,
+    announcedAt: record.announcedAt,
+    chattering: record.chattering
   }
 }
 

@@ -62,6 +62,15 @@ const delay = z
 
 const flag = z.boolean({ error: expected('true or false') })
 
+/** Limits beyond any reading a device sends; beyond them, sums and deadbands lose their digits. */
+const LIMIT_MAX = 1e15
+const DEADBAND_MAX = 1e9
+
+const limit = z
+  .number({ error: expected('a number') })
+  .min(-LIMIT_MAX, 'at least -1e15')
+  .max(LIMIT_MAX, 'at most 1e15')
+
 const ruleSchema = z.strictObject(
   {
     id: z
@@ -86,14 +95,15 @@ const ruleSchema = z.strictObject(
         'each part of a nested field (a.b) must not be empty'
       )
       .optional(),
-    above: z.number({ error: expected('a number') }).optional(),
-    below: z.number({ error: expected('a number') }).optional(),
+    above: limit.optional(),
+    below: limit.optional(),
     equals: matchValue.optional(),
     notEquals: matchValue.optional(),
     stale: seconds(30 * DAY_S, '30 days').optional(),
     deadband: z
       .number({ error: expected('a number') })
       .min(0, 'must not be negative')
+      .max(DEADBAND_MAX, 'at most 1e9')
       .optional(),
     onDelay: delay.optional(),
     offDelay: delay.optional(),

@@ -31,8 +31,6 @@ export class AlarmStatsTracker {
   private readonly acks = new TimeOrdered<Ack>()
   /** Per alarm, when it last raised: its acknowledgement is timed from then. */
   private readonly raisedAt = new Map<string, number>()
-  /** Per rule, its name as its last raise gave it (for rules no alarm shows any more). */
-  private readonly ruleNames = new Map<string, string>()
   private readonly now: () => number
   private readonly maxRecords: number
 
@@ -44,14 +42,11 @@ export class AlarmStatsTracker {
   record(event: AlarmEvent): void {
     if (event.type === 'raised' && event.rule !== null) {
       this.raises.add({ time: event.time, rule: event.rule }, this.maxRecords)
-      const name = field(event.detail, 'name')
-      if (typeof name === 'string') remember(this.ruleNames, event.rule, name, 10_000)
       if (event.alarm !== null) remember(this.raisedAt, event.alarm, event.time, this.maxRecords)
     } else if (event.type === 'acked' && event.alarm !== null) {
-      const fromDetail = field(event.detail, 'raisedAt')
-      const raisedAt = typeof fromDetail === 'number' ? fromDetail : this.raisedAt.get(event.alarm)
+      const raisedAt = this.raisedAt.get(event.alarm)
       this.raisedAt.delete(event.alarm)
-      // An alarm raised before the replayed day, with no raisedAt in its detail: not timed.
+      // An alarm whose raise is not in the replayed day: not timed.
       if (raisedAt !== undefined && event.time >= raisedAt)
         this.acks.add(
           { time: event.time, seconds: (event.time - raisedAt) / 1000 },
@@ -61,7 +56,16 @@ export class AlarmStatsTracker {
     this.prune()
   }
 
-  stats(alarms: readonly Alarm[], flood: AlarmFlood, notEvaluated: number): AlarmStats {
+  /**
+   * The KPIs now. A bad actor is named as its alarms show it, else as `ruleName` (the rules in
+   * force) does, else by its id (a rule deleted since).
+   */
+  stats(
+    alarms: readonly Alarm[],
+    flood: AlarmFlood,
+    notEvaluated: number,
+    ruleName: (rule: string) => string | undefined = () => undefined
+  ): AlarmStats {
     this.prune()
     const now = this.now()
     const raises = this.raises.items()
@@ -83,7 +87,7 @@ export class AlarmStatsTracker {
       .slice(0, BAD_ACTORS)
       .map(([rule, raised]) => ({
         rule,
-        name: names.get(rule) ?? this.ruleNames.get(rule) ?? rule,
+        name: names.get(rule) ?? ruleName(rule) ?? rule,
         raised
       }))
 
@@ -125,12 +129,6 @@ function isStanding(alarm: Alarm, now: number): boolean {
 function percentile(sorted: readonly number[], p: number): number | null {
   if (sorted.length === 0) return null
   return sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)]!
-}
-
-function field(detail: unknown, name: string): unknown {
-  return typeof detail === 'object' && detail !== null
-    ? (detail as Record<string, unknown>)[name]
-    : undefined
 }
 
 /** Sets `key` as the newest entry, forgetting the oldest beyond `max`. */

@@ -3,6 +3,7 @@ import type {
   AlarmActionVia,
   AlarmEvent,
   AlarmFlood,
+  DeviceMaintenance,
   NotifyTargets
 } from '../../../shared/alarm-types'
 import type { AlarmRecord } from './alarm-record'
@@ -35,6 +36,11 @@ export interface EngineOutput {
   notifications: AlarmNotification[]
   /** The flood as it is now, when it began or ended in this call; else null. */
   flood: AlarmFlood | null
+  /**
+   * Each device maintenance that started, changed or ended in this call, once, as it is after
+   * it (ended: `until: null`), for the store to save or remove.
+   */
+  maintenance: DeviceMaintenance[]
 }
 
 /** Gathers one call's output; the alarms are copied at the end, as they are then. */
@@ -43,9 +49,14 @@ export class OutputCollector {
   readonly events: AlarmEvent[] = []
   readonly notifications: AlarmNotification[] = []
   flood: AlarmFlood | null = null
+  private readonly maintenance = new Map<string, DeviceMaintenance>()
 
   touch(record: AlarmRecord): void {
     this.touched.set(record.id, record)
+  }
+
+  maintained(entry: DeviceMaintenance): void {
+    this.maintenance.set(entry.device, { ...entry })
   }
 
   finish(copy: (record: AlarmRecord) => Alarm): EngineOutput {
@@ -58,7 +69,8 @@ export class OutputCollector {
       changed,
       events: this.events,
       notifications: this.notifications,
-      flood: this.flood
+      flood: this.flood,
+      maintenance: [...this.maintenance.values()]
     }
   }
 }

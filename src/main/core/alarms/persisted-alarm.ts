@@ -11,6 +11,14 @@ export interface PersistedAlarm extends Alarm {
   acked: boolean
   /** Who was told when it raised, or null when nobody was (yet). */
   notified: NotifyTargets | null
-  /** Its escalation went out. */
+  /** Its escalation went out (since it was last announced). */
   escalated: boolean
+  /**
+   * When it was last annunciated (raised, or back from shelving or out of service still
+   * active): escalation is timed from here. Absent in records stored before it was kept: the
+   * raise then.
+   */
+  announcedAt?: number | null
+  /** Shelved by the console itself for chattering (absent: false). */
+  chattering?: boolean
 }

@@ -35,6 +35,8 @@ export interface DeviceRegistryOptions {
 interface RegistryEvents {
   /** Devices whose state changed: new ones, transitions, counters (batched per tick). */
   changed: [devices: DeviceState[]]
+  /** Devices retention left nothing of: forgotten, as if they never reported (the alarms let go of them too). */
+  forgotten: [devices: string[]]
 }
 
 /**
@@ -78,11 +80,14 @@ export class DeviceRegistry extends EventEmitter<RegistryEvents> {
     // again from what is kept: recount from the store's catalog (no partition is read). A device
     // with nothing kept is forgotten, and frees its place under maxDevices.
     source.on('dropped', () => {
+      const before = this.tally
       this.tally = DeviceTally.from(source.deviceSummaries())
       this.order.reset(this.tally.ids())
       this.listed = null
       for (const id of this.liveness.keys()) if (!this.tally.has(id)) this.liveness.delete(id)
       for (const id of this.tally.ids()) this.dirty.add(id)
+      const forgotten = [...before.ids()].filter((id) => !this.tally.has(id))
+      if (forgotten.length > 0) this.emit('forgotten', forgotten)
     })
     this.timer = setInterval(() => this.tick(), options.tickMs ?? 1000)
     this.timer.unref()

@@ -66,7 +66,18 @@ const devicePageSchema = z.strictObject({
     .optional()
 })
 
-const idSchema = (what: string) => z.string({ error: `must be ${what}` }).min(1, `must be ${what}`)
+/**
+ * The longest id a request may name: every id the console makes is far shorter, and a device id
+ * is at most as long. A longer one is refused before it is looked up, so no answer (a 404's
+ * message, a log line) ever repeats a megabyte someone sent.
+ */
+export const ID_MAX_LENGTH = INGEST_LIMITS.deviceIdMaxLength
+
+const idSchema = (what: string) =>
+  z
+    .string({ error: `must be ${what}` })
+    .min(1, `must be ${what}`)
+    .max(ID_MAX_LENGTH, `at most ${ID_MAX_LENGTH} characters`)
 
 /** A device token to make: the identity its reports get, and optionally the device ids allowed. */
 export function parseCreateDeviceToken(input: unknown): CreateDeviceTokenRequest {
@@ -126,7 +137,10 @@ export function parseDevicePage(input: unknown): { limit: number; after?: string
   return parse(devicePageSchema, input, 'the query must be an object { limit?, after? }')
 }
 
-/** An id named in a request (a message's, a device token's); `bad_request` unless a non-empty string. */
+/**
+ * An id named in a request (a message's, a device token's, an alarm's); `bad_request` unless a
+ * string of 1 to 128 characters.
+ */
 export function parseId(input: unknown, what: string): string {
   const parsed = idSchema(what).safeParse(input)
   if (parsed.success) return parsed.data

@@ -27,8 +27,10 @@ export interface DayLog<T extends object> {
   /**
    * Every record kept (within `range`, when given), oldest day first, in the order appended
    * within a day. A range reads only the days it overlaps: a query of a day costs that day.
+   * `newestDayFirst`: the days from the newest back (each still in the order appended), so a
+   * reader wanting the newest few can stop after the last day or two.
    */
-  read(range?: DayLogRange): AsyncIterable<T>
+  read(range?: DayLogRange, order?: { newestDayFirst?: boolean }): AsyncIterable<T>
   /** Deletes the days that end at or before `time`; returns them. */
   deleteBefore(time: number): Promise<string[]>
   /** Resolves once every record appended so far is written. */

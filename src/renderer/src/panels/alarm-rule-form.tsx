@@ -212,6 +212,7 @@ export function AlarmRuleForm(props: {
             ? t('rules.previewNone', { matched: formatNumber(preview.matched, lng) })
             : t('rules.previewSome', {
                 count: formatNumber(preview.devices.length, lng),
+                matched: formatNumber(preview.matched, lng),
                 devices:
                   preview.devices.slice(0, PREVIEW_LISTED).map(revealInvisible).join(', ') +
                   (preview.devices.length > PREVIEW_LISTED

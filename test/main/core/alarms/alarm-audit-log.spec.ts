@@ -110,6 +110,21 @@ describe('the alarm audit log', () => {
     expect(await all(log.recent(DEC_1 + 4 * DAY + 1500))).toEqual(events.slice(10))
   })
 
+  it('reads the newest days first and no older day once it has `limit`', async () => {
+    const { dataDir, log, events } = await fourDays()
+    // Dec 1's file made unreadable: a query that opened it would fail.
+    const dec1 = join(dataDir, 'alarm-events', '2026-12-01.ndjson')
+    await rm(dec1)
+    await mkdir(dec1)
+    // Dec 5 and Dec 3 hold the newest 4 (and more): Dec 1 is never opened.
+    expect(await log.query({ limit: 4 })).toEqual(events.slice(-4))
+    expect(await log.query({ rule: 'tank-high', limit: 4 })).toEqual(
+      events.filter((e) => e.rule === 'tank-high').slice(-4)
+    )
+    // Fewer than `limit` in the newer days: the older ones are read after all.
+    await expect(log.query({ limit: 10 })).rejects.toThrow(/EISDIR/)
+  })
+
   it('streams every event of a query, however many, without its limit', async () => {
     const dataDir = await dirs.make()
     const log = await open(dataDir, DEC_1 + DAY)

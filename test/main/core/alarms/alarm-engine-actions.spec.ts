@@ -244,6 +244,32 @@ describe('AlarmEngine: maintenance', () => {
     expect(engine.get(wet)).toBeUndefined()
   })
 
+  it('gives each maintenance started, changed or ended in its output, for the store', () => {
+    const { engine, clock } = engineWith([rule()])
+    const started = engine.setMaintenance('plc-1', { ...operator, minutes: 10, comment: 'swap' })
+    expect(started.output.maintenance).toEqual([started.maintenance])
+    const changed = engine.setMaintenance('plc-1', { ...operator, minutes: 20 })
+    expect(changed.output.maintenance).toEqual([
+      { device: 'plc-1', until: clock.time + 20 * MINUTE, comment: null, by: 'operator' }
+    ])
+    expect(engine.evaluate([report('plc-1', { temp: 85 })]).maintenance).toEqual([])
+    expect(engine.tick().maintenance).toEqual([])
+
+    // Ended by the clock: `until: null`, so the store removes it.
+    clock.advance(20 * MINUTE)
+    expect(engine.tick().maintenance).toEqual([
+      { device: 'plc-1', until: null, comment: null, by: 'system' }
+    ])
+    expect(engine.tick().maintenance).toEqual([])
+
+    engine.setMaintenance('plc-2', { ...operator, minutes: 5 })
+    const ended = engine.setMaintenance('plc-2', { by: 'ann', via: 'api', minutes: 0 })
+    expect(ended.output.maintenance).toEqual([
+      { device: 'plc-2', until: null, comment: null, by: 'ann' }
+    ])
+    expect(ended.maintenance).toEqual(ended.output.maintenance[0])
+  })
+
   it('ends at once with 0 minutes, and bounds the minutes', () => {
     const { engine } = engineWith([rule()])
     const id = idOf('plc-1')

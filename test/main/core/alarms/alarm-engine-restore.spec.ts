@@ -68,12 +68,86 @@ describe('AlarmEngine: restore', () => {
     expect(engine.list().map((a) => a.id)).toEqual([idOf('plc-1')])
   })
 
+  it('drops a maintenance that ended while it was down, silently, leaving the alarms as stored', () => {
+    const rules = [rule({ notify: ['op'] })]
+    const before = engineWith(rules)
+    before.engine.evaluate([report('plc-1', { temp: 85 })])
+    before.engine.ack(idOf('plc-1'), operator)
+    before.engine.setMaintenance('plc-1', { ...operator, minutes: 60 })
+    const stored = [before.engine.persisted(idOf('plc-1'))!]
+    const maintenance = before.engine.maintenance()
+
+    const { engine, clock } = engineWith(rules)
+    clock.time = before.clock.time + 60 * MINUTE
+    expect(engine.restore(stored, maintenance)).toEqual({
+      droppedAlarms: [],
+      droppedMaintenance: ['plc-1']
+    })
+    expect(engine.maintenance()).toEqual([])
+    expect(engine.get(idOf('plc-1'))).toMatchObject({
+      state: 'active-acked',
+      ackedBy: 'operator',
+      maintenanceUntil: null
+    })
+    const ticked = engine.tick()
+    expect(ticked.events).toEqual([])
+    expect(ticked.notifications).toEqual([])
+  })
+
+  it('times the escalation of an alarm raised during that maintenance from the restart', () => {
+    const rules = [rule({ escalate: { afterSeconds: 60, notify: ['boss'] } })]
+    const before = engineWith(rules)
+    before.engine.setMaintenance('plc-1', { ...operator, minutes: 60 })
+    before.engine.evaluate([report('plc-1', { temp: 85 })])
+    const stored = [before.engine.persisted(idOf('plc-1'))!]
+    expect(stored[0]).toMatchObject({ state: 'out-of-service', announcedAt: null })
+
+    const { engine, clock } = engineWith(rules)
+    clock.time = before.clock.time + 2 * 60 * MINUTE
+    engine.restore(stored, before.engine.maintenance())
+    expect(stateOf(engine, 'plc-1')).toBe('active-unacked')
+    clock.advance(59_999)
+    expect(engine.tick().events).toEqual([])
+    clock.advance(1)
+    expect(types(engine.tick())).toEqual(['escalated'])
+  })
+
+  it('drops alarms whose rule no longer covers their device, and says which', () => {
+    const first = engineWith([rule()]).engine
+    first.evaluate(['plc-1', 'line-1'].map((d) => report(d, { temp: 85 })))
+    first.setRules([rule({ devices: '*' })])
+    const stored = first.list().map((a) => first.persisted(a.id)!)
+    expect(stored).toHaveLength(1)
+    first.evaluate([report('line-1', { temp: 85 })])
+    const both = first.list().map((a) => first.persisted(a.id)!)
+
+    const { engine } = engineWith([rule({ devices: 'line-*' })])
+    expect(engine.restore(both, []).droppedAlarms).toEqual([idOf('plc-1')])
+    expect(engine.list().map((a) => a.device)).toEqual(['line-1'])
+  })
+
+  it('takes back a record stored before announcedAt was kept: escalation from its raise', () => {
+    const rules = [rule({ escalate: { afterSeconds: 60, notify: ['boss'] } })]
+    const before = engineWith(rules)
+    before.engine.evaluate([report('plc-1', { temp: 85 })])
+    const { announcedAt, chattering, ...older } = before.engine.persisted(idOf('plc-1'))!
+    expect([announcedAt, chattering]).toEqual([before.clock.time, false])
+
+    const { engine, clock } = engineWith(rules)
+    clock.time = before.clock.time + 30_000
+    engine.restore([older], [])
+    expect(engine.persisted(idOf('plc-1'))).toMatchObject({ announcedAt: before.clock.time })
+    expect(engine.tick().events).toEqual([])
+    clock.advance(30_000)
+    expect(types(engine.tick())).toEqual(['escalated'])
+  })
+
   it('respects maxAlarms when restoring', () => {
     const first = engineWith([rule()]).engine
     first.evaluate(['plc-1', 'plc-2', 'plc-3'].map((d) => report(d, { temp: 85 })))
     const stored = first.list().map((a) => first.persisted(a.id)!)
     const { engine } = engineWith([rule()], { maxAlarms: 2 })
-    engine.restore(stored, [])
+    expect(engine.restore(stored, []).droppedAlarms).toEqual([stored[2]!.id])
     expect(engine.counters()).toMatchObject({ held: 2, refusedForLimit: 1 })
   })
 })

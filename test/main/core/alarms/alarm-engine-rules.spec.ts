@@ -3,24 +3,73 @@ import { describe, expect, it } from 'vitest'
 import { engineWith, idOf, operator, report, rule, stateOf, types } from './engine-harness'
 
 describe('AlarmEngine: rules changing', () => {
-  it('puts a disabled rule out of service, stops evaluating it, and brings it back', () => {
+  it('puts a disabled rule out of service, follows its condition quietly, and brings back what holds', () => {
+    const { engine } = engineWith([rule({ notify: ['op'] })])
+    const acked = idOf('plc-1')
+    const held = idOf('plc-3')
+    engine.evaluate([report('plc-1', { temp: 85 }), report('plc-3', { temp: 85 })])
+    engine.ack(acked, operator)
+    const disabled = engine.setRules([rule({ notify: ['op'], enabled: false })])
+    expect(disabled.events).toMatchObject([
+      { type: 'out-of-service', alarm: acked, state: 'out-of-service', by: 'system' },
+      { type: 'out-of-service', alarm: held, state: 'out-of-service' }
+    ])
+    expect(disabled.changed).toMatchObject([
+      { id: acked, state: 'out-of-service' },
+      { id: held, state: 'out-of-service' }
+    ])
+    // It makes no new alarm.
+    expect(engine.evaluate([report('plc-2', { temp: 99 })]).changed).toEqual([])
+    // It follows those it holds (whoever was told of a raise hears it cleared): the
+    // acknowledged one clears and owes nothing; the other clears and raises again, announced
+    // to nobody.
+    const followed = engine.evaluate([
+      report('plc-1', { temp: 10 }),
+      report('plc-3', { temp: 70 }),
+      report('plc-3', { temp: 90 })
+    ])
+    expect(types(followed)).toEqual(['cleared', 'cleared', 'raised'])
+    expect(followed.notifications).toMatchObject([
+      { kind: 'cleared', alarm: { id: acked } },
+      { kind: 'cleared', alarm: { id: held } }
+    ])
+    expect(engine.get(acked)).toBeUndefined()
+    expect(engine.get(held)).toMatchObject({ state: 'out-of-service', value: 90 })
+
+    const enabled = engine.setRules([rule({ notify: ['op'] })])
+    expect(enabled.events).toMatchObject([
+      { type: 'in-service', alarm: held, state: 'active-unacked' }
+    ])
+    expect(enabled.notifications).toMatchObject([
+      { kind: 'raised', targets: ['op'], alarm: { id: held, value: 90 } }
+    ])
+    expect(stateOf(engine, 'plc-1')).toBe('normal')
+    expect(stateOf(engine, 'plc-2')).toBe('normal')
+  })
+
+  it('re-enabled, an alarm whose condition went while it was disabled is normal and pages nobody', () => {
     const { engine } = engineWith([rule({ notify: ['op'] })])
     const id = idOf('plc-1')
     engine.evaluate([report('plc-1', { temp: 85 })])
-    engine.ack(id, operator)
-    const disabled = engine.setRules([rule({ notify: ['op'], enabled: false })])
-    expect(disabled.events).toMatchObject([
-      { type: 'out-of-service', alarm: id, state: 'out-of-service', by: 'system' }
-    ])
-    expect(disabled.changed).toMatchObject([{ id, state: 'out-of-service' }])
-    // Not evaluated: no new alarm, no change.
-    expect(engine.evaluate([report('plc-2', { temp: 99 })]).changed).toEqual([])
-    expect(engine.evaluate([report('plc-1', { temp: 10 })]).changed).toEqual([])
-
+    engine.setRules([rule({ notify: ['op'], enabled: false })])
+    engine.evaluate([report('plc-1', { temp: 70 })])
+    expect(stateOf(engine, 'plc-1')).toBe('out-of-service')
     const enabled = engine.setRules([rule({ notify: ['op'] })])
-    expect(enabled.events).toMatchObject([{ type: 'in-service', state: 'active-unacked' }])
-    expect(enabled.notifications).toMatchObject([{ kind: 'raised', targets: ['op'] }])
-    expect(stateOf(engine, 'plc-2')).toBe('normal')
+    expect(enabled.events).toMatchObject([{ type: 'in-service', alarm: id, state: 'normal' }])
+    expect(enabled.changed).toMatchObject([{ id, state: 'normal', currentValue: 70 }])
+    expect(enabled.notifications).toEqual([])
+    expect(engine.counters().held).toBe(0)
+  })
+
+  it('lets the delays of a disabled rule run, so it follows its condition as when enabled', () => {
+    const { engine, clock } = engineWith([rule({ offDelay: 30 })])
+    engine.evaluate([report('plc-1', { temp: 85 })])
+    engine.ack(idOf('plc-1'), operator)
+    engine.setRules([rule({ offDelay: 30, enabled: false })])
+    engine.evaluate([report('plc-1', { temp: 70 })])
+    clock.advance(30_000)
+    expect(engine.tick().events).toMatchObject([{ type: 'cleared', state: 'normal' }])
+    expect(engine.setRules([rule({ offDelay: 30 })]).changed).toEqual([])
   })
 
   it('lets a deleted rule’s alarms leave, sent once as normal', () => {
@@ -113,6 +162,51 @@ describe('AlarmEngine: escalation and notifications', () => {
     engine.shelve(idOf('plc-1'), { ...operator, minutes: 5 })
     clock.advance(120_000)
     expect(engine.tick().notifications).toEqual([])
+  })
+
+  it('times escalation from the last annunciation: back from shelving, not at once', () => {
+    const { engine, clock } = engineWith([
+      rule({ escalate: { afterSeconds: 60, notify: ['boss'] } })
+    ])
+    const id = idOf('plc-1')
+    engine.evaluate([report('plc-1', { temp: 85 })])
+    engine.shelve(id, { ...operator, minutes: 10 })
+    clock.advance(10 * 60_000)
+    const back = engine.tick()
+    expect(back.events).toMatchObject([{ type: 'unshelved', state: 'active-unacked' }])
+    expect(back.notifications).toEqual([])
+    clock.advance(59_999)
+    expect(engine.tick().notifications).toEqual([])
+    clock.advance(1)
+    expect(engine.tick().notifications).toMatchObject([{ kind: 'escalated', targets: ['boss'] }])
+    expect(engine.persisted(id)).toMatchObject({
+      escalated: true,
+      announcedAt: back.events[0]!.time
+    })
+  })
+
+  it('escalates again an alarm announced again, after maintenance or re-enabling its rule', () => {
+    const escalating = rule({ escalate: { afterSeconds: 60, notify: ['boss'] } })
+    const { engine, clock } = engineWith([escalating])
+    const id = idOf('plc-1')
+    engine.evaluate([report('plc-1', { temp: 85 })])
+    clock.advance(60_000)
+    expect(types(engine.tick())).toEqual(['escalated'])
+
+    engine.setMaintenance('plc-1', { ...operator, minutes: 5 })
+    clock.advance(5 * 60_000)
+    expect(types(engine.tick())).toEqual(['maintenance', 'in-service'])
+    expect(engine.persisted(id)).toMatchObject({ escalated: false, announcedAt: clock.time })
+    clock.advance(60_000)
+    expect(types(engine.tick())).toEqual(['escalated'])
+
+    engine.setRules([{ ...escalating, enabled: false }])
+    clock.advance(60_000)
+    engine.setRules([escalating])
+    clock.advance(59_999)
+    expect(engine.tick().events).toEqual([])
+    clock.advance(1)
+    expect(types(engine.tick())).toEqual(['escalated'])
   })
 
   it('tells nobody when the rule names nobody', () => {

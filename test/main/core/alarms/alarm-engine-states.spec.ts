@@ -10,7 +10,8 @@ describe('AlarmEngine: the states of an alarm', () => {
       changed: [],
       events: [],
       notifications: [],
-      flood: null
+      flood: null,
+      maintenance: []
     })
     expect(engine.counters().held).toBe(0)
 

@@ -64,6 +64,7 @@ describe('AlarmNotifier', () => {
       type: 'alarm',
       event: 'raised',
       alarms: ['a1'],
+      raisedAt: [T0],
       severity: 'critical',
       text: 'CRITICAL boiler too hot — plc-a1: 97 (raised 14:03 UTC)',
       time: T0
@@ -212,6 +213,7 @@ describe('AlarmNotifier', () => {
       type: 'alarm',
       event: 'flood',
       alarms: Array.from({ length: 25 }, (_, i) => `a${i}`),
+      raisedAt: Array.from({ length: 25 }, () => T0),
       severity: 'critical',
       text: 'FLOOD: 25 alarms in the last minute, worst CRITICAL boiler too hot — plc-a1',
       time: T0 + 60_000
@@ -247,17 +249,49 @@ describe('AlarmNotifier', () => {
     ])
   })
 
-  it('names at most 1,000 alarms in a summary and counts the rest', async () => {
+  it('names at most 100 alarms in a summary, with their raises, and counts the rest in its text', async () => {
     const h = await harness(['phone-1'])
     h.flooding.active = true
     for (let i = 0; i < 1500; i++)
-      h.notifier.notify({ kind: 'raised', alarm: alarm(`a${i}`), targets: 'all' })
+      h.notifier.notify({
+        kind: 'raised',
+        alarm: alarm(`a${i}`, { raisedAt: T0 + i }),
+        targets: i % 2 === 0 ? 'all' : ['phone-1']
+      })
+    h.clock.now = T0 + 60_000
+    h.notifier.tick()
+    h.notifier.tick()
+    await h.notifier.settled()
+    // Two batches (`all`, and phone-1 alone), one phone: still one message this minute.
+    expect(h.sent).toHaveLength(1)
+    const { data } = h.sent[0]!
+    expect(data.alarms).toHaveLength(100)
+    expect(data.raisedAt).toEqual(data.alarms.map((id) => T0 + Number(id.slice(1))))
+    expect(data.text).toBe(
+      'FLOOD: 1500 alarms in the last minute (100 in this message, 1400 more in the console), ' +
+        'worst CRITICAL boiler too hot — plc-a1'
+    )
+  })
+
+  it('names the newer raise of an alarm raised twice in a summary’s minute', async () => {
+    const h = await harness(['phone-1'])
+    h.flooding.active = true
+    h.notifier.notify({ kind: 'raised', alarm: alarm('a1'), targets: ['phone-1'] })
+    h.notifier.notify({ kind: 'raised', alarm: alarm('a2'), targets: ['phone-1'] })
+    h.notifier.notify({
+      kind: 'raised',
+      alarm: alarm('a1', { raisedAt: T0 + 30_000 }),
+      targets: ['phone-1']
+    })
     h.clock.now = T0 + 60_000
     h.notifier.tick()
     await h.notifier.settled()
-    expect(h.sent).toHaveLength(1)
-    expect(h.sent[0]!.data.alarms).toHaveLength(1000)
-    expect(h.sent[0]!.data.text).toMatch(/^FLOOD: 1500 alarms in the last minute/)
+    expect(h.sent.map((s) => [s.data.alarms, s.data.raisedAt])).toEqual([
+      [
+        ['a1', 'a2'],
+        [T0 + 30_000, T0]
+      ]
+    ])
   })
 
   it('sends nothing once stopped', async () => {

@@ -119,6 +119,40 @@ describe('the alarm rules file', () => {
     expect(file.lastError()).toBeNull()
   })
 
+  it('holds the file to --max-alarm-rules with the console’s rules: over it, at start or in an edit, is refused', async () => {
+    const dir = await dirs.make()
+    const path = join(dir, 'rules.yaml')
+    const consoleRules = [{ id: 'made-here' }, { id: 'first' }]
+    const bound = { max: 3, consoleRules: () => consoleRules }
+    const three = `rules:\n${rule('first')}\n${rule('second')}\n${rule('third')}\n`
+    // 3 in the file and 1 of the console's (`first` is the file's): 4 > 3, the start stops.
+    await writeFile(path, three)
+    const silent = pino({ level: 'silent' })
+    await expect(AlarmRulesFile.open(path, silent, () => {}, bound)).rejects.toThrow(
+      `alarm rules file ${path}: 3 rules and 1 made in the console, more than --max-alarm-rules (3) allows in all`
+    )
+
+    await writeFile(path, `rules:\n${rule('first')}\n${rule('second')}\n`)
+    const log = waitableLogger()
+    const changed = changes()
+    const file = await AlarmRulesFile.open(path, log.logger, changed.onChange, bound)
+    opened.push(file)
+    expect(file.rules().map((r) => r.id)).toEqual(['first', 'second'])
+
+    // An edit over the bound: refused like a broken edit, the rules in force stay.
+    const refused = log.next((l) => l.msg.startsWith('alarm rules file not reloaded'))
+    await writeFile(path, three)
+    expect((await refused).reason).toMatch(/more than --max-alarm-rules \(3\)/)
+    expect(file.rules().map((r) => r.id)).toEqual(['first', 'second'])
+    expect(file.lastError()).toMatch(/3 rules and 1 made in the console/)
+
+    // The console's rule deleted, the same text saved again: there is room now, it applies.
+    consoleRules.splice(0, 1)
+    await writeFile(path, three)
+    expect((await changed.next()).map((r) => r.id)).toEqual(['first', 'second', 'third'])
+    expect(file.lastError()).toBeNull()
+  })
+
   it('stops the start when the file cannot be read or does not parse', async () => {
     const dir = await dirs.make()
     const missing = join(dir, 'missing.json')

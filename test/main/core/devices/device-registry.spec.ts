@@ -62,6 +62,8 @@ describe('DeviceRegistry', () => {
       maxDevices: 1,
       now: () => now
     })
+    const forgotten: string[][] = []
+    registry.on('forgotten', (devices) => forgotten.push(devices))
     expect(registry.admit('pump')).toBe(true)
     await store(s, report('pump', 12 * DAY))
     await store(s, report('pump', 12 * DAY + 1))
@@ -70,6 +72,7 @@ describe('DeviceRegistry', () => {
     now = 15 * DAY // day 12 is more than a day old: retention deletes it
     await new Promise((r) => setTimeout(r, 100)) // the retention timer fires
     expect(registry.get('pump')).toBeUndefined()
+    expect(forgotten).toEqual([['pump']])
     expect(registry.admit('valve')).toBe(true)
     await store(s, report('valve', 15 * DAY))
     expect(registry.list().map((d) => d.id)).toEqual(['valve'])

@@ -20,9 +20,13 @@ function decode(doc: Record<string, unknown>): Event | null {
   return { device, online, time }
 }
 
-async function all(log: DayLog<Event>, range?: DayLogRange): Promise<Event[]> {
+async function all(
+  log: DayLog<Event>,
+  range?: DayLogRange,
+  order?: { newestDayFirst?: boolean }
+): Promise<Event[]> {
   const read: Event[] = []
-  for await (const event of log.read(range)) read.push(event)
+  for await (const event of log.read(range, order)) read.push(event)
   return read
 }
 
@@ -78,6 +82,31 @@ export function dayLogContract(backend: string, storage: BackendFactory): void {
       expect(await all(log, { until: DEC_1 + 10 })).toEqual(appended.slice(0, 1))
       expect(await all(log, { since: DEC_1 + 5 * DAY })).toEqual([])
       expect(await all(log, {})).toEqual(appended)
+    })
+
+    it('reads the newest day first when asked, each day in order, within the range', async () => {
+      const s = await fresh()
+      const log = await events(s)
+      const appended = [0, 1, 2].flatMap((d) => [
+        { device: 'a', online: true, time: DEC_1 + d * DAY + 10 },
+        { device: 'b', online: false, time: DEC_1 + d * DAY + 20 }
+      ])
+      for (const e of appended) await log.append(e)
+      const newestFirst = { newestDayFirst: true }
+      expect(await all(log, {}, newestFirst)).toEqual([
+        ...appended.slice(4),
+        ...appended.slice(2, 4),
+        ...appended.slice(0, 2)
+      ])
+      expect(await all(log, { since: DEC_1 + 20, until: DEC_1 + DAY + 10 }, newestFirst)).toEqual([
+        appended[2],
+        appended[1]
+      ])
+      // Stopped after the newest record: the older days need not be read at all.
+      for await (const first of log.read({}, newestFirst)) {
+        expect(first).toEqual(appended[4])
+        break
+      }
     })
 
     it('deletes whole days that end at or before a time', async () => {

@@ -55,12 +55,19 @@ export class NdjsonDayLog<T extends object> implements DayLog<T> {
     return this.out.append(this.timeOf(record), JSON.stringify(record))
   }
 
-  async *read({ since, until }: DayLogRange = {}): AsyncGenerator<T> {
-    for (const name of await listDayFiles(this.dir, EXT)) {
-      // Skipped unopened: a day file holds only records of its day.
+  async *read(
+    { since, until }: DayLogRange = {},
+    { newestDayFirst = false }: { newestDayFirst?: boolean } = {}
+  ): AsyncGenerator<T> {
+    // Days outside the range are skipped unopened: a day file holds only records of its day.
+    const days = (await listDayFiles(this.dir, EXT)).filter((name) => {
       const start = dayStart(dayOfFile(name))
-      if (since !== undefined && start + DAY_MS <= since) continue
-      if (until !== undefined && start > until) break
+      return (
+        (since === undefined || start + DAY_MS > since) && (until === undefined || start <= until)
+      )
+    })
+    if (newestDayFirst) days.reverse()
+    for (const name of days) {
       for await (const { doc } of scanNedbFile(join(this.dir, name))) {
         const record = this.options.decode(doc)
         if (record === null) continue

@@ -15,19 +15,20 @@ afterEach(async () => {
 
 describe('the API routes over operations of a console that is not running', () => {
   it('answer every endpoint 503 not_running, as JSON', async () => {
+    const routes = apiRoutes(
+      new ConsoleOperations({
+        services: () => undefined,
+        maxBodyBytes: 64 * 1024,
+        logger: silentLogger()
+      })
+    )
     web = new WebServer({
       host: '127.0.0.1',
       port: 0,
       keys: { access: KEY, view: 'test-view-key-0123456789' },
       throttle: new AuthThrottle(),
       version: '9.9.9',
-      routes: apiRoutes(
-        new ConsoleOperations({
-          services: () => undefined,
-          maxBodyBytes: 64 * 1024,
-          logger: silentLogger()
-        })
-      ),
+      routes,
       logger: silentLogger()
     })
     const base = `http://127.0.0.1:${(await web.start()).port}`
@@ -43,8 +44,43 @@ describe('the API routes over operations of a console that is not running', () =
       ['POST', '/api/device-tokens', { identity: 'line-3' }],
       ['PUT', '/api/device-tokens/required', { required: true }],
       ['DELETE', '/api/device-tokens/t-1'],
-      ['GET', '/api/diagnostics']
+      ['GET', '/api/diagnostics'],
+      ['GET', '/api/alarms'],
+      ['GET', '/api/alarms/stats'],
+      ['POST', '/api/alarms/a-1/ack', {}],
+      ['POST', '/api/alarms/a-1/shelve', { minutes: 5 }],
+      ['POST', '/api/alarms/a-1/unshelve', {}],
+      ['POST', '/api/alarms/a-1/silence', {}],
+      ['POST', '/api/devices/pump-7/maintenance', { minutes: 5 }],
+      ['GET', '/api/alarm-rules'],
+      [
+        'POST',
+        '/api/alarm-rules',
+        { name: 'hot', devices: '*', field: 't', above: 1, severity: 'low' }
+      ],
+      ['PUT', '/api/alarm-rules', { rules: [] }],
+      [
+        'POST',
+        '/api/alarm-rules/preview',
+        { name: 'hot', devices: '*', stale: 5, severity: 'low' }
+      ],
+      ['PUT', '/api/alarm-rules/hot', { name: 'hot', devices: '*', stale: 5, severity: 'low' }],
+      ['DELETE', '/api/alarm-rules/hot'],
+      ['GET', '/api/alarm-events'],
+      ['GET', '/api/alarm-events?format=csv']
     ]
+    // Every route of the API is asked here (a new one must be added).
+    for (const route of routes)
+      expect(
+        requests.some(
+          ([method, path]) =>
+            method === route.method &&
+            (typeof route.path === 'string'
+              ? route.path === path.split('?')[0]
+              : route.path.test(path.split('?')[0]!))
+        ),
+        `${route.method} ${String(route.path)}`
+      ).toBe(true)
     for (const [method, path, body] of requests) {
       const res = await fetch(base + path, {
         method,
