@@ -1,5 +1,5 @@
 import { useVirtualizer, type VirtualItem } from '@tanstack/react-virtual'
-import { useRef } from 'react'
+import { useEffect, useRef } from 'react'
 
 /** Height of one row of a virtualized table, in pixels (its CSS keeps rows at this height). */
 export const VIRTUAL_ROW_HEIGHT = 27
@@ -7,10 +7,13 @@ export const VIRTUAL_ROW_HEIGHT = 27
 /**
  * The rows of a table that are in sight, of however many there are: the table renders these
  * between two spacer rows of the heights given, so it keeps its columns and sticky header.
+ * When `view` changes (another filter, another order) the table goes back to its top: the
+ * place scrolled to in one view means nothing in the next.
  */
 export function useVirtualRows<T>(
   rows: readonly T[],
-  keyOf: (row: T) => string
+  keyOf: (row: T) => string,
+  view: string = ''
 ): {
   scroller: React.RefObject<HTMLDivElement | null>
   items: VirtualItem[]
@@ -28,6 +31,9 @@ export function useVirtualRows<T>(
       return row === undefined ? index : keyOf(row)
     }
   })
+  useEffect(() => {
+    if (scroller.current !== null) scroller.current.scrollTop = 0
+  }, [view])
   const items = virtualizer.getVirtualItems()
   const before = items[0]?.start ?? 0
   const after = virtualizer.getTotalSize() - (items.at(-1)?.end ?? 0)

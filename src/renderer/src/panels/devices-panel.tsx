@@ -34,7 +34,11 @@ export function DevicesPanel(props: { onOpen: (device: string) => void }): React
     () => (alarmingFirst ? alarmingOnTop(matching, severities) : matching),
     [alarmingFirst, matching, severities]
   )
-  const { scroller, items, before, after } = useVirtualRows(shown, (row) => row.id)
+  const { scroller, items, before, after } = useVirtualRows(
+    shown,
+    (row) => row.id,
+    `${filter}\n${alarmingFirst}`
+  )
 
   return (
     <Panel

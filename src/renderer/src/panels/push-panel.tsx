@@ -24,7 +24,7 @@ export function PushPanel(): React.JSX.Element {
   const lng = i18n.resolvedLanguage ?? 'en'
   const operator = hello?.role === 'operator'
   const { filter, setFilter, shown } = useTextFilter(clients, (c) => [c.uid, c.name])
-  const { scroller, items, before, after } = useVirtualRows(shown, (row) => row.uid)
+  const { scroller, items, before, after } = useVirtualRows(shown, (row) => row.uid, filter)
 
   return (
     <Panel
