@@ -111,6 +111,9 @@ export class RuleReevaluation {
     const reader = async (): Promise<void> => {
       while (next < devices.length && !this.closed) {
         const device = devices[next++]!.id
+        // Reported since the pass began: evaluated against the rules by that report already,
+        // so its older latest need not be read (on a busy plant, most devices).
+        if (this.reported.has(device)) continue
         try {
           const [latest] = await this.options.reports.query({ device, limit: 1 })
           if (latest !== undefined) batch.push(latest)

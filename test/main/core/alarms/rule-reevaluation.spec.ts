@@ -21,12 +21,15 @@ function slowStore() {
   const waiting: Array<{ device: string; answer: () => void }> = []
   let inFlight = 0
   let mostInFlight = 0
+  const asked: string[] = []
   return {
     waiting,
     mostInFlight: () => mostInFlight,
+    asked: () => [...asked],
     reports: {
       query: ({ device }: { device: string }) =>
         new Promise<StoredReport[]>((resolve) => {
+          asked.push(device)
           inFlight++
           mostInFlight = Math.max(mostInFlight, inFlight)
           waiting.push({
@@ -63,6 +66,19 @@ function setup(rules: AlarmRule[], ids: string[], maxDevices = 1000) {
 }
 
 describe('RuleReevaluation', () => {
+  it('does not read the latest of a device that reported since the pass began', async () => {
+    const ids = Array.from({ length: 10 }, (_, i) => `pump-${i}`)
+    const { store, evaluated, reevaluation } = setup([rule('hot', 'pump-*')], ids)
+    reevaluation.schedule('all')
+    // pump-5…9 report while the first reads wait: their reports met the new rules already.
+    for (const id of ids.slice(5)) reevaluation.sawReport(id)
+    await store.answerAll()
+    await reevaluation.idle()
+    expect(evaluated.flat().sort()).toEqual(ids.slice(0, 5).sort())
+    // Read were the four asked at once and pump-4: none of the five that reported.
+    expect(store.asked().sort()).toEqual(ids.slice(0, 5).sort())
+  })
+
   it('reads the latest report of each device the rules match, a few at a time, within maxDevices', async () => {
     const ids = Array.from({ length: 20 }, (_, i) => `pump-${i}`)
     const { store, evaluated, reevaluation } = setup(
