@@ -6,13 +6,12 @@ import {
   type AlarmEvent,
   type AlarmEventQuery
 } from '../../../shared/alarm-types'
-import type { DayLog } from '../persistence/day-log'
 import type { PersistenceBackend } from '../persistence/persistence-backend'
-import { DAY_MS, dayOf } from '../persistence/utc-day'
+import { RetainedDayLog } from '../persistence/retained-day-log'
+import { dayOf } from '../persistence/utc-day'
 
 export const AUDIT_DEFAULT_LIMIT = 1000
 export const AUDIT_MAX_LIMIT = 10_000
-const PRUNE_EVERY_MS = 3_600_000
 const VIAS: readonly AlarmActionVia[] = ['console', 'api', 'push', 'system']
 
 /**
@@ -23,15 +22,10 @@ const VIAS: readonly AlarmActionVia[] = ['console', 'api', 'push', 'system']
  * streams.
  */
 export class AlarmAuditLog {
-  private readonly timer: NodeJS.Timeout
+  private constructor(private readonly retained: RetainedDayLog<AlarmEvent>) {}
 
-  private constructor(
-    private readonly out: DayLog<AlarmEvent>,
-    private readonly retentionDays: number,
-    private readonly clock: () => number
-  ) {
-    this.timer = setInterval(() => void this.prune().catch(() => undefined), PRUNE_EVERY_MS)
-    this.timer.unref()
+  private get out() {
+    return this.retained.log
   }
 
   /** Opens the log and deletes the days past retention. `now` is the clock (a fixed time in tests). */
@@ -40,20 +34,14 @@ export class AlarmAuditLog {
     retentionDays: number,
     now: number | (() => number)
   ): Promise<AlarmAuditLog> {
-    const clock = typeof now === 'number' ? () => now : now
-    const out = await persistence.dayLog<AlarmEvent>('alarm-events', {
-      time: 'time',
-      decode: eventOf,
-      keepFrom: clock() - retentionDays * DAY_MS
-    })
-    const log = new AlarmAuditLog(out, retentionDays, clock)
-    try {
-      await log.prune()
-    } catch (error) {
-      clearInterval(log.timer)
-      throw error
-    }
-    return log
+    return new AlarmAuditLog(
+      await RetainedDayLog.open<AlarmEvent>(persistence, 'alarm-events', {
+        time: 'time',
+        decode: eventOf,
+        retentionDays,
+        now
+      })
+    )
   }
 
   /** Appends an event; resolves once it is written. */
@@ -121,8 +109,8 @@ export class AlarmAuditLog {
   }
 
   /** Deletes the days past retention (hourly, and at start). */
-  async prune(): Promise<void> {
-    await this.out.deleteBefore(this.clock() - this.retentionDays * DAY_MS)
+  prune(): Promise<void> {
+    return this.retained.prune()
   }
 
   /** Resolves once every event appended so far is written. */
@@ -131,9 +119,8 @@ export class AlarmAuditLog {
   }
 
   /** Stops the pruning; resolves once every event appended so far is written. */
-  async close(): Promise<void> {
-    clearInterval(this.timer)
-    await this.out.flush().catch(() => undefined)
+  close(): Promise<void> {
+    return this.retained.close()
   }
 }
 

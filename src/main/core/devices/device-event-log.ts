@@ -1,11 +1,9 @@
 import type { DeviceEvent } from '../../../shared/api-types'
-import type { DayLog } from '../persistence/day-log'
 import type { PersistenceBackend } from '../persistence/persistence-backend'
-import { DAY_MS } from '../persistence/utc-day'
+import { RetainedDayLog } from '../persistence/retained-day-log'
 
 /** The most events `recent()` answers per device (the API's limit). */
 export const RECENT_EVENTS = 1000
-const PRUNE_EVERY_MS = 3_600_000
 
 /**
  * Online/offline transitions of devices: appended to a day log (`device-events`; NeDB backend:
@@ -22,16 +20,8 @@ export class DeviceEventLog {
    * offline (−): 8 bytes an event in a packed array, where an object would take ten times that.
    */
   private readonly byDevice = new Map<string, number[]>()
-  private readonly timer: NodeJS.Timeout
 
-  private constructor(
-    private readonly out: DayLog<DeviceEvent>,
-    private readonly retentionDays: number,
-    private readonly clock: () => number
-  ) {
-    this.timer = setInterval(() => void this.prune().catch(() => undefined), PRUNE_EVERY_MS)
-    this.timer.unref()
-  }
+  private constructor(private readonly out: RetainedDayLog<DeviceEvent>) {}
 
   /**
    * Opens the log `device-events` (the backend carries over an earlier version's layout once),
@@ -42,25 +32,27 @@ export class DeviceEventLog {
     retentionDays: number,
     now: number | (() => number)
   ): Promise<DeviceEventLog> {
-    const clock = typeof now === 'number' ? () => now : now
-    const out = await persistence.dayLog<DeviceEvent>('device-events', {
+    // Pruning at open runs before the log exists: nothing is held yet to forget.
+    let log: DeviceEventLog | undefined = undefined
+    const out = await RetainedDayLog.open<DeviceEvent>(persistence, 'device-events', {
       time: 'time',
       decode: (doc) => (isEvent(doc) ? eventOf(doc) : null),
-      keepFrom: clock() - retentionDays * DAY_MS
+      retentionDays,
+      now,
+      pruned: (cutoff) => log?.forgetBefore(cutoff)
     })
-    const log = new DeviceEventLog(out, retentionDays, clock)
+    log = new DeviceEventLog(out)
     try {
-      await out.deleteBefore(log.cutoff())
-      for await (const event of out.read()) log.keep(event)
+      for await (const event of out.log.read()) log.keep(event)
     } catch (error) {
-      clearInterval(log.timer)
+      await out.close()
       throw error
     }
     return log
   }
 
   private cutoff(): number {
-    return this.clock() - this.retentionDays * DAY_MS
+    return this.out.cutoff()
   }
 
   private keep(event: DeviceEvent): void {
@@ -74,13 +66,16 @@ export class DeviceEventLog {
 
   async append(event: DeviceEvent): Promise<void> {
     this.keep(event)
-    await this.out.append(eventOf(event))
+    await this.out.log.append(eventOf(event))
   }
 
   /** Deletes the days past retention and forgets their events (hourly, and at start). */
-  async prune(): Promise<void> {
-    const cutoff = this.cutoff()
-    await this.out.deleteBefore(cutoff)
+  prune(): Promise<void> {
+    return this.out.prune()
+  }
+
+  /** Forgets the events of the days just deleted. */
+  private forgetBefore(cutoff: number): void {
     for (const [device, times] of this.byDevice) {
       const first = times.findIndex((t) => Math.abs(t) >= cutoff)
       if (first === -1) this.byDevice.delete(device)
@@ -89,9 +84,8 @@ export class DeviceEventLog {
   }
 
   /** Resolves once every event appended so far is written. */
-  async close(): Promise<void> {
-    clearInterval(this.timer)
-    await this.out.flush().catch(() => undefined)
+  close(): Promise<void> {
+    return this.out.close()
   }
 
   /** The newest events of a device, newest first, at most RECENT_EVENTS. */
