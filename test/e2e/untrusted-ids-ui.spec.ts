@@ -230,10 +230,17 @@ describe.runIf(chromiumAvailable())('ids from devices and phones in the console'
         page.evaluate(() =>
           ((globalThis as any).__drawnText as string[]).map((t) => t.replace(/\u2060/g, ''))
         )
-      await eventually(async () => {
-        await page.mouse.move(area.x + area.width - 16, area.y + area.height / 2)
-        return (await drawn()).some((t) => t.includes('4242.5'))
-      }, 'the tooltip showing the value')
+      // Each try enters the plot afresh: a pointer resting where it was moves nothing, and a
+      // first move that came before the chart drew its point showed no tooltip.
+      await eventually(
+        async () => {
+          await page.mouse.move(area.x - 8, area.y - 8)
+          await page.mouse.move(area.x + area.width - 16, area.y + area.height / 2, { steps: 4 })
+          return (await drawn()).some((t) => t.includes('4242.5'))
+        },
+        'the tooltip showing the value',
+        15_000
+      )
       expect((await drawn()).some((t) => t.includes(RICH_FIELD))).toBe(true)
       await screenshot(page, 'device-chart-rich-name', '[data-testid=device-detail]')
       expect(errors).toEqual([])
