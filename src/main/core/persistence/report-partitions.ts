@@ -10,6 +10,13 @@ export interface PartitionInfo {
   to: number
   count: number
   devices: DeviceSummary[]
+  /**
+   * The `_id`s of its first and last report (ids sort in the order reports were stored), so a
+   * stream resuming after an id skips what it has had without reading it. Missing in entries an
+   * earlier release wrote.
+   */
+  firstId?: string
+  lastId?: string
 }
 
 /** The one partition being written. */
@@ -29,6 +36,11 @@ export interface ActiveReportPartition {
   append(reports: readonly StoredReport[]): Promise<void>
   /** Matching reports newest first (by time, then `_id`), at most `limit`. */
   find(filter: Filter<StoredReport>, limit: number): Promise<StoredReport[]>
+  /**
+   * Matching reports in the order they were stored (by `_id`), at most `limit`: read a chunk at
+   * a time with `_id: { gt: <the last one read> }` in the filter.
+   */
+  scan(filter: Filter<StoredReport>, limit: number): Promise<StoredReport[]>
   /** Its catalog entry as it stands. */
   info(): PartitionInfo
 }
@@ -58,6 +70,16 @@ export interface ReportPartitions {
   close(partition: ActiveReportPartition): Promise<PartitionInfo>
   /** Matching reports of a closed partition, newest first, at most `limit`; none once deleted. */
   find(info: PartitionInfo, filter: Filter<StoredReport>, limit: number): Promise<StoredReport[]>
+  /**
+   * Matching reports of a closed partition in the order they were stored, in chunks of at most
+   * `chunk`, read as they are consumed (constant memory, however large the partition); it ends
+   * early, quietly, if retention deletes the partition meanwhile.
+   */
+  scan(
+    info: PartitionInfo,
+    filter: Filter<StoredReport>,
+    chunk: number
+  ): AsyncIterable<StoredReport[]>
   /** Deletes a closed partition and its catalog entry. */
   delete(info: PartitionInfo): Promise<void>
   /** The store is closing: finishes what a failed append left (see `append`). */

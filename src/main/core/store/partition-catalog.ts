@@ -8,11 +8,17 @@ import type {
 } from '../persistence/report-partitions'
 import { DAY_MS } from '../persistence/utc-day'
 import type { Logger } from '../runtime/logger'
-import { overlaps, reportFilter, type ReportQuery } from './partition-info'
+import {
+  overlaps,
+  reportFilter,
+  scanFilter,
+  type ReportQuery,
+  type ScanQuery
+} from './partition-info'
 import { ReportIds } from './report-ids'
 
 export type { PartitionInfo } from '../persistence/report-partitions'
-export type { ReportQuery } from './partition-info'
+export type { ReportQuery, ScanQuery } from './partition-info'
 
 export interface PartitionCatalogOptions {
   /** Where the partitions are kept (persistence/: NeDB files, or another backend). */
@@ -128,6 +134,44 @@ export class PartitionCatalog {
       results.push(...(await this.options.partitions.find(info, filter, limit)))
     }
     return results
+  }
+
+  /**
+   * Matching reports in the order they were stored, oldest first, a chunk at a time, read as they
+   * are consumed: constant memory whatever the range. Reads the partitions there are when it
+   * starts (a partition that closes meanwhile is read to its end; one made after is not: resume
+   * with `after` the last id read). Partitions outside the range, without the devices, or whose
+   * last id is not after `after`, are skipped unread.
+   */
+  async *scan(query: ScanQuery): AsyncGenerator<StoredReport[]> {
+    const chunk = query.chunk ?? 1000
+    const active = this.active
+    const closed = this.closed.slice()
+    const devices = query.devices === undefined ? undefined : new Set(query.devices)
+    const wanted = (info: PartitionInfo): boolean =>
+      info.count > 0 &&
+      overlaps(info, query) &&
+      (devices === undefined || info.devices.some((d) => devices.has(d.id))) &&
+      (query.after === undefined || info.lastId === undefined || info.lastId > query.after)
+    const filter = scanFilter(query)
+    for (const info of closed) {
+      if (wanted(info)) yield* this.options.partitions.scan(info, filter, chunk)
+    }
+    if (active === null || !wanted(active.info())) return
+    // The active partition is in memory: read a chunk after the last id read, until none is left.
+    let after = query.after
+    for (;;) {
+      const reports = await active.scan(scanFilter(query, after), chunk)
+      if (reports.length === 0) return
+      yield reports
+      after = reports.at(-1)!._id
+    }
+  }
+
+  /** The id of the oldest report kept, if its partition's catalog entry knows it. */
+  oldestId(): string | undefined {
+    const oldest = this.closed.find((p) => p.count > 0)
+    return oldest !== undefined ? oldest.firstId : this.active?.info().firstId
   }
 
   /**

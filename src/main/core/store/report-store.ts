@@ -6,7 +6,8 @@ import {
   PartitionCatalog,
   type PartitionCatalogOptions,
   type PartitionInfo,
-  type ReportQuery
+  type ReportQuery,
+  type ScanQuery
 } from './partition-catalog'
 import { SeqWindow } from './seq-window'
 
@@ -242,6 +243,16 @@ export class ReportStore extends EventEmitter<StoreEvents> {
 
   query(query: ReportQuery): Promise<StoredReport[]> {
     return this.catalog.find(query)
+  }
+
+  /** Stored reports oldest first, a chunk at a time (see PartitionCatalog.scan). */
+  scan(query: ScanQuery): AsyncGenerator<StoredReport[]> {
+    return this.catalog.scan(query)
+  }
+
+  /** The id of the oldest report kept, when known: a stream resuming before it lost reports. */
+  oldestId(): string | undefined {
+    return this.catalog.oldestId()
   }
 
   deviceSummaries(): DeviceSummary[] {

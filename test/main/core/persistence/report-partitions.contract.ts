@@ -78,8 +78,36 @@ export function reportPartitionsContract(backend: string, storage: BackendFactor
         devices: [
           { id: 'a', identity: 'anonymous', firstSeen: T0 + 1, lastSeen: T0 + 2, reports: 3 },
           { id: 'b', identity: 'anonymous', firstSeen: T0 + 2, lastSeen: T0 + 5, reports: 2 }
-        ]
+        ],
+        firstId: 'id000000',
+        lastId: 'id000004'
       })
+    })
+
+    it('scans reports in the order they were stored, a chunk at a time, after an id', async () => {
+      const s = await fresh()
+      const { partitions } = await open(s)
+      const first = await partitions.create(T0 + 1)
+      // Receive times out of order (a clock step back): the scan keeps the order of storing.
+      await first.append(reports('a', [T0 + 5, T0 + 1, T0 + 3]))
+      await first.append(reports('b', [T0 + 4, T0 + 6], 3))
+      const chunks = async (iterable: AsyncIterable<StoredReport[]>): Promise<number[][]> => {
+        const out: number[][] = []
+        for await (const chunk of iterable) out.push(chunk.map((r) => r.seq!))
+        return out
+      }
+      expect(seqs(await first.scan({}, 10))).toEqual([0, 1, 2, 3, 4])
+      expect(seqs(await first.scan({ _id: { gt: 'id000001' } }, 2))).toEqual([2, 3])
+      expect(seqs(await first.scan({ device: 'b' }, 10))).toEqual([3, 4])
+      const info = await partitions.close(first)
+      expect(info).toMatchObject({ firstId: 'id000000', lastId: 'id000004' })
+      expect(await chunks(partitions.scan(info, {}, 2))).toEqual([[0, 1], [2, 3], [4]])
+      expect(await chunks(partitions.scan(info, { _id: { gt: 'id000002' } }, 10))).toEqual([[3, 4]])
+      expect(
+        await chunks(partitions.scan(info, { device: { in: ['a'] }, time: { gte: T0 + 3 } }, 10))
+      ).toEqual([[0, 2]])
+      await partitions.delete(info)
+      expect(await chunks(partitions.scan(info, {}, 10))).toEqual([])
     })
 
     it('tells what its reports take in storage, more with more reports', async () => {

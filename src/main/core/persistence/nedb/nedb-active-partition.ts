@@ -21,6 +21,8 @@ export class NedbActivePartition implements ActiveReportPartition {
   private first = 0
   private last = 0
   private reportCount = 0
+  private firstId: string | undefined
+  private lastId: string | undefined
   private tally = new DeviceTally()
   private fileBytes = 0
   /**
@@ -51,13 +53,20 @@ export class NedbActivePartition implements ActiveReportPartition {
     const tally = new DeviceTally()
     let from = Infinity
     let to = -Infinity
+    let firstId: string | undefined
+    let lastId: string | undefined
     const docs = await ds.find({})
     for (const doc of docs) {
       tally.add(doc)
       onReport(doc)
       if (doc.time < from) from = doc.time
       if (doc.time > to) to = doc.time
+      const id = doc._id!
+      if (firstId === undefined || id < firstId) firstId = id
+      if (lastId === undefined || id > lastId) lastId = id
     }
+    this.firstId = firstId
+    this.lastId = lastId
     if (docs.length === 0) from = to = partitionStart(this.name)
     this.ds = ds
     this.tally = tally
@@ -95,6 +104,9 @@ export class NedbActivePartition implements ActiveReportPartition {
       if (report.time < this.first) this.first = report.time
     }
     this.reportCount += reports.length
+    // The store issues ids in the order it appends: the batch's first and last are its bounds.
+    this.firstId ??= reports[0]?._id
+    this.lastId = reports.at(-1)?._id ?? this.lastId
     // One stat per group commit: cheap next to the append, and exact however large the reports.
     this.fileBytes = (await this.fileSize()) ?? this.fileBytes
   }
@@ -128,6 +140,11 @@ export class NedbActivePartition implements ActiveReportPartition {
     return this.ds.find(toNedbSelector(filter)).sort({ time: -1, _id: -1 }).limit(limit)
   }
 
+  scan(filter: Filter<StoredReport>, limit: number): Promise<StoredReport[]> {
+    // NeDB answers `_id: { $gt }` from its _id index: a chunk costs the reports after the cursor.
+    return this.ds.find(toNedbSelector(filter)).sort({ _id: 1 }).limit(limit)
+  }
+
   get count(): number {
     return this.reportCount
   }
@@ -152,7 +169,8 @@ export class NedbActivePartition implements ActiveReportPartition {
       from: this.first,
       to: this.last,
       count: this.reportCount,
-      devices: this.tally.list()
+      devices: this.tally.list(),
+      ...(this.firstId !== undefined && { firstId: this.firstId, lastId: this.lastId })
     }
   }
 }

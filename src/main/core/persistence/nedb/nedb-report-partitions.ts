@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import type { StoredReport } from '../../../../shared/ingest-protocol'
 import type { Logger } from '../../runtime/logger'
 import { DeviceTally } from '../device-tally'
-import type { Filter } from '../query-filter'
+import { compileFilter, type Filter } from '../query-filter'
 import type { ActiveReportPartition, PartitionInfo, ReportPartitions } from '../report-partitions'
 import { ClosedPartitionReader } from './closed-partition-reader'
 import { NedbActivePartition } from './nedb-active-partition'
@@ -109,6 +109,31 @@ export class NedbReportPartitions implements ReportPartitions {
     return this.reader.find(info.file, filter, limit)
   }
 
+  async *scan(
+    info: PartitionInfo,
+    filter: Filter<StoredReport>,
+    chunk: number
+  ): AsyncGenerator<StoredReport[]> {
+    // The file holds reports in the order they were appended (NeDB rewrites a datafile in _id
+    // order, which is that order too): streamed, never sorted, so a partition costs one chunk.
+    const matching = compileFilter(filter)
+    let reports: StoredReport[] = []
+    try {
+      for await (const report of scanPartitionFile(this.options.dir, info.file)) {
+        if (!matching(report)) continue
+        reports.push(report)
+        if (reports.length >= chunk) {
+          yield reports
+          reports = []
+        }
+      }
+    } catch (error) {
+      // Retention deleted it while it was read: what it held is gone for every reader.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+    }
+    if (reports.length > 0) yield reports
+  }
+
   /** The file goes before its entry: a crash in between leaves an entry the next start drops. */
   async delete(info: PartitionInfo): Promise<void> {
     this.reader.forget(info.file)
@@ -134,12 +159,24 @@ async function summarise(dir: string, file: string): Promise<PartitionInfo> {
   let from = Infinity
   let to = -Infinity
   let count = 0
+  let firstId: string | undefined
+  let lastId: string | undefined
   for await (const report of scanPartitionFile(dir, file)) {
     tally.add(report)
     count += 1
+    const id = report._id
+    if (id !== undefined && (firstId === undefined || id < firstId)) firstId = id
+    if (id !== undefined && (lastId === undefined || id > lastId)) lastId = id
     if (report.time < from) from = report.time
     if (report.time > to) to = report.time
   }
   if (count === 0) from = to = partitionStart(file)
-  return { file, from, to, count, devices: tally.list() }
+  return {
+    file,
+    from,
+    to,
+    count,
+    devices: tally.list(),
+    ...(firstId !== undefined && { firstId, lastId })
+  }
 }
