@@ -20,9 +20,11 @@ import { measureAlarms, type AlarmFigures } from './alarm-step'
 import { ConsoleProcess, killRunningConsoles } from './console-process'
 import { summariseProfiles } from './cpu-profile'
 import { describeDocumentCost, measureDocumentCost } from './document-cost'
+import { writeHistoryStore } from './history-store'
 import { LiveViewers } from './live-viewers'
 import { LoadFleet, withTimeout, type FleetResult } from './load-fleet'
 import type { LoadPlan } from './load-protocol'
+import { describeSeries, measureSeries, type SeriesFigure } from './series-step'
 import { WireViewers } from './wire-viewers'
 
 const TARGETS = { ackedPerSec: 50_000, largeStoreRssMb: 400, startupMs: 3000 }
@@ -46,6 +48,8 @@ interface Settings {
   throughputOnly: boolean
   /** Only step 7, the alarms: the cost of rules and the latency of an alarm. */
   alarmsOnly: boolean
+  /** Only step 8, the series on a month of history. */
+  historyOnly: boolean
   /** Another build's `out/main/cli.js` to measure instead of this checkout's. */
   cli: string | undefined
 }
@@ -63,6 +67,7 @@ const USAGE = `usage: npm run bench -- [options]
   --throughput-only  only steps 1 and 2: acked and fire-and-forget throughput
   --alarms-only    only step 7: acked throughput with 1,000 alarm rules and without, alarm latency
   --cli <path>     measure another build's out/main/cli.js (e.g. a worktree of an older commit)
+  --history-only   only step 8: GET /api/series on a month of history (--reports of it)
 `
 
 const OPTIONS = {
@@ -77,6 +82,7 @@ const OPTIONS = {
   'latency-only': { type: 'boolean', default: false },
   'throughput-only': { type: 'boolean', default: false },
   'alarms-only': { type: 'boolean', default: false },
+  'history-only': { type: 'boolean', default: false },
   cli: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false }
 } as const
@@ -123,6 +129,7 @@ function readSettings(): Settings {
     latencyOnly: values['latency-only'],
     throughputOnly: values['throughput-only'],
     alarmsOnly: values['alarms-only'],
+    historyOnly: values['history-only'],
     cli: values.cli
   }
 }
@@ -681,6 +688,22 @@ function watchPacing(console_: ConsoleProcess): { stop(): void; describe(): stri
   }
 }
 
+/** 8. A month of history written into a data dir, then the console's series over it. */
+async function historyStep(ctx: Context): Promise<SeriesFigure[]> {
+  const dataDir = await freshDir(ctx, 'history')
+  say(`8. Series: ${int(ctx.settings.reports)} reports over 30 days, written by the store itself`)
+  const history = await writeHistoryStore(dataDir, ctx.settings.reports)
+  say(`   written in ${secs(history.writeMs)} (rollups with them)`)
+  const console_ = await startConsole(ctx.settings, dataDir)
+  try {
+    const figures = await measureSeries(console_, history)
+    for (const line of describeSeries(figures)) say(line)
+    return figures
+  } finally {
+    await console_.stop()
+  }
+}
+
 async function main(): Promise<void> {
   const settings = readSettings()
   const ctx: Context = { settings, dirs: [] }
@@ -697,6 +720,11 @@ async function main(): Promise<void> {
       `${settings.reportBytes}-byte reports`
   )
   try {
+    if (settings.historyOnly) {
+      const series = await historyStep(ctx)
+      say(JSON.stringify({ node: process.version, cpus: cpus().length, series }))
+      return
+    }
     if (settings.alarmsOnly) {
       const alarms = await alarmStep(ctx)
       say(JSON.stringify({ node: process.version, cpus: cpus().length, alarms }))
@@ -746,6 +774,7 @@ async function main(): Promise<void> {
     const documents = await measureDocumentCost()
     for (const line of describeDocumentCost(documents)) say(line)
     const alarms = await alarmStep(ctx)
+    const series = await historyStep(ctx)
     const summary = {
       node: process.version,
       cpus: cpus().length,
@@ -804,6 +833,7 @@ async function main(): Promise<void> {
       },
       worstDocumentMs: Math.round(Math.max(...documents.map((d) => d.medianMs))),
       alarms,
+      series,
       targets: TARGETS
     }
     say(JSON.stringify(summary))

@@ -1,7 +1,9 @@
 import type { ConsoleStatus } from '../shared/ipc-contract'
+import { auditTrailFilename } from './core/alarms/audit-filename'
 import type { ConsoleOperations } from './core/console-operations'
 import { notRunning, OperationError } from './core/operations/operation-error'
 import type { ConsoleHandlers, WindowSender } from './ipc'
+import { WindowExports } from './window-exports'
 import { windowLiveFeed } from './window-live-feed'
 
 export interface ConsoleHandlerDeps {
@@ -10,6 +12,8 @@ export interface ConsoleHandlerDeps {
     | 'info'
     | 'subscribeLive'
     | 'queryReports'
+    | 'series'
+    | 'exportReports'
     | 'sendMessage'
     | 'messageStatus'
     | 'deviceTokens'
@@ -26,6 +30,11 @@ export interface ConsoleHandlerDeps {
    * it is told what it missed (`slow`) and fetches a fresh snapshot.
    */
   unresponsive?: (senderId: number) => boolean
+  /**
+   * Where to save an export (Electron's save dialog in src/main/index.ts): the path chosen,
+   * or null when the operator closed the dialog. Without it the window cannot export.
+   */
+  chooseSavePath?: (defaultName: string) => Promise<string | null>
 }
 
 /**
@@ -36,6 +45,11 @@ export interface ConsoleHandlerDeps {
  */
 export function createConsoleHandlers(deps: ConsoleHandlerDeps): ConsoleHandlers {
   const feeds = new Map<number, () => void>()
+  const exports = new WindowExports({
+    chooseSavePath:
+      deps.chooseSavePath ??
+      (() => Promise.reject(new OperationError('unavailable', 'this window cannot save files')))
+  })
 
   return {
     getStatus: async () => deps.status(),
@@ -55,6 +69,16 @@ export function createConsoleHandlers(deps: ConsoleHandlerDeps): ConsoleHandlers
     // Each request is its operation, validated there: the renderer is trusted no more than the
     // network, and an operation before start or after stop answers `not_running`.
     queryReports: async (_sender, query) => deps.operations.queryReports(query),
+    series: async (_sender, query) => deps.operations.series(query),
+    exportReports: (sender, query, id) =>
+      exports.run(sender, id, () => deps.operations.exportReports(query)),
+    exportAlarmEvents: (sender, query, id) =>
+      exports.run(sender, id, () => ({
+        filename: auditTrailFilename('csv', Date.now()),
+        chunks: deps.operations.alarms.eventsCsv(query),
+        progress: () => ({ reports: 0, fraction: 0 })
+      })),
+    cancelExport: async (_sender, id) => exports.cancel(id),
     sendMessage: async (_sender, request) => deps.operations.sendMessage(request),
     messageStatus: async (_sender, id) => deps.operations.messageStatus(id),
 

@@ -1,7 +1,17 @@
-import { join } from 'node:path'
+import { extname, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 
-import { app, BrowserWindow, clipboard, ipcMain, screen, session, shell } from 'electron'
+import {
+  app,
+  BrowserWindow,
+  clipboard,
+  dialog,
+  ipcMain,
+  screen,
+  session,
+  shell,
+  type SaveDialogOptions
+} from 'electron'
 
 import { IPC_EVENTS, type ConsoleStatus } from '../shared/ipc-contract'
 import { createConsoleHandlers } from './console-handlers'
@@ -30,6 +40,22 @@ let unresponsive = false
 const rendererFile = join(__dirname, '../renderer/index.html')
 const devServerUrl = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL
 const rendererUrl = devServerUrl ?? pathToFileURL(rendererFile).href
+
+/** Electron's save dialog, offering the export's own name in the user's downloads folder. */
+async function chooseSavePath(defaultName: string): Promise<string | null> {
+  const extension = extname(defaultName).slice(1)
+  const options: SaveDialogOptions = {
+    defaultPath: join(app.getPath('downloads'), defaultName),
+    filters: [{ name: extension.toUpperCase(), extensions: [extension] }]
+  }
+  const chosen =
+    window !== null && !window.isDestroyed()
+      ? await dialog.showSaveDialog(window, options)
+      : await dialog.showSaveDialog(options)
+  return chosen.canceled || chosen.filePath === undefined || chosen.filePath === ''
+    ? null
+    : chosen.filePath
+}
 
 function setStatus(next: ConsoleStatus): void {
   status = next
@@ -93,7 +119,8 @@ if (!app.requestSingleInstanceLock()) {
       operations: core.operations,
       status: () => status,
       clipboard,
-      unresponsive: () => unresponsive
+      unresponsive: () => unresponsive,
+      chooseSavePath
     }),
     (frameUrl) => frameUrl !== undefined && frameUrl.startsWith(rendererUrl)
   )

@@ -1,7 +1,9 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
 
 import type { Envelope } from '../shared/envelope'
+import type { ExportProgress } from '../shared/history-types'
 import {
+  EXPORT_PROGRESS_CHANNEL,
   IPC_CHANNELS,
   IPC_EVENTS,
   type ConsoleIpcApi,
@@ -25,11 +27,21 @@ function on<E extends IpcEventName>(event: E, listener: IpcEventListener<E>): ()
   return () => void ipcRenderer.removeListener(channel, forward)
 }
 
+function onExportProgress(listener: (progress: ExportProgress) => void): () => void {
+  const forward = (_event: IpcRendererEvent, progress: unknown): void =>
+    listener(progress as ExportProgress)
+  ipcRenderer.on(EXPORT_PROGRESS_CHANNEL, forward)
+  return () => void ipcRenderer.removeListener(EXPORT_PROGRESS_CHANNEL, forward)
+}
+
 // Named functions only: the renderer never gets ipcRenderer itself.
 const api: ConsoleIpcApi = {
   getStatus: () => call(IPC_CHANNELS.getStatus),
   openLive: () => call(IPC_CHANNELS.openLive),
   queryReports: (query) => call(IPC_CHANNELS.queryReports, query),
+  series: (query) => call(IPC_CHANNELS.series, query),
+  exportReports: (query, id) => call(IPC_CHANNELS.exportReports, query, id),
+  cancelExport: (id) => call(IPC_CHANNELS.cancelExport, id),
   sendMessage: (request) => call(IPC_CHANNELS.sendMessage, request),
   messageStatus: (id) => call(IPC_CHANNELS.messageStatus, id),
   copyViewUrl: () => call(IPC_CHANNELS.copyViewUrl),
@@ -51,8 +63,10 @@ const api: ConsoleIpcApi = {
   deleteAlarmRule: (id) => call(IPC_CHANNELS.deleteAlarmRule, id),
   previewAlarmRule: (rule) => call(IPC_CHANNELS.previewAlarmRule, rule),
   alarmEvents: (query) => call(IPC_CHANNELS.alarmEvents, query),
+  exportAlarmEvents: (query, id) => call(IPC_CHANNELS.exportAlarmEvents, query, id),
   alarmStats: () => call(IPC_CHANNELS.alarmStats),
-  on
+  on,
+  onExportProgress
 }
 
 contextBridge.exposeInMainWorld('api', api)

@@ -94,7 +94,14 @@ export interface DiagnosticsBody {
   live: { underLoad: boolean; intervalMs: number; load: number }
   /** Open handles by kind (sockets, timers, files…), as Node counts them. */
   handles: Record<string, number>
-  connections: { ingest: number; viewers: number; pushClients: number }
+  /** `streams`: `/stream` connections past their key. */
+  connections: { ingest: number; viewers: number; pushClients: number; streams: number }
+  /**
+   * `/stream`: the streams reading the store (they asked for the past, or their reader fell
+   * behind), and the bytes sent that their readers have not taken yet, in all (each stream holds
+   * about 1 MiB at most: past that it reads the store at its reader's pace instead).
+   */
+  streams: { catchingUp: number; queuedBytes: number }
   store: { reports: number; partitions: number; bytesOnDisk: number }
   /**
    * The alarm engine: rules in force, alarms held (not normal, or a delay running), reports a

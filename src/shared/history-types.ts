@@ -88,8 +88,23 @@ export const EXPORT_LIMITS = {
    * Most field columns of one CSV export: the fields past it, in the order first seen, are
    * written together as JSON in the last column, `other_fields`, rather than as a column each.
    */
-  maxColumns: 2000
+  maxColumns: 2000,
+  /** Fields one export may name (`field=`). */
+  maxFields: 256,
+  /** Longest field path, in characters. */
+  maxFieldLength: 256,
+  /**
+   * Exports running at once, over HTTP and in the desktop window together: each reads the
+   * store from disk for as long as its range asks. One more is answered `too_soon` (429).
+   */
+  maxAtOnce: 4
 } as const
+
+/** The fixed first columns of a CSV export; the fields' columns follow them. */
+export const EXPORT_CSV_COLUMNS = ['time', 'time_ms', 'device', 'identity', 'seq', 'ts'] as const
+
+/** The last column of a CSV export whose fields outnumber `maxColumns`. */
+export const EXPORT_OTHER_FIELDS_COLUMN = 'other_fields'
 
 /**
  * The response header of an export that says how many reports the range holds at most (from the
@@ -101,12 +116,18 @@ export const EXPORT_ESTIMATE_HEADER = 'x-lookout-estimated-reports'
 export type ExportOutcome =
   { saved: true; path: string; reports: number; bytes: number } | { saved: false }
 
-/** Sent to the window while it writes an export: the share of the range done, 0–1. */
+/**
+ * Sent to the window while it writes an export: the share of the range done, 0–1. `id` is the
+ * one the export was asked with, so a window that runs two tells them apart.
+ */
 export interface ExportProgress {
   id: string
   reports: number
   fraction: number
 }
+
+/** Longest id the window may give an export (to follow its progress and cancel it). */
+export const EXPORT_ID_MAX_LENGTH = 64
 
 /** The plain WebSocket stream for integrations (see docs/protocol.md, "The report stream"). */
 export const STREAM_PATH = '/stream'
@@ -132,3 +153,24 @@ export const STREAM_CLOSE_CODES = {
 export interface StreamHello {
   key: string
 }
+
+/** The query parameters `/stream` takes; any other is refused (`badRequest`), a typo included. */
+export const STREAM_PARAMS = ['device', 'after', 'since'] as const
+
+/** Bounds of `/stream`; how many may be open at once is `--max-streams`. */
+export const STREAM_LIMITS = {
+  /** `--max-streams`' default. */
+  defaultMaxStreams: 64,
+  /** `device=` patterns one stream may name, as many as a device token may. */
+  maxPatterns: 50,
+  /** The longest pattern, in characters: a device id's longest. */
+  maxPatternLength: 128,
+  /** The longest query string, in bytes as sent. */
+  maxQueryBytes: 8192,
+  /** How long the first message may take to come when no `Authorization` header was sent, ms. */
+  helloWithinMs: 5000,
+  /** The largest message a client may send (its `{"key":"…"}`), bytes. */
+  maxClientMessageBytes: 4096,
+  /** A ping goes out this often, ms; a connection that did not answer the previous one is cut. */
+  heartbeatMs: 30_000
+} as const

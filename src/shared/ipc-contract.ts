@@ -26,6 +26,13 @@ import type {
   MessageAccepted,
   MessageStatus
 } from './api-types'
+import type {
+  ExportOutcome,
+  ExportProgress,
+  ExportQuery,
+  SeriesBody,
+  SeriesQuery
+} from './history-types'
 import type { StoredReport } from './ingest-protocol'
 import {
   LIVE_TOPICS,
@@ -49,6 +56,16 @@ export type ConsoleStatus =
  */
 export interface UiRequests {
   queryReports(query: ReportQuery): Promise<StoredReport[]>
+  /** A device's numeric fields over a range, downsampled (`GET /api/series`). */
+  series(query: SeriesQuery): Promise<SeriesBody>
+  /**
+   * Every stored report of a range as a file: the desktop window asks where to save it (its
+   * save dialog), a browser downloads it. `id` names it in its progress (`onExportProgress`)
+   * and to `cancelExport`; a cancelled export, or a save dialog closed, is `{ saved: false }`.
+   */
+  exportReports(query: ExportQuery, id?: string): Promise<ExportOutcome>
+  /** Stops the export of that id: it answers `{ saved: false }`, its part-written file removed. */
+  cancelExport(id: string): Promise<void>
   sendMessage(request: SendMessageRequest): Promise<MessageAccepted>
   messageStatus(id: string): Promise<MessageStatus>
   /** Puts the read-only remote-view URL on the clipboard. */
@@ -73,6 +90,8 @@ export interface UiRequests {
   deleteAlarmRule(id: string): Promise<void>
   previewAlarmRule(rule: Omit<AlarmRule, 'id'> & { id?: string }): Promise<AlarmRulePreview>
   alarmEvents(query: AlarmEventQuery): Promise<AlarmEvent[]>
+  /** The audit trail of a query as a CSV file, saved as `exportReports` saves (no `limit`). */
+  exportAlarmEvents(query: AlarmEventQuery, id?: string): Promise<ExportOutcome>
   alarmStats(): Promise<AlarmStats>
 }
 
@@ -99,12 +118,17 @@ export type IpcEventListener<E extends IpcEventName> = (payload: IpcEventPayload
 export interface ConsoleIpcApi extends ConsoleRequests {
   /** Listens to one live event; returns the function that stops listening. */
   on<E extends IpcEventName>(event: E, listener: IpcEventListener<E>): () => void
+  /** Listens to the progress of this window's exports; returns the function that stops it. */
+  onExportProgress(listener: (progress: ExportProgress) => void): () => void
 }
 
 export const IPC_CHANNELS = {
   getStatus: 'console:get-status',
   openLive: 'console:open-live',
   queryReports: 'console:query-reports',
+  series: 'console:series',
+  exportReports: 'console:export-reports',
+  cancelExport: 'console:cancel-export',
   sendMessage: 'console:send-message',
   messageStatus: 'console:message-status',
   copyViewUrl: 'console:copy-view-url',
@@ -125,8 +149,15 @@ export const IPC_CHANNELS = {
   deleteAlarmRule: 'console:delete-alarm-rule',
   previewAlarmRule: 'console:preview-alarm-rule',
   alarmEvents: 'console:alarm-events',
+  exportAlarmEvents: 'console:export-alarm-events',
   alarmStats: 'console:alarm-stats'
 } as const satisfies Record<keyof ConsoleRequests, string>
+
+/**
+ * Where the main process sends the asking window the progress of its exports (ExportProgress,
+ * at most every 100 ms). Not a live topic: it is one window's, and no snapshot holds it.
+ */
+export const EXPORT_PROGRESS_CHANNEL = 'console:export-progress'
 
 /** The window's event channels: `live:<topic>` for each live topic, and `live:status`. */
 export const IPC_EVENTS = Object.fromEntries(

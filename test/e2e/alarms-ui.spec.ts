@@ -9,6 +9,7 @@ import {
   chromiumAvailable,
   collectPageErrors,
   launchChromium,
+  openOnPanels,
   screenshot
 } from '../support/browser'
 import {
@@ -41,6 +42,7 @@ async function openConsole(
   url: string
 ): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } })
+  await openOnPanels(context)
   // A chart is drawn on a canvas: its limit lines' labels are read from fillText.
   await context.addInitScript(() => {
     const drawn: string[] = []

@@ -9,6 +9,7 @@ import {
   chromiumAvailable,
   collectPageErrors,
   launchChromium,
+  openOnPanels,
   screenshot
 } from '../support/browser'
 import {
@@ -61,6 +62,7 @@ describe.runIf(chromiumAvailable())('the console in a browser', () => {
 
   async function open(url: string): Promise<{ page: Page; errors: string[] }> {
     context = await browser.newContext({ viewport: { width: 1440, height: 900 } })
+    await openOnPanels(context)
     const page = await context.newPage()
     page.setDefaultTimeout(10_000) // a wait that fails says what it waited for, within the test's time
     const errors = collectPageErrors(page)
@@ -278,6 +280,7 @@ describe.runIf(chromiumAvailable())('the console in a browser', () => {
         viewport: { width: 1440, height: 900 },
         colorScheme: 'dark'
       })
+      await openOnPanels(context)
       const page = await context.newPage()
       const errors = collectPageErrors(page)
       await page.goto(serve.url)
@@ -308,6 +311,7 @@ describe.runIf(chromiumAvailable())('the console in a browser', () => {
     'follows the browser’s language: Simplified Chinese for a zh-CN browser',
     async () => {
       context = await browser.newContext({ locale: 'zh-CN' })
+      await openOnPanels(context)
       const page = await context.newPage()
       await page.goto(serve.url)
       await page.getByRole('heading', { name: '设备' }).waitFor()
@@ -347,6 +351,7 @@ describe.runIf(chromiumAvailable())('a browser whose link drops', () => {
     const browser = await launchChromium()
     try {
       const page = await browser.newPage()
+      await openOnPanels(page)
       await page.goto(serve.url)
       await page.getByTestId('link-state').and(page.locator('[data-state=live]')).waitFor()
       await stop(serve)

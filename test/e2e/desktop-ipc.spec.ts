@@ -18,6 +18,7 @@ import {
   chromiumAvailable,
   collectPageErrors,
   launchChromium,
+  openOnPanels,
   routeBuiltRenderer,
   screenshot
 } from '../support/browser'
@@ -51,6 +52,7 @@ async function testPreload(): Promise<string> {
 async function openWindow(browser: Browser, ipcMain: FakeIpcMain, preload: string): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
   page.setDefaultTimeout(10_000) // a wait that fails says what it waited for, within the test's time
+  await openOnPanels(page)
   await routeBuiltRenderer(page, ORIGIN)
   const sender: WindowSender = {
     id: 1,
@@ -123,7 +125,7 @@ describe.runIf(chromiumAvailable())('the desktop window over IPC', () => {
         async () => (await page.getByTestId('feed-row').count()) === 2,
         'both reports in the feed'
       )
-      expect(await page.getByTestId('feed-row').first().textContent()).toContain('"flow":13')
+      expect(await page.getByTestId('feed-row').first().textContent()).toContain('flow=13')
       // The core's sampler feeds the chart over IPC too: one series per core of its source.
       await page.getByTestId('cpu-chart').and(page.locator('[data-series="2"]')).waitFor()
       await screenshot(page, 'desktop-window')
@@ -201,19 +203,23 @@ describe.runIf(chromiumAvailable())('the desktop window over IPC', () => {
     )
     const rows = page.getByTestId('feed-row')
     expect(await rows.count()).toBeLessThan(80) // only the rows in sight exist
-    expect(await rows.first().textContent()).toContain('"level":0') // seq 100000, the newest
+    expect(await rows.first().textContent()).toMatch(/level=0$/) // seq 100000, the newest
     await page.getByTestId('feed-scroll').evaluate((el) => (el.scrollTop = el.scrollHeight))
-    await page.getByTestId('feed-row').filter({ hasText: '"level":1}' }).last().waitFor()
+    await page
+      .getByTestId('feed-row')
+      .filter({ hasText: /level=1$/ })
+      .last()
+      .waitFor()
     await page.getByTestId('feed-scroll').evaluate((el) => (el.scrollTop = 0))
 
     // Paused, the rows stay put and the new ones are counted.
     await page.getByTestId('feed-pause').click()
     await emit(100_001, 3)
     await page.getByTestId('feed-pause').getByText('3 new').waitFor()
-    expect(await rows.first().textContent()).toContain('"level":0')
+    expect(await rows.first().textContent()).toMatch(/level=0$/)
     await page.getByTestId('feed-pause').click()
     await eventually(
-      async () => ((await rows.first().textContent()) ?? '').includes('"level":3'),
+      async () => /level=3$/.test((await rows.first().textContent()) ?? ''),
       'the newest report on top after resuming'
     )
 

@@ -1,7 +1,12 @@
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-import { chromiumAvailable, collectPageErrors, launchChromium } from '../support/browser'
+import {
+  chromiumAvailable,
+  collectPageErrors,
+  launchChromium,
+  openOnPanels
+} from '../support/browser'
 import { startServe, type ServeProcess } from '../support/cli-process'
 import { LineClient } from '../support/line-client'
 import { tempDirs } from '../support/temp-dir'
@@ -39,6 +44,7 @@ describe.runIf(chromiumAvailable())('10,000 devices in the console UI', () => {
     await reportFleet(serve.ingestPort, DEVICES)
     browser = await launchChromium()
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 } })
+    await openOnPanels(context)
     page = await context.newPage()
     page.setDefaultTimeout(20_000)
     errors = collectPageErrors(page)

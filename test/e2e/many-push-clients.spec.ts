@@ -3,7 +3,12 @@ import { io, type Socket } from 'socket.io-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import type { PushMessage } from '../../src/shared/push-events'
-import { chromiumAvailable, collectPageErrors, launchChromium } from '../support/browser'
+import {
+  chromiumAvailable,
+  collectPageErrors,
+  launchChromium,
+  openOnPanels
+} from '../support/browser'
 import { startServe, type ServeProcess } from '../support/cli-process'
 import { eventually } from '../support/console'
 import { LineClient } from '../support/line-client'
@@ -91,6 +96,7 @@ describe.runIf(chromiumAvailable())('2,000 push clients and 3,000 fields in the 
 
     browser = await launchChromium()
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 } })
+    await openOnPanels(context)
     page = await context.newPage()
     page.setDefaultTimeout(20_000)
     errors = collectPageErrors(page)

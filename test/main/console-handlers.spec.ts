@@ -326,6 +326,28 @@ describe('the desktop window’s IPC, answered by the console core', () => {
     expect((await api.queryReports({ device: 'odd', limit: 1 })).map((r) => r.seq)).toEqual([3])
   })
 
+  it('answers a series of a device’s fields, validated as over HTTP', async () => {
+    const { c } = await wired()
+    const d = await device(c)
+    d.send({ device: 'pump-7', seq: 1, temp: 40 }, { device: 'pump-7', seq: 2, temp: 44 })
+    await d.waitForReplies(2)
+    const now = Date.now()
+    const got = await api.series({
+      device: 'pump-7',
+      fields: ['temp'],
+      since: now - 60_000,
+      until: now + 1000,
+      points: 1
+    })
+    expect(got.bucketMs).toBeGreaterThanOrEqual(60_000)
+    expect(got.series[0]!.buckets.map((b) => [b.count, b.min, b.max, b.last])).toEqual([
+      [2, 40, 44, 44]
+    ])
+    await expect(
+      api.series({ device: 'pump-7', fields: ['temp'], since: now, until: now - 1 })
+    ).rejects.toMatchObject({ code: 'bad_request', message: 'since: must be before until' })
+  })
+
   it('sends a message to a registered push client and shows its status; an unknown uid is not_found', async () => {
     const { c } = await wired()
     await expect(api.sendMessage({ to: 'nobody', data: 'hello?' })).rejects.toMatchObject({

@@ -64,6 +64,10 @@ describe('preload ↔ main IPC wiring', () => {
     ['getStatus', []],
     ['openLive', []],
     ['queryReports', [{ device: 'pump-7', since: 1_000, limit: 5 }]],
+    [
+      'series',
+      [{ device: 'pump-7', fields: ['temp', 'motor.rpm'], since: 1_000, until: 90_000, points: 60 }]
+    ],
     ['sendMessage', [{ to: 'phone-1', data: { text: 'shift change', at: [14, 0] } }]],
     ['messageStatus', ['7c0f5a9e-message-id']],
     ['copyViewUrl', []],

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 
-import { chromium, type Browser, type Page } from 'playwright-core'
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 
 /** Debian's Chromium: the tests never download a browser. */
 export const CHROMIUM = process.env.LOOKOUT_CHROMIUM ?? '/usr/bin/chromium'
@@ -39,6 +39,22 @@ export async function routeBuiltRenderer(page: Page, origin: string): Promise<vo
   await page.route(`${origin}/**`, async (route) => {
     const path = new URL(route.request().url()).pathname
     await route.fulfill({ path: join(RENDERER, path === '/' ? 'index.html' : path) })
+  })
+}
+
+/**
+ * Opens the console in `target`'s pages on its panels (devices, host, feed, push) rather than
+ * on the Overview, its default view: what a spec about the panels looks at. Kept before any of
+ * the page's scripts run, as a user's earlier choice would be (`lookout.view`, see
+ * src/renderer/src/state/view-choice.ts).
+ */
+export async function openOnPanels(target: BrowserContext | Page): Promise<void> {
+  await target.addInitScript(() => {
+    try {
+      localStorage.setItem('lookout.view', 'panels')
+    } catch {
+      // about:blank and other opaque origins have no storage: no console is shown there.
+    }
   })
 }
 

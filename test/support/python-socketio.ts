@@ -17,3 +17,17 @@ export function pythonSocketioAvailable(): boolean {
   }
   return available
 }
+
+/**
+ * Whether the `/stream` witness can run: Debian's python3-websocket (websocket-client)
+ * importable by PYTHON; said loudly when not, and an error under CI, as above.
+ */
+export function pythonWebsocketAvailable(): boolean {
+  const available = spawnSync(PYTHON, ['-c', 'import websocket'], { encoding: 'utf8' }).status === 0
+  if (!available) {
+    const line = `\n*** SKIPPED: the /stream witness test needs Debian's python3-websocket: ${INSTALL} ***\n`
+    if (process.env.CI) throw new Error(`CI must run every test${line}`)
+    process.stderr.write(line)
+  }
+  return available
+}

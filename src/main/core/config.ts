@@ -1,5 +1,6 @@
 import { z } from 'zod'
 
+import { STREAM_LIMITS } from '../../shared/history-types'
 import { INGEST_LIMITS } from '../../shared/ingest-protocol'
 import { defaultDataDir } from './runtime/data-dir'
 
@@ -297,6 +298,13 @@ export const SETTINGS = {
     default: 200,
     bounds: { min: 1, max: 10_000 },
     description: '/live viewers at once'
+  }),
+  maxStreams: whole({
+    flag: '--max-streams <n>',
+    env: 'LOOKOUT_MAX_STREAMS',
+    default: STREAM_LIMITS.defaultMaxStreams,
+    bounds: { min: 1, max: 10_000 },
+    description: '/stream connections at once (the lossless report stream for integrations)'
   }),
   /**
    * Distinct device ids known at once; a report of a new one beyond it is refused

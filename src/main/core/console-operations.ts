@@ -8,13 +8,17 @@ import type {
   MessageAccepted,
   MessageStatus
 } from '../../shared/api-types'
+import { EXPORT_LIMITS, type SeriesBody } from '../../shared/history-types'
 import type { StoredReport } from '../../shared/ingest-protocol'
 import type { ConsoleInfo, LiveSnapshot, PushClientState } from '../../shared/live-events'
 import type { DeviceRegistry } from './devices/device-registry'
+import { reportExport, type ReportExport } from './export/report-export'
 import { AlarmOperations, type AlarmServicePart } from './operations/alarm-operations'
 import type { ManagedTokens } from './ingest/tokens/managed-tokens'
 import type { LiveHub, LiveListener } from './live/live-hub'
+import { parseExportQuery } from './operations/export-request-schemas'
 import { notRunning, OperationError } from './operations/operation-error'
+import { parseSeriesQuery } from './operations/series-request-schema'
 import {
   parseCreateDeviceToken,
   parseDevicePage,
@@ -27,6 +31,7 @@ import type { MessageService } from './push/message-service'
 import type { PushClientRegistry } from './push/push-client-registry'
 import type { ConsoleDiagnostics } from './runtime/diagnostics'
 import type { Logger } from './runtime/logger'
+import { ReadSlots } from './runtime/read-slots'
 import type { ReportStore } from './store/report-store'
 
 /** Device events a viewer is shown of one device, newest first. */
@@ -35,7 +40,7 @@ const DEVICE_EVENTS_SHOWN = 1000
 /** What the operations act on: the parts of a running console, as `start()` built them. */
 export interface ConsoleServices {
   info: ConsoleInfo
-  reports: Pick<ReportStore, 'query'>
+  reports: Pick<ReportStore, 'query' | 'scan' | 'estimateScan' | 'series'>
   devices: Pick<DeviceRegistry, 'list' | 'page' | 'recentEvents'>
   messages: Pick<MessageService, 'send' | 'status'>
   pushClients: Pick<PushClientRegistry, 'list'>
@@ -56,6 +61,8 @@ export interface ConsoleOperationsOptions {
   /** The bound of an HTTP body, held for the window's IPC too: it is not a way round it. */
   maxBodyBytes: number
   logger: Logger
+  /** The console's clock: what an export's open end stands for. */
+  now?: () => number
 }
 
 /**
@@ -67,6 +74,11 @@ export interface ConsoleOperationsOptions {
 export class ConsoleOperations {
   /** Alarms: list, acknowledge, shelve, maintenance, rules, the audit trail, the KPIs. */
   readonly alarms: AlarmOperations
+  /** Exports reading the store at once, over HTTP and the window together. */
+  private readonly exports = new ReadSlots(
+    EXPORT_LIMITS.maxAtOnce,
+    (n) => `${n} exports are running already: retry once one of them is done`
+  )
 
   constructor(private readonly options: ConsoleOperationsOptions) {
     this.alarms = new AlarmOperations(() => this.running().alarms, options.logger)
@@ -92,6 +104,29 @@ export class ConsoleOperations {
   async queryReports(query: unknown): Promise<StoredReport[]> {
     const { reports } = this.running()
     return reports.query(parseReportQuery(query))
+  }
+
+  /**
+   * One device's numeric fields over a range, downsampled to at most `points` buckets of
+   * min/max/avg/count/last (`GET /api/series`): from the rollups, so a month costs no more than
+   * an hour. `until` is now and `since` 15 minutes before it when left out.
+   */
+  async series(query: unknown): Promise<SeriesBody> {
+    const { reports } = this.running()
+    return reports.series(parseSeriesQuery(query, (this.options.now ?? Date.now)()))
+  }
+
+  /**
+   * Every stored report of a range (`GET /api/export`, the window's Export), oldest first, as
+   * CSV or NDJSON made as it is read. Its chunks hold one of the export slots from now until
+   * they are read to the end or stopped: read them, or call `return()` on their iterator.
+   */
+  exportReports(query: unknown): ReportExport {
+    const { reports } = this.running()
+    const parsed = parseExportQuery(query)
+    const now = (this.options.now ?? Date.now)()
+    const made = reportExport(reports, parsed, { now })
+    return { ...made, chunks: this.exports.stream(() => made.chunks) }
   }
 
   /** Every device, in id order (what scripts got before pages; bounded by --max-devices). */

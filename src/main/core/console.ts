@@ -33,6 +33,7 @@ import { Teardown } from './runtime/teardown'
 import { ReportStore } from './store/report-store'
 import { registerLiveHandlers } from './web/sockets/live-handlers'
 import { registerPushHandlers, type PushNamespace } from './web/sockets/push-handlers'
+import { StreamServer, type StreamServerOptions } from './web/sockets/stream-server'
 import { apiRoutes } from './web/routes/api-routes'
 import { WebServer } from './web/web-server'
 
@@ -64,6 +65,8 @@ export interface ConsoleDeps {
   }
   /** The built UI to serve on the web port (the renderer's build output). */
   uiDir?: string
+  /** Tuning of `/stream` (tests shorten the waits and shrink the bounds to observe them). */
+  stream?: Pick<StreamServerOptions, 'heartbeatMs' | 'helloWithinMs' | 'feed'>
 }
 
 /** What one start() built: the services the operations use, and how to stop all of it. */
@@ -96,7 +99,8 @@ export class LookoutConsole {
     this.operations = new ConsoleOperations({
       services: () => this.running?.services,
       maxBodyBytes: config.maxBodyBytes,
-      logger: this.logger
+      logger: this.logger,
+      now: this.now
     })
   }
 
@@ -165,6 +169,7 @@ export class LookoutConsole {
     const opening = performance.now()
     const store = await ReportStore.open({
       partitions: persistence.reportPartitions(),
+      rollups: persistence.partitionRollups(),
       partitionMaxReports: config.partitionMaxReports,
       retentionDays: config.retentionDays,
       retentionReports: config.retentionReports,
@@ -246,6 +251,15 @@ export class LookoutConsole {
 
     const throttle = new AuthThrottle(10, 60_000, now, logger.child({ ns: 'web' }))
     teardown.add('auth throttle', () => throttle.stop())
+    // The lossless stream for integrations (`/stream`): it listens to the store from here on.
+    const streams = new StreamServer({
+      keys,
+      throttle,
+      store,
+      logger: logger.child({ ns: 'web' }),
+      maxStreams: config.maxStreams,
+      ...this.deps.stream
+    })
     const web = new WebServer({
       host: config.host,
       port: config.webPort,
@@ -257,6 +271,7 @@ export class LookoutConsole {
       uiDir: this.deps.uiDir,
       version,
       routes: apiRoutes(this.operations),
+      upgrades: [streams.route],
       logger: logger.child({ ns: 'web' }),
       now
     })
@@ -265,13 +280,17 @@ export class LookoutConsole {
     // before its namespace and its key check exist. No CORS headers: a page from another origin
     // cannot poll the API; the keys guard the rest. The web server checks `Host` and, for
     // Socket.IO, `Origin` before Socket.IO sees a request.
-    const sockets = new SocketServer(web.httpServer, { serveClient: false })
+    // The web server hands Socket.IO only the upgrades under /socket.io/ and refuses unknown
+    // ones itself; engine.io must not end, a second later, one it does not own (`/stream`).
+    const sockets = new SocketServer(web.httpServer, { serveClient: false, destroyUpgrade: false })
     teardown.add('socket.io', async () => {
       // Closing Socket.IO closes the HTTP server it is attached to; cut the connections first
       // so no stalled peer holds it open.
       web.destroyConnections()
       await new Promise<void>((resolve) => sockets.close(() => resolve()))
     })
+    // Before the connections are cut: each stream is told where to resume.
+    teardown.add('report streams', () => streams.close())
     const live = sockets.of(LIVE_NAMESPACE) as LiveNamespace
     const liveHub = new LiveHub(
       live,
@@ -345,6 +364,7 @@ export class LookoutConsole {
       ingestConnections: () => transports.reduce((n, t) => n + t.connectionCount, 0),
       viewers: () => liveHub.viewerCount(),
       pushClients: () => connections.size,
+      streams: () => streams.counts(),
       live: () => liveHub.pace(),
       store,
       alarms: () => alarms.diagnostics(),

@@ -14,9 +14,12 @@ import { FeedPanel } from './panels/feed-panel'
 import { Header } from './panels/header'
 import { HostPanel } from './panels/host-panel'
 import { LinkBanner } from './panels/link-banner'
+import { OverviewPanel } from './panels/overview-panel'
 import { PushPanel } from './panels/push-panel'
 import { FailedScreen, LoadingScreen, ThrottledScreen } from './panels/status-screens'
 import { ConsoleStore } from './state/console-store'
+import { localSettings } from './state/local-storage'
+import { readView, writeView, type ConsoleViewName } from './state/view-choice'
 
 type Refusal = Extract<LinkState, { state: 'refused' }>
 
@@ -48,6 +51,12 @@ function ConsoleScreen(props: {
   const hello = useConsole((v) => v.hello)
   const [open, setOpen] = useState<Open>(null)
   const close = (): void => setOpen(null)
+  const [view, setView] = useState(() => readView(localSettings()))
+  const showView = (next: ConsoleViewName): void => {
+    setView(next)
+    writeView(localSettings(), next)
+  }
+  const openDevice = (device: string): void => setOpen({ dialog: 'device', device })
   const { onRefused } = props
   useEffect(() => {
     if (link.state === 'refused') onRefused?.(link)
@@ -64,15 +73,23 @@ function ConsoleScreen(props: {
       <Header
         onTokens={() => setOpen({ dialog: 'tokens' })}
         onRules={() => setOpen({ dialog: 'rules' })}
+        shownView={view}
+        onView={showView}
       />
       <AlarmBar onOpen={() => setOpen({ dialog: 'alarms' })} />
       <LinkBanner />
-      <main className="grid">
-        <DevicesPanel onOpen={(device) => setOpen({ dialog: 'device', device })} />
-        <HostPanel />
-        <FeedPanel />
-        <PushPanel />
-      </main>
+      {view === 'overview' ? (
+        <main className="overview-area">
+          <OverviewPanel onOpen={openDevice} />
+        </main>
+      ) : (
+        <main className="grid">
+          <DevicesPanel onOpen={openDevice} />
+          <HostPanel />
+          <FeedPanel />
+          <PushPanel />
+        </main>
+      )}
       {open?.dialog === 'device' && <DeviceDetail device={open.device} onClose={close} />}
       {open?.dialog === 'tokens' && <DeviceTokensDialog onClose={close} />}
       {open?.dialog === 'alarms' && (

@@ -73,10 +73,40 @@ export function formatDateTime(time: number, lng: string): string {
   ).format(time)
 }
 
+/** "18:49" or, with seconds, "18:49:15": a chart's time labels, in the language's clock. */
+export function formatClock(time: number, lng: string, seconds: boolean): string {
+  return cached(
+    `clock:${lng}:${seconds}`,
+    () =>
+      new Intl.DateTimeFormat(lng, {
+        hour: '2-digit',
+        minute: '2-digit',
+        second: seconds ? '2-digit' : undefined,
+        hourCycle: 'h23'
+      })
+  ).format(time)
+}
+
+/** "Jan 5", "1月5日": a day on a chart's time axis. */
+export function formatMonthDay(time: number, lng: string): string {
+  return cached(
+    `monthday:${lng}`,
+    () => new Intl.DateTimeFormat(lng, { month: 'short', day: 'numeric' })
+  ).format(time)
+}
+
 export function formatNumber(n: number, lng: string, digits = 0): string {
   return cached(
     `number:${lng}:${digits}`,
     () => new Intl.NumberFormat(lng, { maximumFractionDigits: digits })
+  ).format(n)
+}
+
+/** "12K", "1.2M", "120万": a value axis' labels, narrow whatever the value. */
+export function formatCompactNumber(n: number, lng: string): string {
+  return cached(
+    `compact:${lng}`,
+    () => new Intl.NumberFormat(lng, { notation: 'compact', maximumFractionDigits: 1 })
   ).format(n)
 }
 
@@ -109,4 +139,18 @@ export function formatDuration(seconds: number, lng: string): string {
         maximumFractionDigits: 1
       })
   ).format(seconds / size)
+}
+
+/**
+ * A device's reading for people to read at a glance: grouped as the language writes numbers,
+ * up to three decimals (the raw value is one click away in the report's JSON), and a value too
+ * small for those decimals in scientific notation rather than as `0`.
+ */
+export function formatReading(n: number, lng: string): string {
+  if (n !== 0 && Math.abs(n) < 0.001)
+    return cached(
+      `reading-small:${lng}`,
+      () => new Intl.NumberFormat(lng, { notation: 'scientific', maximumSignificantDigits: 3 })
+    ).format(n)
+  return formatNumber(n, lng, 3)
 }

@@ -65,6 +65,7 @@ const EVERY_ALARM_OPERATION: Record<keyof AlarmOperations, (o: AlarmOperations) 
   preview: (o) => o.preview({ name: 'hot', devices: '*', field: 't', above: 1, severity: 'low' }),
   events: (o) => o.events({}),
   eventsCsv: (o) => o.eventsCsv({}),
+  eventsNdjson: (o) => o.eventsNdjson({}),
   stats: (o) => o.stats()
 }
 
@@ -82,6 +83,8 @@ const EVERY_OPERATION: Record<
   info: (o) => o.info(),
   subscribeLive: (o) => o.subscribeLive(() => undefined),
   queryReports: (o) => o.queryReports({}),
+  series: (o) => o.series({ device: 'pump-7', fields: ['t'] }),
+  exportReports: (o) => o.exportReports({}),
   devices: (o) => o.devices(),
   devicePage: (o) => o.devicePage({ limit: 10 }),
   deviceEvents: (o) => o.deviceEvents('pump-7'),

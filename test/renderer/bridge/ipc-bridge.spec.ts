@@ -30,6 +30,11 @@ function fakeApi(initial: ConsoleStatus) {
       return new Promise((resolve) => answers.push(resolve))
     },
     queryReports: async () => [],
+    series: unused,
+    exportReports: unused,
+    cancelExport: unused,
+    exportAlarmEvents: unused,
+    onExportProgress: () => () => undefined,
     sendMessage: async () => ({ id: 'm', recipients: [] }),
     messageStatus: unused,
     copyViewUrl: async () => undefined,

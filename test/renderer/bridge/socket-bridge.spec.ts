@@ -201,6 +201,22 @@ describe('SocketBridge', () => {
     await expect(viewer.queryReports({ limit: 0 })).rejects.toMatchObject({ code: 'bad_request' })
     await expect(viewer.sendMessage({ data: 'x' })).rejects.toMatchObject({ code: 'forbidden' })
 
+    // A series names each field as its own parameter.
+    const now = Date.now()
+    const series = await viewer.series({
+      device: 'd1',
+      fields: ['t', 'motor.t'],
+      since: now - 60_000,
+      until: now + 1000
+    })
+    expect(series.series.map((f) => [f.field, f.buckets.map((b) => [b.count, b.last])])).toEqual([
+      ['t', [[1, 20]]],
+      ['motor.t', []]
+    ])
+    await expect(
+      viewer.series({ device: 'd1', fields: [], since: now - 60_000, until: now })
+    ).rejects.toMatchObject({ code: 'bad_request', message: expect.stringMatching(/^fields: /) })
+
     const operator = new SocketBridge(c.base, ACCESS_KEY)
     const accepted = await operator.sendMessage({ data: 'hello' })
     expect((await operator.messageStatus(accepted.id)).id).toBe(accepted.id)

@@ -5,6 +5,7 @@ import {
   newestUnackedCritical,
   soundsTone,
   unackedCounts,
+  worstAlarmByDevice,
   worstSeverityByDevice
 } from '../../../src/renderer/src/state/alarm-selectors'
 import { alarm } from '../support/alarm-fixtures'
@@ -50,6 +51,24 @@ describe('what the views read of the alarms', () => {
       alarm({ id: '4', device: 'p2', severity: 'critical', state: 'cleared-unacked' })
     ])
     expect([...worst]).toEqual([['p1', 'high']])
+  })
+
+  it('gives each device’s tile its worst active severity, and whether one of it is owed an ack', () => {
+    const worst = worstAlarmByDevice([
+      alarm({ id: '1', device: 'p1', severity: 'medium' }),
+      alarm({ id: '2', device: 'p1', severity: 'high', state: 'active-acked' }),
+      alarm({ id: '3', device: 'p2', severity: 'high', state: 'active-acked' }),
+      alarm({ id: '4', device: 'p2', severity: 'high' }),
+      alarm({ id: '5', device: 'p3', severity: 'critical', state: 'active-acked' }),
+      alarm({ id: '6', device: 'p3', severity: 'low' }),
+      alarm({ id: '7', device: 'p4', severity: 'critical', state: 'cleared-unacked' })
+    ])
+    expect(Object.fromEntries(worst)).toEqual({
+      p1: { severity: 'high', unacked: false },
+      // An unacked high outweighs an acked high, never an acked critical.
+      p2: { severity: 'high', unacked: true },
+      p3: { severity: 'critical', unacked: false }
+    })
   })
 
   it('sounds for urgent alarms owed an ack that nobody silenced', () => {

@@ -1,4 +1,11 @@
 import type { AlarmEvent } from '../../../shared/alarm-types'
+import { csvText } from '../export/csv-cell'
+
+/**
+ * One field, safe to open in a spreadsheet (see csvText): comments come from phones and
+ * operators, device ids from devices.
+ */
+export const csvField = csvText
 
 export const ALARM_EVENTS_CSV_HEADER = [
   'time_iso',
@@ -47,15 +54,4 @@ function isoTime(time: number): string {
 
 function row(fields: ReadonlyArray<string | null>): string {
   return fields.map((f) => csvField(f ?? '')).join(',') + '\r\n'
-}
-
-/**
- * One field, safe to open in a spreadsheet: text a spreadsheet would take for a formula (`=`,
- * `+`, `-`, `@`, a tab or CR first) gets a leading apostrophe — comments come from phones and
- * operators, device ids from devices — and a field with a comma, quote, CR or LF is quoted, its
- * quotes doubled.
- */
-export function csvField(text: string): string {
-  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe
 }

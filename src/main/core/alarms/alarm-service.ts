@@ -24,6 +24,7 @@ import { AlarmAuditLog } from './alarm-audit-log'
 import { conditionHolds } from './alarm-condition'
 import { AlarmEngine, type ActionActor, type EngineOutput } from './alarm-engine'
 import { alarmEventsCsv } from './alarm-events-csv'
+import { alarmEventsNdjson } from './alarm-events-ndjson'
 import { AlarmNotifier } from './alarm-notifier'
 import { alarmsAckedBy, type AckedRaise } from './alarm-receipts'
 import { AlarmRulesFile } from './alarm-rules-file'
@@ -394,6 +395,11 @@ export class AlarmService extends EventEmitter<ServiceEvents> {
    */
   eventsCsv(query: AlarmEventQuery): AsyncIterable<string> {
     return this.scans.stream(() => alarmEventsCsv(this.audit.stream(query)))
+  }
+
+  /** The audit trail as NDJSON, streamed, in a slot as eventsCsv. */
+  eventsNdjson(query: AlarmEventQuery): AsyncIterable<string> {
+    return this.scans.stream(() => alarmEventsNdjson(this.audit.stream(query)))
   }
 
   alarmStats(): AlarmStats {

@@ -9,9 +9,9 @@ export type KeyVerdict<G> =
   | { refused: 'no_key' | 'wrong_key' }
 
 /**
- * The one check of a presented key, at every door (HTTP, `/live`, `/push`), against one throttle
- * per address. An address that presented too many wrong keys lately is refused before its key
- * is read, even the right one. No key — none, an empty one, or anything but a string — is no
+ * The one check of a presented key, at every door (HTTP, `/live`, `/push`, `/stream`), against
+ * one throttle per address. An address that presented too many wrong keys lately is refused
+ * before its key is read, even the right one. No key — none, an empty one, or anything but a string — is no
  * guess and is not counted; a key that grants nothing is, whatever the door.
  */
 export function checkKey<G>(

@@ -39,6 +39,7 @@ export type AlarmServicePart = Pick<
   | 'preview'
   | 'events'
   | 'eventsCsv'
+  | 'eventsNdjson'
   | 'alarmStats'
 >
 
@@ -169,6 +170,12 @@ export class AlarmOperations {
     const alarms = this.alarms()
     const { limit: _limit, ...range } = parseAlarmEventQuery(query)
     return alarms.eventsCsv(range)
+  }
+
+  eventsNdjson(query: unknown): AsyncIterable<string> {
+    const alarms = this.alarms()
+    const { limit: _limit, ...range } = parseAlarmEventQuery(query)
+    return alarms.eventsNdjson(range)
   }
 
   stats(): AlarmStats {

@@ -1,6 +1,7 @@
 import type { DayCollections, DayCollectionsOptions } from './day-collections'
 import type { DayLog, DayLogOptions } from './day-log'
 import type { CollectionOptions, DocumentCollection } from './document-collection'
+import type { PartitionRollups } from './partition-rollups'
 import type { ReportPartitions } from './report-partitions'
 
 /**
@@ -24,4 +25,6 @@ export interface PersistenceBackend {
   dayLog<T extends object>(name: string, options: DayLogOptions<T>): Promise<DayLog<T>>
   /** The report store's partitions. */
   reportPartitions(): ReportPartitions
+  /** The rollups of the report store's closed partitions (for series), kept beside them. */
+  partitionRollups(): PartitionRollups
 }

@@ -13,6 +13,8 @@ export interface DiagnosticsSources {
   /** Live viewers, counted where the live samples count them (LiveHub.viewerCount). */
   viewers(): number
   pushClients(): number
+  /** `/stream` connections: how many, how many read the store, what their readers have not taken. */
+  streams(): { open: number } & DiagnosticsBody['streams']
   live(): DiagnosticsBody['live']
   store: { reportCount: number; partitionCount: number; bytesStored(): Promise<number> }
   alarms(): DiagnosticsBody['alarms']
@@ -51,6 +53,7 @@ export class ConsoleDiagnostics {
     this.utilization = utilization
     const handles: Record<string, number> = {}
     for (const kind of process.getActiveResourcesInfo()) handles[kind] = (handles[kind] ?? 0) + 1
+    const { open: streams, ...streamCounts } = this.sources.streams()
     return {
       uptimeSeconds: Math.round((this.now() - this.startedAt) / 1000),
       memory: { rss: memory.rss, heapUsed: memory.heapUsed, external: memory.external },
@@ -61,8 +64,10 @@ export class ConsoleDiagnostics {
       connections: {
         ingest: this.sources.ingestConnections(),
         viewers: this.sources.viewers(),
-        pushClients: this.sources.pushClients()
+        pushClients: this.sources.pushClients(),
+        streams
       },
+      streams: streamCounts,
       store: {
         reports: this.sources.store.reportCount,
         partitions: this.sources.store.partitionCount,

@@ -1,6 +1,9 @@
 import type { DeviceSummary } from '../../../shared/api-types'
+import { SERIES_LIMITS, type SeriesBody, type SeriesQuery } from '../../../shared/history-types'
 import type { StoredReport } from '../../../shared/ingest-protocol'
 import { DeviceTally } from '../persistence/device-tally'
+import type { PartitionRollups } from '../persistence/partition-rollups'
+import type { Filter } from '../persistence/query-filter'
 import type {
   ActiveReportPartition,
   PartitionInfo,
@@ -15,7 +18,11 @@ import {
   type ReportQuery,
   type ScanQuery
 } from './partition-info'
+import type { RollupLimits } from './partition-rollup'
 import { ReportIds } from './report-ids'
+import { RollupKeeper } from './rollup-keeper'
+import { planSeries } from './series-plan'
+import { readSeries, type SeriesSource } from './series-reader'
 
 export type { PartitionInfo } from '../persistence/report-partitions'
 export type { ReportQuery, ScanQuery } from './partition-info'
@@ -29,6 +36,13 @@ export interface PartitionCatalogOptions {
   retentionDays: number
   retentionReports: number
   logger: Logger
+  /**
+   * Where closed partitions' rollups are kept (persistence/); without it a series reads every
+   * closed partition's reports, and only the active partition has a rollup (in memory).
+   */
+  rollups?: PartitionRollups
+  /** The bounds of one partition's rollup (DEFAULT_ROLLUP_LIMITS). */
+  rollupLimits?: RollupLimits
 }
 
 /**
@@ -54,8 +68,18 @@ export class PartitionCatalog {
   private closed: PartitionInfo[] = []
   private active: ActiveReportPartition | null = null
   private readonly ids = new ReportIds()
+  /** Per partition, per device, per numeric field: minute and hour buckets, for series. */
+  readonly rollups: RollupKeeper
 
-  private constructor(private readonly options: PartitionCatalogOptions) {}
+  private constructor(private readonly options: PartitionCatalogOptions) {
+    this.rollups = new RollupKeeper({
+      rollups: options.rollups,
+      partitions: options.partitions,
+      limits: options.rollupLimits,
+      logger: options.logger,
+      isClosed: (name) => this.closed.some((info) => info.file === name)
+    })
+  }
 
   /**
    * Opens the store's partitions. `onRecent` sees every report of the active partition and of
@@ -69,6 +93,7 @@ export class PartitionCatalog {
     const { closed, active } = await options.partitions.open(onRecent)
     self.closed = closed
     self.active = active
+    await self.rollups.open(closed, active)
     return self
   }
 
@@ -88,14 +113,21 @@ export class PartitionCatalog {
     ) {
       await this.closeActive()
     }
-    const active = (this.active ??= await this.options.partitions.create(now))
+    if (this.active === null) {
+      this.active = await this.options.partitions.create(now)
+      this.rollups.created(this.active)
+    }
+    const active = this.active
     const docs = reports.map((report) => ({ _id: this.ids.next(), ...report }))
     await active.append(docs)
+    // Only once the append kept them: a failed batch is in no rollup, as in no partition.
+    this.rollups.stored(docs)
     return docs
   }
 
   /** Finishes what a failed write left (see ActiveReportPartition.append); a store closing with a full disk says so. */
   async close(): Promise<void> {
+    await this.rollups.stop()
     try {
       await this.options.partitions.end()
     } catch (error) {
@@ -113,6 +145,7 @@ export class PartitionCatalog {
     this.closed.push(info)
     this.active = null
     this.options.logger.debug({ file: info.file, reports: info.count }, 'closed partition')
+    await this.rollups.closed(info)
   }
 
   /** Reports matching the query, newest first, across partitions, stopping at `limit`. */
@@ -168,6 +201,60 @@ export class PartitionCatalog {
     }
   }
 
+  /**
+   * One device's numeric fields over a range, in buckets (see SeriesBody): from the rollups of
+   * the partitions that overlap the range and hold the device, and from the reports of those
+   * without a usable rollup or where the buckets are finer than a minute.
+   */
+  async series(query: SeriesQuery): Promise<SeriesBody> {
+    const { device, fields, since, until } = query
+    const plan = planSeries(since, until, query.points ?? SERIES_LIMITS.defaultPoints)
+    if (plan === null) throw new RangeError('more buckets than points: check with planSeries')
+    // Snapshot, as find() does: a rollover or retention meanwhile must not skip a partition.
+    const active = this.active
+    const range = { since: plan.from, until: plan.end - 1 }
+    const sources: SeriesSource[] = []
+    for (const info of this.closed) {
+      if (!overlaps(info, range) || !info.devices.some((d) => d.id === device)) continue
+      sources.push({
+        rollup: (resolution) => this.rollups.closedBuckets(info, device, resolution),
+        reports: (from, end) =>
+          this.options.partitions.scan(info, seriesFilter(device, from, end), 2000)
+      })
+    }
+    if (active !== null && overlaps(active, range) && this.rollups.activeHas(active.name, device)) {
+      const name = active.name
+      sources.push({
+        rollup: async (resolution) => this.rollups.activeBuckets(name, device, resolution),
+        reports: (from, end) => scanActive(active, seriesFilter(device, from, end), 2000)
+      })
+    }
+    return {
+      device,
+      since,
+      until,
+      bucketMs: plan.bucketMs,
+      series: await readSeries(plan, fields, sources)
+    }
+  }
+
+  /**
+   * At most how many reports a scan of `query` yields, from the catalog alone: the counts of
+   * the partitions it would read (of its devices only, when it names them), before the filter
+   * by time — an export's progress bar measures against it.
+   */
+  estimateScan(query: ScanQuery): number {
+    const devices = query.devices === undefined ? undefined : new Set(query.devices)
+    const partitions = this.active === null ? this.closed : [...this.closed, this.active.info()]
+    let total = 0
+    for (const info of partitions) {
+      if (info.count === 0 || !overlaps(info, query)) continue
+      if (devices === undefined) total += info.count
+      else for (const d of info.devices) if (devices.has(d.id)) total += d.reports
+    }
+    return total
+  }
+
   /** The id of the oldest report kept, if its partition's catalog entry knows it. */
   oldestId(): string | undefined {
     const oldest = this.closed.find((p) => p.count > 0)
@@ -192,6 +279,7 @@ export class PartitionCatalog {
       this.closed = this.closed.slice(1)
       total -= oldest.count
       await this.options.partitions.delete(oldest)
+      await this.rollups.deleted(oldest)
       dropped.push(oldest)
       this.options.logger.info(
         { file: oldest.file, reports: oldest.count, expired },
@@ -218,6 +306,29 @@ export class PartitionCatalog {
 
   bytesStored(): Promise<number> {
     return this.options.partitions.bytesStored()
+  }
+}
+
+/** A device's reports received in [from, end). */
+function seriesFilter(device: string, from: number, end: number): Filter<StoredReport> {
+  return { device, time: { gte: from, lt: end } }
+}
+
+/** The active partition's matching reports in the order they were stored, a chunk at a time. */
+async function* scanActive(
+  active: ActiveReportPartition,
+  filter: Filter<StoredReport>,
+  chunk: number
+): AsyncGenerator<StoredReport[]> {
+  let after: string | undefined
+  for (;;) {
+    const reports = await active.scan(
+      after === undefined ? filter : { ...filter, _id: { gt: after } },
+      chunk
+    )
+    if (reports.length === 0) return
+    yield reports
+    after = reports.at(-1)!._id
   }
 }
 

@@ -18,3 +18,14 @@ export class ReportIds {
     return this.prefix + (this.counter++).toString(36).padStart(8, '0')
   }
 }
+
+/**
+ * Whether `text` has the shape of an id ReportIds issues: the start time in base 36, four
+ * base64url characters, a base-36 counter of at least eight digits. Only such ids sort in the
+ * order their reports were stored, so only they can name a place to resume a read from.
+ */
+export function isReportId(text: string): boolean {
+  return REPORT_ID.test(text)
+}
+
+const REPORT_ID = /^[0-9a-z]{1,11}[A-Za-z0-9_-]{4}[0-9a-z]{8,13}$/

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events'
 
 import type { DeviceSummary } from '../../../shared/api-types'
+import type { SeriesBody, SeriesQuery } from '../../../shared/history-types'
 import type { StoredReport } from '../../../shared/ingest-protocol'
 import {
   PartitionCatalog,
@@ -250,9 +251,27 @@ export class ReportStore extends EventEmitter<StoreEvents> {
     return this.catalog.scan(query)
   }
 
+  /** At most how many reports a scan of `query` yields (see PartitionCatalog.estimateScan). */
+  estimateScan(query: ScanQuery): number {
+    return this.catalog.estimateScan(query)
+  }
+
   /** The id of the oldest report kept, when known: a stream resuming before it lost reports. */
   oldestId(): string | undefined {
     return this.catalog.oldestId()
+  }
+
+  /**
+   * One device's numeric fields over a range, downsampled to at most `points` buckets (check the
+   * range with planSeries first: a RangeError otherwise).
+   */
+  series(query: SeriesQuery): Promise<SeriesBody> {
+    return this.catalog.series(query)
+  }
+
+  /** Resolves once no rollup is being rebuilt in the background (specs, the bench). */
+  rollupsRebuilt(): Promise<void> {
+    return this.catalog.rollups.settled()
   }
 
   deviceSummaries(): DeviceSummary[] {

@@ -1,7 +1,11 @@
 import type { IncomingMessage } from 'node:http'
 
 import type { ErrorCode } from '../../../shared/error-codes'
+import { STREAM_PATH } from '../../../shared/history-types'
 import type { HostCheck } from '../auth/host-check'
+
+/** Where Socket.IO (engine.io) takes its requests and upgrades on the web port. */
+export const SOCKET_IO_PATH = '/socket.io/'
 
 export interface GuardRefusal {
   status: number
@@ -11,7 +15,7 @@ export interface GuardRefusal {
 
 export interface RequestGuardOptions {
   hosts: HostCheck
-  /** The origin check of Socket.IO's requests (its handshakes, polls and upgrades). */
+  /** The origin check of Socket.IO's requests (its handshakes, polls and upgrades) and `/stream`'s. */
   socketOrigin: (req: IncomingMessage) => boolean
   /** Socket.IO's path on the web port. */
   socketPath?: string
@@ -19,14 +23,15 @@ export interface RequestGuardOptions {
 
 /**
  * What every request and upgrade on the web port passes before any handler sees it: the `Host`
- * check for all, the `Origin` check for Socket.IO. A refusal names the flag that would allow it
+ * check for all, the `Origin` check for Socket.IO and the plain WebSocket `/stream` (a page that
+ * learnt a key must not read either from its own origin). A refusal names the flag that would allow it
  * and never repeats the request's own text (an attacker's page chose it).
  */
 export class RequestGuard {
   private readonly socketPath: string
 
   constructor(private readonly options: RequestGuardOptions) {
-    this.socketPath = options.socketPath ?? '/socket.io/'
+    this.socketPath = options.socketPath ?? SOCKET_IO_PATH
   }
 
   check(req: IncomingMessage): GuardRefusal | null {
@@ -37,7 +42,9 @@ export class RequestGuard {
         message:
           'this console does not answer to the host name in the address: open it by its own name or IP address, or start it with --allowed-hosts <name>'
       }
-    if ((req.url ?? '').startsWith(this.socketPath) && !this.options.socketOrigin(req))
+    const target = req.url ?? ''
+    const originChecked = target.startsWith(this.socketPath) || pathOf(target) === STREAM_PATH
+    if (originChecked && !this.options.socketOrigin(req))
       return {
         status: 403,
         code: 'forbidden',
@@ -46,4 +53,10 @@ export class RequestGuard {
       }
     return null
   }
+}
+
+/** A request target's path, without its query string. */
+export function pathOf(target: string): string {
+  const query = target.indexOf('?')
+  return query === -1 ? target : target.slice(0, query)
 }

@@ -20,10 +20,17 @@ import { HttpError, sendError, sendJson, statusOfCode } from './routes/http-json
 import { readJsonBody } from './json-body'
 import { originCheck } from '../auth/origin-check'
 import { requireRole } from '../auth/request-auth'
-import { RequestGuard, type GuardRefusal } from './request-guard'
+import { pathOf, RequestGuard, SOCKET_IO_PATH, type GuardRefusal } from './request-guard'
 import { Download, sendDownload } from './routes/download'
 import type { Route } from './routes/route'
 import { StaticUi } from './static-ui'
+
+/** An upgrade the web server hands to a handler of its own (the plain WebSocket `/stream`). */
+export interface UpgradeRoute {
+  /** The exact path it takes; a query string may follow it. */
+  path: string
+  handle(req: IncomingMessage, socket: Duplex, head: Buffer): void
+}
 
 export interface WebServerOptions {
   host: string
@@ -31,6 +38,8 @@ export interface WebServerOptions {
   keys: ConsoleKeys
   version: string
   routes: Route[]
+  /** WebSocket endpoints of its own, besides Socket.IO's (attached to `httpServer`). */
+  upgrades?: UpgradeRoute[]
   /** Failed key attempts, shared with the Socket.IO handshakes. */
   throttle: AuthThrottle
   logger: Logger
@@ -120,12 +129,33 @@ export class WebServer {
       (req: IncomingMessage, socket: Duplex, head: Buffer) => void
     >
     server.removeAllListeners('upgrade')
+    // Each upgrade goes to one owner: a route of this server's by its exact path, Socket.IO by
+    // its prefix, and any other is refused here at once (engine.io is told not to end upgrades
+    // it does not own: it never sees them).
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       const refusal = this.guard.check(req)
-      if (refusal !== null) refuseUpgrade(socket, refusal)
-      else if (upgrades.length === 0) socket.destroy()
-      else for (const listener of upgrades) listener.call(server, req, socket, head)
+      if (refusal !== null) {
+        refuseUpgrade(socket, refusal)
+        return
+      }
+      const target = req.url ?? ''
+      const own = this.options.upgrades?.find((route) => route.path === pathOf(target))
+      if (own !== undefined) own.handle(req, socket, head)
+      else if (target.startsWith(SOCKET_IO_PATH) && upgrades.length > 0)
+        for (const listener of upgrades) listener.call(server, req, socket, head)
+      else
+        refuseUpgrade(socket, {
+          status: 404,
+          code: 'not_found',
+          message: `no WebSocket endpoint at this path: ${this.upgradePaths()} take upgrades`
+        })
     })
+  }
+
+  private upgradePaths(): string {
+    return [...(this.options.upgrades ?? []).map((route) => route.path), SOCKET_IO_PATH].join(
+      ' and '
+    )
   }
 
   /**

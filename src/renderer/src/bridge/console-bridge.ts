@@ -1,3 +1,4 @@
+import type { ExportProgress } from '../../../shared/history-types'
 import type { UiRequests } from '../../../shared/ipc-contract'
 import type { ConsoleInfo, LiveEvents, LiveSnapshot, Role } from '../../../shared/live-events'
 
@@ -42,6 +43,8 @@ export interface ConsoleBridge extends UiRequests {
   readonly kind: 'desktop' | 'browser'
   /** Starts the live feed; returns the function that stops it. */
   connect(events: BridgeEvents): () => void
+  /** Listens to the progress of exports (by id); returns the function that stops it. */
+  onExportProgress(listener: (progress: ExportProgress) => void): () => void
 }
 
 /** An error the console answered, with its code (`bad_request`, `not_found`, …). */

@@ -83,6 +83,11 @@ export class IpcBridge implements ConsoleBridge {
   }
 
   queryReports: ConsoleBridge['queryReports'] = (query) => this.api.queryReports(query)
+  series: ConsoleBridge['series'] = (query) => this.api.series(query)
+  exportReports: ConsoleBridge['exportReports'] = (query, id) => this.api.exportReports(query, id)
+  cancelExport: ConsoleBridge['cancelExport'] = (id) => this.api.cancelExport(id)
+  onExportProgress: ConsoleBridge['onExportProgress'] = (listener) =>
+    this.api.onExportProgress(listener)
   sendMessage: ConsoleBridge['sendMessage'] = (request) => this.api.sendMessage(request)
   messageStatus: ConsoleBridge['messageStatus'] = (id) => this.api.messageStatus(id)
   copyViewUrl: ConsoleBridge['copyViewUrl'] = () => this.api.copyViewUrl()
@@ -107,5 +112,7 @@ export class IpcBridge implements ConsoleBridge {
   deleteAlarmRule: ConsoleBridge['deleteAlarmRule'] = (id) => this.api.deleteAlarmRule(id)
   previewAlarmRule: ConsoleBridge['previewAlarmRule'] = (rule) => this.api.previewAlarmRule(rule)
   alarmEvents: ConsoleBridge['alarmEvents'] = (query) => this.api.alarmEvents(query)
+  exportAlarmEvents: ConsoleBridge['exportAlarmEvents'] = (query, id) =>
+    this.api.exportAlarmEvents(query, id)
   alarmStats: ConsoleBridge['alarmStats'] = () => this.api.alarmStats()
 }

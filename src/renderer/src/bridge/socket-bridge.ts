@@ -24,6 +24,13 @@ import type {
   MessageStatus
 } from '../../../shared/api-types'
 import type { Envelope } from '../../../shared/envelope'
+import type {
+  ExportOutcome,
+  ExportProgress,
+  ExportQuery,
+  SeriesBody,
+  SeriesQuery
+} from '../../../shared/history-types'
 import type { StoredReport } from '../../../shared/ingest-protocol'
 import { isHandshakeRefusal } from '../../../shared/handshake-refusal'
 import {
@@ -39,6 +46,7 @@ import {
   type SendMessageRequest,
   type SnapshotTopic
 } from '../../../shared/live-events'
+import { downloadFile } from './browser-download'
 import { BridgeError, type BridgeEvents, type ConsoleBridge } from './console-bridge'
 
 type LiveSocket = Socket<LiveServerToClientEvents, LiveClientToServerEvents>
@@ -57,6 +65,9 @@ const RESYNC_SPACING_MS = RESYNC_INTERVAL_MS + 100
 export class SocketBridge implements ConsoleBridge {
   readonly kind = 'browser'
   private viewUrl = ''
+  private readonly exports = new Map<string, AbortController>()
+  private readonly exportListeners = new Set<(progress: ExportProgress) => void>()
+  private exportCount = 0
 
   constructor(
     private readonly origin: string,
@@ -174,6 +185,60 @@ export class SocketBridge implements ConsoleBridge {
 
   queryReports(query: ReportQuery): Promise<StoredReport[]> {
     return this.request<StoredReport[]>(`/api/reports${queryString(query)}`)
+  }
+
+  /** `GET /api/series`, each field as its own `field=` parameter. */
+  series(query: SeriesQuery): Promise<SeriesBody> {
+    const { fields, ...rest } = query
+    const params = new URLSearchParams(queryString(rest).slice(1))
+    for (const field of fields) params.append('field', field)
+    return this.request<SeriesBody>(`/api/series?${params.toString()}`)
+  }
+
+  /** `GET /api/export`, saved as a download; its progress counted from the body as it comes. */
+  exportReports(query: ExportQuery, id?: string): Promise<ExportOutcome> {
+    const { fields, ...rest } = query
+    const params = new URLSearchParams(queryString(rest).slice(1))
+    for (const field of fields ?? []) params.append('field', field)
+    return this.download(`/api/export?${params.toString()}`, id, query.format === 'csv' ? 1 : 0)
+  }
+
+  /** `GET /api/alarm-events?format=csv`, saved as a download. */
+  exportAlarmEvents(query: AlarmEventQuery, id?: string): Promise<ExportOutcome> {
+    return this.download(`/api/alarm-events${queryString({ ...query, format: 'csv' })}`, id, 1)
+  }
+
+  private async download(
+    path: string,
+    id: string | undefined,
+    headerLines: number
+  ): Promise<ExportOutcome> {
+    const exportId = id ?? `export-${++this.exportCount}`
+    const abort = new AbortController()
+    this.exports.set(exportId, abort)
+    try {
+      return await downloadFile({
+        url: this.origin + path,
+        key: this.key,
+        id: exportId,
+        headerLines,
+        signal: abort.signal,
+        onProgress: (progress) => {
+          for (const listener of this.exportListeners) listener(progress)
+        }
+      })
+    } finally {
+      this.exports.delete(exportId)
+    }
+  }
+
+  async cancelExport(id: string): Promise<void> {
+    this.exports.get(id)?.abort()
+  }
+
+  onExportProgress(listener: (progress: ExportProgress) => void): () => void {
+    this.exportListeners.add(listener)
+    return () => void this.exportListeners.delete(listener)
   }
 
   sendMessage(request: SendMessageRequest): Promise<MessageAccepted> {

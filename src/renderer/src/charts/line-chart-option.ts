@@ -156,7 +156,7 @@ export function lineChartOption(input: LineChartOptionInput) {
 }
 
 /** The limits as one series' mark lines: dashed, labelled at the plot's right end. */
-function limitLines(limits: readonly ChartLimit[]) {
+export function limitLines(limits: readonly ChartLimit[]) {
   return {
     silent: true,
     symbol: 'none',

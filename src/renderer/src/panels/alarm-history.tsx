@@ -6,6 +6,7 @@ import { formatDateTime } from '../format'
 import { useBridge } from '../hooks/use-console'
 import { alarmValueText } from './alarm-value'
 import { AlarmName } from './alarm-name'
+import { ExportButton } from './export-button'
 import { IdText } from './id-text'
 
 type History =
@@ -37,6 +38,11 @@ export function AlarmHistory({ alarm }: { alarm: Alarm }): React.JSX.Element {
       <h3 className="sub">
         {t('alarms.history')}: <AlarmName alarm={alarm} />
       </h3>
+      <ExportButton
+        testId="alarm-history-export"
+        label={t('export.auditTrail')}
+        choices={[{ label: t('export.auditTrail'), alarmEvents: { alarm: id } }]}
+      />
       {history.state === 'loading' && <p className="muted">{t('alarms.historyLoading')}</p>}
       {history.state === 'error' && (
         <p className="error" role="alert">

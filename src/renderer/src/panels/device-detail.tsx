@@ -1,26 +1,45 @@
-import { useEffect, useMemo, useState } from 'react'
+import { useCallback, useEffect, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 
 import type { AlarmRule } from '../../../shared/alarm-types'
 import type { StoredReport } from '../../../shared/ingest-protocol'
 import { severityColors } from '../charts/echarts'
-import { LineChart } from '../charts/line-chart'
+import { HistoryChart, type HistoryField } from '../charts/history-chart'
+import { historyGrid } from '../charts/history-chart-option'
 import { ruleLimits } from '../charts/rule-limits'
-import { formatAgo, formatDateTime } from '../format'
+import { formatAgo, formatDateTime, formatNumber } from '../format'
 import { useColorScheme } from '../hooks/use-color-scheme'
 import { useBridge, useConsole } from '../hooks/use-console'
+import { useElementWidth } from '../hooks/use-element-width'
 import { useNow } from '../hooks/use-now'
+import { useSeries } from '../hooks/use-series'
 import { revealInvisible, visibleJson } from '../visible-text'
+import { ChartFields } from './chart-fields'
 import { DeviceAlarms } from './device-alarms'
 import { Dialog } from './dialog'
 import { payloadOf } from './feed-panel'
-import { IdPicker } from './id-picker'
+import {
+  DEFAULT_PRESET,
+  MAX_CHART_FIELDS,
+  MIN_ZOOM_MS,
+  RANGE_PRESETS,
+  formatBucketWidth,
+  pointsFor,
+  refreshMs,
+  windowOf,
+  type RangeChoice,
+  type TimeWindow
+} from './history-range'
+import { HistoryRangePicker } from './history-range-picker'
+import { ExportButton } from './export-button'
 import { WithId } from './id-text'
 import { MaintenanceForm } from './maintenance-form'
 
-const RANGES = { '15m': 15 * 60_000, '1h': 3_600_000, '6h': 6 * 3_600_000, '24h': 86_400_000 }
-type Range = keyof typeof RANGES
-const HISTORY_LIMIT = 10_000
+const CHART_HEIGHT = 280
+/** How near the plot's edge a drag counts as reaching it, px. */
+const SNAP_PX = 3
+/** How often the latest report is asked for again while the device reports, at the most. */
+const LATEST_MS = 5000
 
 /** Numeric fields of a report's payload, nested ones as `a.b` (one level down). */
 export function numericFields(report: StoredReport): string[] {
@@ -35,20 +54,10 @@ export function numericFields(report: StoredReport): string[] {
   return fields
 }
 
-function valueAt(report: StoredReport, field: string): number | undefined {
-  let value: unknown = report
-  for (const part of field.split('.')) value = (value as Record<string, unknown> | null)?.[part]
-  return typeof value === 'number' && Number.isFinite(value) ? value : undefined
-}
-
-type History =
-  | { state: 'loading' }
-  | { state: 'error'; message: string }
-  | { state: 'ready'; reports: StoredReport[] }
-
 /**
- * One device: any numeric field charted over a chosen range, with the limits of the alarm
- * rules watching it; its alarms, its maintenance, and its latest report.
+ * One device: its numeric fields charted over a chosen range (the console's downsampled series,
+ * each field on its own axis with its min/max band and the limits of the alarm rules watching
+ * it, zoomed by dragging), its alarms, its maintenance, and its latest report.
  */
 export function DeviceDetail(props: { device: string; onClose: () => void }): React.JSX.Element {
   const { t, i18n } = useTranslation()
@@ -61,30 +70,89 @@ export function DeviceDetail(props: { device: string; onClose: () => void }): Re
   const scheme = useColorScheme()
   const now = useNow()
   const lng = i18n.resolvedLanguage ?? 'en'
-  const [range, setRange] = useState<Range>('15m')
-  const [history, setHistory] = useState<History>({ state: 'loading' })
-  const [field, setField] = useState<string | null>(null)
   const state = devices.find((d) => d.id === props.device)
+  const lastSeen = state?.lastSeen ?? 0
 
-  // Reload when the range changes, and when the device has reported since (at most every 5 s);
-  // a quiet device costs no query.
-  const reloadKey = Math.floor((state?.lastSeen ?? 0) / 5000)
+  // The newest report, from the feed when it is there (fresher), else asked for: it lists the
+  // fields to chart, and is shown as JSON. Asked again as the device reports, every 5 s at most.
+  const [asked, setAsked] = useState<StoredReport | undefined>(undefined)
+  const latestKey = Math.floor(lastSeen / LATEST_MS)
   useEffect(() => {
     let cancelled = false
-    bridge
-      .queryReports({
-        device: props.device,
-        since: Date.now() - RANGES[range],
-        limit: HISTORY_LIMIT
-      })
-      .then(
-        (reports) => !cancelled && setHistory({ state: 'ready', reports }),
-        (error: Error) => !cancelled && setHistory({ state: 'error', message: error.message })
-      )
+    bridge.queryReports({ device: props.device, limit: 1 }).then(
+      ([report]) => !cancelled && setAsked(report),
+      () => undefined
+    )
     return () => {
       cancelled = true
     }
-  }, [bridge, props.device, range, reloadKey])
+  }, [bridge, props.device, latestKey])
+  const latest = useMemo(() => {
+    for (let i = 0; i < Math.min(feed.size, 5000); i++) {
+      const r = feed.at(i)
+      if (r?.device === props.device) return r
+    }
+    return asked
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [feed, feedVersion, props.device, asked])
+
+  // A report may carry thousands of fields: listed once per report, not once per second.
+  const fields = useMemo(() => (latest ? numericFields(latest) : []), [latest])
+  const [picked, setPicked] = useState<string[]>([])
+  const chosen = useMemo(() => {
+    const known = picked.filter((f) => fields.includes(f)).slice(0, MAX_CHART_FIELDS)
+    return known.length > 0 ? known : fields.slice(0, 1)
+  }, [picked, fields])
+  const chosenKey = JSON.stringify(chosen)
+
+  const [choice, setChoice] = useState<RangeChoice>({ preset: DEFAULT_PRESET })
+  const [zoom, setZoom] = useState<TimeWindow | null>(null)
+  const choose = useCallback((next: RangeChoice) => {
+    setChoice(next)
+    setZoom(null)
+  }, [])
+  const [area, width] = useElementWidth<HTMLDivElement>()
+  const grid = historyGrid(chosen.length)
+  const plotWidth = width === undefined ? undefined : width - grid.left - grid.right
+
+  // A preset follows now: fetched again about once a bucket while the device reports (a quiet
+  // device costs no query), its axis moving on at the same pace. A custom range or a zoom stays.
+  const points = plotWidth === undefined ? undefined : pointsFor(plotWidth)
+  const following = zoom === null && choice.preset !== undefined
+  const presetMs = choice.preset === undefined ? 0 : RANGE_PRESETS[choice.preset]
+  const refresh = refreshMs(presetMs, points ?? 1)
+  const clock = useNow(refresh)
+  const refreshKey = following ? Math.floor(lastSeen / refresh) : 0
+  const series = useSeries(
+    bridge,
+    JSON.stringify([props.device, chosenKey, points, choice, zoom, refreshKey]),
+    () =>
+      points === undefined || chosen.length === 0
+        ? null
+        : {
+            device: props.device,
+            fields: chosen,
+            ...rounded(zoom ?? windowOf(choice, Date.now())),
+            points
+          }
+  )
+  const body = series.state === 'error' ? undefined : series.body
+  // What the chart shows: a preset up to now, or to its newest answer if that came after the
+  // clock's last tick (its newest bucket would be off the axis until the next).
+  const shown: TimeWindow =
+    zoom ?? windowOf(choice, Math.max(clock, following ? (body?.until ?? 0) : 0))
+
+  // A drag that reaches the plot's edge (within a few px: its values are rounded to what a pixel
+  // tells apart) keeps that edge: dragged to the right end, the zoom still ends now.
+  const onZoom = useCallback(
+    (since: number, until: number) => {
+      const near = ((shown.until - shown.since) / (plotWidth ?? 1)) * SNAP_PX
+      const from = since - shown.since < near ? shown.since : since
+      const to = shown.until - until < near ? shown.until : until
+      if (to - from >= MIN_ZOOM_MS) setZoom({ since: from, until: to })
+    },
+    [shown.since, shown.until, plotWidth]
+  )
 
   // The device's rules (the console matches their patterns), asked once as the detail opens:
   // their limits are drawn on the chart. Without them (a console that refuses) the chart is
@@ -108,45 +176,31 @@ export function DeviceDetail(props: { device: string; onClose: () => void }): Re
     [alarms, props.device]
   )
 
-  // The newest report: from the feed when it is there (fresher), else from history.
-  const latest = useMemo(() => {
-    for (let i = 0; i < Math.min(feed.size, 5000); i++) {
-      const r = feed.at(i)
-      if (r?.device === props.device) return r
-    }
-    return history.state === 'ready' ? history.reports[0] : undefined
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [feed, feedVersion, props.device, history])
-
-  // A report may carry thousands of fields: listed once per report, not once per second.
-  const fields = useMemo(() => (latest ? numericFields(latest) : []), [latest])
-  const chosen = field !== null && fields.includes(field) ? field : fields[0]
-  const points = useMemo(
+  const chartFields = useMemo<HistoryField[]>(
     () =>
-      history.state === 'ready' && chosen !== undefined
-        ? history.reports
-            .map((r): [number, number] | null => {
-              const v = valueAt(r, chosen)
-              return v === undefined ? null : [r.time, v]
-            })
-            .filter((p): p is [number, number] => p !== null)
-            .reverse()
-        : [],
-    [history, chosen]
+      (body?.series ?? []).map((s) => ({
+        name: s.field,
+        buckets: s.buckets,
+        limits: ruleLimits(rules, s.field, severityColors(scheme))
+      })),
+    [body, rules, scheme]
   )
-  const chartSeries = useMemo(
-    () => (chosen === undefined ? [] : [{ name: chosen, data: points }]),
-    [chosen, points]
+  const buckets = chartFields.reduce((n, f) => n + f.buckets.length, 0)
+  const drawn = useMemo(
+    (): Record<string, string> =>
+      body === undefined
+        ? {}
+        : {
+            series: String(body.series.length),
+            bucketMs: String(body.bucketMs),
+            since: String(body.since),
+            until: String(body.until),
+            buckets: String(buckets),
+            axisMin: String(shown.since),
+            axisMax: String(shown.until)
+          },
+    [body, buckets, shown.since, shown.until]
   )
-  const limits = useMemo(
-    () => (chosen === undefined ? [] : ruleLimits(rules, chosen, severityColors(scheme))),
-    [rules, chosen, scheme]
-  )
-  // A full page of history may not reach back over the whole range: say from when it shows.
-  const truncatedFrom =
-    history.state === 'ready' && history.reports.length >= HISTORY_LIMIT
-      ? history.reports.at(-1)?.time
-      : undefined
 
   return (
     <Dialog
@@ -161,61 +215,78 @@ export function DeviceDetail(props: { device: string; onClose: () => void }): Re
       tools={state && <span className="muted">{formatAgo(now - state.lastSeen, lng)}</span>}
       onClose={props.onClose}
     >
-      <div className="form-row">
-        {/* Not a <label> around the picker: a click on its list would focus the field again. */}
-        <span>{t('detail.field')}</span>
-        <IdPicker
-          ids={fields}
-          value={chosen ?? ''}
-          onChange={setField}
-          label={t('detail.field')}
-          placeholder={t('detail.field')}
-          noMatch={t('detail.noField')}
-          more={(formatted) => t('detail.moreFields', { formatted })}
-          emptyMeansAll={false}
-          disabled={fields.length === 0}
-          testId="detail-field"
-        />
-        <label>
-          {t('detail.range')}{' '}
-          <select value={range} onChange={(e) => setRange(e.target.value as Range)}>
-            {(Object.keys(RANGES) as Range[]).map((r) => (
-              <option key={r} value={r}>
-                {t(`detail.range_${r}`)}
-              </option>
-            ))}
-          </select>
-        </label>
-        {history.state === 'ready' && (
-          <span className="muted">{t('detail.points', { count: points.length })}</span>
+      <ChartFields fields={fields} chosen={chosen} onChange={setPicked} />
+      {/* The range's row: what is shown, and what can be done with it (an export, at its end). */}
+      <div className="form-row" data-testid="detail-toolbar">
+        <HistoryRangePicker choice={choice} shown={shown} onChange={choose} />
+        {zoom !== null && (
+          <>
+            <span className="muted" data-testid="zoomed">
+              {t('detail.zoomed', {
+                from: formatDateTime(zoom.since, lng),
+                to: formatDateTime(zoom.until, lng)
+              })}
+            </span>
+            <button type="button" onClick={() => setZoom(null)} data-testid="zoom-reset">
+              {t('detail.zoomReset')}
+            </button>
+          </>
         )}
-        {truncatedFrom !== undefined && (
-          <span className="muted" data-testid="history-truncated">
-            {t('detail.truncated', { time: formatDateTime(truncatedFrom, lng) })}
+        {body !== undefined && buckets > 0 && (
+          <span className="muted" data-testid="series-points">
+            {t('detail.pointsEach', {
+              formatted: formatNumber(buckets, lng),
+              width: formatBucketWidth(body.bucketMs, lng)
+            })}
+            {zoom === null && ` · ${t('detail.zoomHint')}`}
           </span>
         )}
+        <ExportButton
+          testId="detail-export"
+          choices={[
+            {
+              label: t('export.shown'),
+              query: {
+                device: props.device,
+                since: Math.floor(shown.since),
+                until: Math.ceil(shown.until),
+                ...(chosen.length > 0 && { fields: chosen })
+              }
+            },
+            { label: t('export.deviceAll'), query: { device: props.device } }
+          ]}
+        />
       </div>
-      {history.state === 'loading' && <p className="empty">{t('detail.loading')}</p>}
-      {history.state === 'error' && (
-        <p className="error" role="alert">
-          {t('detail.error', { message: history.message })}
-        </p>
-      )}
-      {history.state === 'ready' &&
-        (fields.length === 0 ? (
+      <div ref={area} className="history-area">
+        {fields.length === 0 && latest !== undefined ? (
           <p className="empty">{t('detail.noNumeric')}</p>
-        ) : points.length === 0 ? (
-          <p className="empty">{t('detail.noData')}</p>
+        ) : series.state === 'error' ? (
+          <p className="error" role="alert">
+            {t('detail.error', { message: series.message })}
+          </p>
+        ) : body === undefined ? (
+          <p className="empty">{t('detail.loading')}</p>
+        ) : buckets === 0 ? (
+          <p className="empty" data-testid="series-empty">
+            {t('detail.noData')}
+          </p>
         ) : (
-          <LineChart
-            series={chartSeries}
-            window={{ ms: RANGES[range], until: now }}
-            limits={limits}
-            height={260}
-            label={`${revealInvisible(props.device)} ${revealInvisible(chosen ?? '')}`}
+          <HistoryChart
+            fields={chartFields}
+            bucketMs={body.bucketMs}
+            min={shown.since}
+            max={shown.until}
+            width={width}
+            height={CHART_HEIGHT}
+            onZoom={onZoom}
+            drawn={drawn}
+            label={[props.device, ...body.series.map((s) => s.field)]
+              .map(revealInvisible)
+              .join(' ')}
             testId="device-chart"
           />
-        ))}
+        )}
+      </div>
       <DeviceAlarms device={props.device} />
       {operator && <MaintenanceForm device={props.device} until={maintenanceUntil} />}
       <h3 className="sub">{t('detail.latest')}</h3>
@@ -231,4 +302,9 @@ export function DeviceDetail(props: { device: string; onClose: () => void }): Re
       )}
     </Dialog>
   )
+}
+
+/** A range in whole milliseconds, as the series query takes it. */
+function rounded(w: TimeWindow): TimeWindow {
+  return { since: Math.floor(w.since), until: Math.ceil(w.until) }
 }

@@ -3,12 +3,13 @@ import { useTranslation } from 'react-i18next'
 
 import { ALARM_SEVERITIES, type AlarmSeverity } from '../../../shared/alarm-types'
 import type { DeviceState } from '../../../shared/api-types'
-import { formatAgo, formatEndpoints, formatNumber } from '../format'
+import { formatEndpoints, formatNumber } from '../format'
 import { useConsole } from '../hooks/use-console'
 import { useNow } from '../hooks/use-now'
 import { useTextFilter } from '../hooks/use-text-filter'
 import { useVirtualRows } from '../hooks/use-virtual-rows'
 import { severityRank, worstSeverityByDevice } from '../state/alarm-selectors'
+import { DeviceAge, deviceAgeText } from './device-age'
 import { IdText } from './id-text'
 import { Panel } from './panel'
 import { SpacerRow } from './spacer-row'
@@ -141,7 +142,7 @@ function DeviceRow(props: {
 }): React.JSX.Element {
   const { t } = useTranslation()
   const d = props.device
-  const age = formatAgo(props.now - d.lastSeen, props.lng)
+  const age = deviceAgeText(d, props.now, props.lng)
   return (
     <tr
       className={`${d.online ? 'online' : 'stale'}${props.alarm ? ` alarm-${props.alarm}` : ''}`}
@@ -174,7 +175,9 @@ function DeviceRow(props: {
       <td>
         <IdText text={d.identity} />
       </td>
-      <td className="age">{age}</td>
+      <td>
+        <DeviceAge device={d} now={props.now} lng={props.lng} />
+      </td>
       <td className="num">{formatNumber(d.reportsPerMinute, props.lng)}</td>
     </tr>
   )

@@ -1,11 +1,13 @@
 import { useVirtualizer } from '@tanstack/react-virtual'
-import { useMemo, useRef, useState } from 'react'
+import { Fragment, memo, useMemo, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 
 import type { StoredReport } from '../../../shared/ingest-protocol'
 import { formatNumber, formatPreciseTime } from '../format'
 import { useConsole } from '../hooks/use-console'
-import { visibleJson } from '../visible-text'
+import { revealInvisible, visibleJson } from '../visible-text'
+import { ExportButton } from './export-button'
+import { feedSummary } from './feed-summary'
 import { IdPicker } from './id-picker'
 import { IdText, WithId } from './id-text'
 import { Panel } from './panel'
@@ -20,14 +22,6 @@ export function payloadOf(report: StoredReport): Record<string, unknown> {
   void time
   void identity
   return payload
-}
-
-/** A row's one-line summary: the measurements, without the sequence and device time. */
-function summaryOf(report: StoredReport): string {
-  const { seq, ts, ...rest } = payloadOf(report)
-  void seq
-  void ts
-  return visibleJson(rest)
 }
 
 /**
@@ -73,6 +67,8 @@ export function FeedPanel(): React.JSX.Element {
     getItemKey: (index) => rowAt(index)?._id ?? index
   })
 
+  const exportedWhat = device === '' ? t('export.everyDevice') : revealInvisible(device)
+
   const toggle = (id: string): void => {
     const next = new Set(expanded)
     if (next.has(id)) next.delete(id)
@@ -98,6 +94,21 @@ export function FeedPanel(): React.JSX.Element {
             placeholder={t('feed.allDevices')}
             noMatch={t('feed.noDevice')}
             more={(formatted) => t('feed.moreDevices', { formatted })}
+          />
+          {/* What the filter selects, from the store: the last day by default, or all of it. */}
+          <ExportButton
+            testId="feed-export"
+            choices={[
+              {
+                label: t('export.feedDay', { what: exportedWhat }),
+                query: device === '' ? {} : { device },
+                lastMs: 86_400_000
+              },
+              {
+                label: t('export.feedAll', { what: exportedWhat }),
+                query: device === '' ? {} : { device }
+              }
+            ]}
           />
           <button
             type="button"
@@ -147,7 +158,10 @@ export function FeedPanel(): React.JSX.Element {
                   >
                     <span className="mono muted">{formatPreciseTime(report.time, lng)}</span>
                     <IdText className="mono device" text={report.device} />
-                    <span className="mono summary">{summaryOf(report)}</span>
+                    <span className="feed-sep" aria-hidden>
+                      ·
+                    </span>
+                    <FeedSummary report={report} lng={lng} />
                   </button>
                   {open && <pre className="json">{visibleJson(report, 2)}</pre>}
                 </div>
@@ -159,3 +173,24 @@ export function FeedPanel(): React.JSX.Element {
     </Panel>
   )
 }
+
+/**
+ * `key=value key=value …`, each name and value isolated (a right-to-left name cannot move the
+ * `=` or its neighbours), cut to the row by its CSS.
+ */
+const FeedSummary = memo(function FeedSummary(props: {
+  report: StoredReport
+  lng: string
+}): React.JSX.Element {
+  const pairs = feedSummary(props.report, props.lng)
+  return (
+    <span className="mono summary">
+      {pairs.map((pair, i) => (
+        <Fragment key={i}>
+          {i > 0 && ' '}
+          <bdi className="summary-key">{pair.key}</bdi>=<bdi>{pair.value}</bdi>
+        </Fragment>
+      ))}
+    </span>
+  )
+})

@@ -5,6 +5,7 @@ import { formatAgo, formatEndpoints, formatNumber } from '../format'
 import { useBridge, useConsoleView } from '../hooks/use-console'
 import { useNow } from '../hooks/use-now'
 import { LANGUAGES } from '../i18n'
+import { CONSOLE_VIEWS, type ConsoleViewName } from '../state/view-choice'
 import { LinkBadge } from './link-badge'
 
 /**
@@ -13,10 +14,15 @@ import { LinkBadge } from './link-badge'
  */
 export function Header({
   onTokens,
-  onRules
+  onRules,
+  shownView,
+  onView
 }: {
   onTokens?: () => void
   onRules?: () => void
+  /** The view shown, and how to show the other: the switch appears with both. */
+  shownView?: ConsoleViewName
+  onView?: (view: ConsoleViewName) => void
 }): React.JSX.Element {
   const { t, i18n } = useTranslation()
   const view = useConsoleView()
@@ -42,6 +48,7 @@ export function Header({
         <h1>{t('app.title')}</h1>
         {hello && <span className="muted">{t('app.version', { version: hello.version })}</span>}
       </div>
+      {shownView !== undefined && onView && <ViewSwitch view={shownView} onView={onView} />}
       {hello && (
         <dl className="addresses">
           <div>
@@ -113,6 +120,29 @@ export function Header({
         </label>
       </div>
     </header>
+  )
+}
+
+/** Overview | Panels: two buttons, the one shown pressed. */
+function ViewSwitch(props: {
+  view: ConsoleViewName
+  onView: (view: ConsoleViewName) => void
+}): React.JSX.Element {
+  const { t } = useTranslation()
+  return (
+    <div className="view-switch" role="group" aria-label={t('view.label')}>
+      {CONSOLE_VIEWS.map((view) => (
+        <button
+          key={view}
+          type="button"
+          aria-pressed={props.view === view}
+          onClick={() => props.onView(view)}
+          data-testid={`view-${view}`}
+        >
+          {t(`view.${view}`)}
+        </button>
+      ))}
+    </div>
   )
 }
 

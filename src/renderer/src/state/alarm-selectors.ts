@@ -67,11 +67,31 @@ export function newestUnackedCritical(alarms: readonly Alarm[]): Alarm | null {
 /** Each device with an active alarm, and the most urgent severity among them. */
 export function worstSeverityByDevice(alarms: readonly Alarm[]): Map<string, AlarmSeverity> {
   const worst = new Map<string, AlarmSeverity>()
+  for (const [device, { severity }] of worstAlarmByDevice(alarms)) worst.set(device, severity)
+  return worst
+}
+
+/** A device's worst active alarm as its Overview tile shows it. */
+export interface DeviceAlarmState {
+  severity: AlarmSeverity
+  /** Whether an active alarm of that severity is owed an acknowledgement. */
+  unacked: boolean
+}
+
+/**
+ * Each device with an active alarm: the most urgent severity among them, and whether one of
+ * that severity is still unacknowledged (an unacked high outweighs an acked high, never an
+ * acked critical).
+ */
+export function worstAlarmByDevice(alarms: readonly Alarm[]): Map<string, DeviceAlarmState> {
+  const worst = new Map<string, DeviceAlarmState>()
   for (const alarm of alarms) {
     if (!isActive(alarm)) continue
     const known = worst.get(alarm.device)
-    if (known === undefined || severityRank(alarm.severity) < severityRank(known))
-      worst.set(alarm.device, alarm.severity)
+    const rank = severityRank(alarm.severity)
+    if (known === undefined || rank < severityRank(known.severity))
+      worst.set(alarm.device, { severity: alarm.severity, unacked: isUnacked(alarm) })
+    else if (rank === severityRank(known.severity) && isUnacked(alarm)) known.unacked = true
   }
   return worst
 }

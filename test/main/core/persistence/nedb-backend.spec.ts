@@ -11,6 +11,7 @@ import type { BackendFactory } from './backend-fixture'
 import { dayCollectionsContract } from './day-collections.contract'
 import { dayLogContract } from './day-log.contract'
 import { documentCollectionContract } from './document-collection.contract'
+import { partitionRollupsContract } from './partition-rollups.contract'
 import { reportPartitionsContract } from './report-partitions.contract'
 
 const nedb: BackendFactory = async () => {
@@ -25,3 +26,4 @@ documentCollectionContract('NeDB', nedb)
 dayCollectionsContract('NeDB', nedb)
 dayLogContract('NeDB', nedb)
 reportPartitionsContract('NeDB', nedb)
+partitionRollupsContract('NeDB', nedb)

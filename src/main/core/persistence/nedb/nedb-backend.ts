@@ -4,12 +4,14 @@ import { silentLogger, type Logger } from '../../runtime/logger'
 import type { DayCollections, DayCollectionsOptions } from '../day-collections'
 import type { DayLog, DayLogOptions } from '../day-log'
 import type { CollectionOptions, DocumentCollection } from '../document-collection'
+import type { PartitionRollups } from '../partition-rollups'
 import type { PersistenceBackend } from '../persistence-backend'
 import type { ReportPartitions } from '../report-partitions'
 import { listDayFiles } from './day-files'
 import { NdjsonDayLog } from './ndjson-day-log'
 import { NedbCollection } from './nedb-collection'
 import { NedbDayCollections } from './nedb-day-collections'
+import { NedbPartitionRollups } from './nedb-partition-rollups'
 import { NedbReportPartitions } from './nedb-report-partitions'
 import { repairTornFiles, type TornTail } from './torn-tail'
 
@@ -28,6 +30,7 @@ export interface NedbBackendOptions {
  * - `<name>/<day>.db`: day collections, a NeDB datafile per UTC day (`messages/`)
  * - `<name>/<day>.ndjson`: a day log, NDJSON per UTC day (`device-events/`)
  * - `reports/`: the report partitions, `reports-<start ms>.db` and the catalog `partitions.db`
+ * - `reports/rollups/`: a rollup per closed partition, `reports-<start ms>.ndjson`
  *
  * Every file is repaired before it is loaded: a last line cut short by a crash or a power cut
  * is removed, and said so (NeDB alone drops it silently, or refuses a small file altogether).
@@ -67,6 +70,13 @@ export class NedbBackend implements PersistenceBackend {
       openPartitionCache: this.options.openPartitionCache ?? 1,
       logger: this.logger.child({ ns: 'store' }),
       onRepair: (torn) => this.repaired(torn)
+    })
+  }
+
+  partitionRollups(): PartitionRollups {
+    return new NedbPartitionRollups({
+      dir: join(this.options.dataDir, 'reports', 'rollups'),
+      logger: this.logger.child({ ns: 'store' })
     })
   }
 

@@ -13,6 +13,7 @@ import {
   listPartitionFiles,
   partitionFileName,
   partitionStart,
+  readPartitionFile,
   scanPartitionFile
 } from './partition-files'
 import { repairTornTails, type TornTail } from './torn-tail'
@@ -119,12 +120,14 @@ export class NedbReportPartitions implements ReportPartitions {
     const matching = compileFilter(filter)
     let reports: StoredReport[] = []
     try {
-      for await (const report of scanPartitionFile(this.options.dir, info.file)) {
-        if (!matching(report)) continue
-        reports.push(report)
-        if (reports.length >= chunk) {
-          yield reports
-          reports = []
+      for await (const read of readPartitionFile(this.options.dir, info.file)) {
+        for (const report of read) {
+          if (!matching(report)) continue
+          reports.push(report)
+          if (reports.length >= chunk) {
+            yield reports
+            reports = []
+          }
         }
       }
     } catch (error) {
@@ -148,8 +151,17 @@ export class NedbReportPartitions implements ReportPartitions {
   /** The bytes of the partition files and their catalog: what the reports take on disk. */
   async bytesStored(): Promise<number> {
     let total = 0
-    for (const name of await readdir(this.options.dir))
-      total += (await stat(join(this.options.dir, name))).size
+    for (const name of await readdir(this.options.dir)) {
+      // Retention may delete a partition between the listing and its stat: it takes nothing now.
+      const size = await stat(join(this.options.dir, name)).then(
+        (s) => s.size,
+        (error: NodeJS.ErrnoException) => {
+          if (error.code === 'ENOENT') return 0
+          throw error
+        }
+      )
+      total += size
+    }
     return total
   }
 }

@@ -1,4 +1,6 @@
+import { auditTrailFilename } from '../../alarms/audit-filename'
 import type { AlarmOperations } from '../../operations/alarm-operations'
+import { OperationError } from '../../operations/operation-error'
 import { parseTimeBound } from '../../operations/request-schemas'
 import { Download } from './download'
 import type { Route } from './route'
@@ -104,12 +106,22 @@ export function alarmRoutes(alarms: AlarmOperations): Route[] {
       role: 'viewer',
       handle: ({ url }) => {
         const query = eventQueryOf(url)
-        if (url.searchParams.get('format') !== 'csv') return alarms.events(query)
-        return new Download(
-          `alarm-events-${new Date().toISOString().slice(0, 10)}.csv`,
-          'text/csv; charset=utf-8',
-          alarms.eventsCsv(query)
-        )
+        const format = url.searchParams.get('format')
+        if (format === 'csv')
+          return new Download(
+            auditTrailFilename('csv', Date.now()),
+            'text/csv; charset=utf-8',
+            alarms.eventsCsv(query)
+          )
+        if (format === 'ndjson')
+          return new Download(
+            auditTrailFilename('ndjson', Date.now()),
+            'application/x-ndjson; charset=utf-8',
+            alarms.eventsNdjson(query)
+          )
+        if (format !== null && format !== 'json')
+          throw new OperationError('bad_request', 'format: must be json, csv or ndjson')
+        return alarms.events(query)
       }
     }
   ]

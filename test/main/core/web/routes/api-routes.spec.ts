@@ -34,6 +34,8 @@ describe('the API routes over operations of a console that is not running', () =
     const base = `http://127.0.0.1:${(await web.start()).port}`
     const requests: Array<[string, string, unknown?]> = [
       ['GET', '/api/reports'],
+      ['GET', '/api/series?device=pump-7&field=t'],
+      ['GET', '/api/export?device=pump-7'],
       ['GET', '/api/devices'],
       ['GET', '/api/devices?limit=5'],
       ['GET', '/api/devices/pump-7/events'],
