@@ -42,9 +42,7 @@ describe('a CSV export', () => {
     expect(lines[0]).toBe(
       'time,time_ms,device,identity,seq,ts,temp,motor.rpm,motor.hot,pressure,motor.amps.l1'
     )
-    expect(lines[1]).toBe(
-      `2026-12-01T08:30:15.250Z,${T},pump-7,anonymous,1,1000,55.5,1450,false,,`
-    )
+    expect(lines[1]).toBe(`2026-12-01T08:30:15.250Z,${T},pump-7,anonymous,1,1000,55.5,1450,false,,`)
     expect(lines[2]).toBe(`2026-12-01T08:30:15.251Z,${T + 1},pump-7,anonymous,2,,,1460,,4.2,3`)
     expect(lines[3]).toBe('') // every line ends in CRLF, the last one too
     expect(lines).toHaveLength(4)
@@ -69,11 +67,15 @@ describe('a CSV export', () => {
     // A tab first is a formula's start to a spreadsheet: guarded, so no longer at the edge.
     expect(text).toContain(",'\ttabbed,plain\r\n")
     const [row] = csvObjects(text)
-    expect(values.map((_, i) => row![`f${i}`])).toEqual([...values.slice(0, 7), "'\ttabbed", 'plain'])
+    expect(values.map((_, i) => row![`f${i}`])).toEqual([
+      ...values.slice(0, 7),
+      "'\ttabbed",
+      'plain'
+    ])
   })
 
   it('keeps unicode as it is, in values and in field names', () => {
-    const text = csvOf([report({ 温度: 21.5, 'Größe': 'Ölstand 😀', 名前: { 子: 'é' } })])
+    const text = csvOf([report({ 温度: 21.5, Größe: 'Ölstand 😀', 名前: { 子: 'é' } })])
     const [header, row] = parseCsv(text)
     expect(header!.slice(6)).toEqual(['温度', 'Größe', '名前.子'])
     expect(row!.slice(6)).toEqual(['21.5', 'Ölstand 😀', 'é'])
@@ -199,16 +201,15 @@ describe('the columns of a CSV export', () => {
       ['5', '', '3'],
       ['', '', '7']
     ])
-    expect(parsed.map((r) => (r.other_fields === '' ? null : JSON.parse(r.other_fields!)))).toEqual([
-      null,
-      { 'c.e': 4 },
-      { f: 'six', g: [8] }
-    ])
+    expect(parsed.map((r) => (r.other_fields === '' ? null : JSON.parse(r.other_fields!)))).toEqual(
+      [null, { 'c.e': 4 }, { f: 'six', g: [8] }]
+    )
   })
 
   it('make no node for a path past the bound, however many distinct names come', () => {
     const columns = new ExportColumns(10)
-    for (let i = 0; i < 5000; i++) columns.collect(report({ [`f${i}`]: i, nest: { [`n${i}`]: i } }, i))
+    for (let i = 0; i < 5000; i++)
+      columns.collect(report({ [`f${i}`]: i, nest: { [`n${i}`]: i } }, i))
     expect(columns.names).toHaveLength(10)
     let nodes = 0
     const count = (children: typeof columns.root.children): void => {

@@ -128,4 +128,26 @@ describe('the alarms API', () => {
       expect.objectContaining({ id: alarm.id, state: 'active-unacked' })
     ])
   })
+
+  it('gives the audit trail as NDJSON beside JSON and CSV, and refuses another format', async () => {
+    const { c, alarm } = await withAlarm()
+    await api(c, `/api/alarms/${alarm.id}/ack`, post({ comment: 'on it' }))
+    const json = (await api(c, `/api/alarm-events?alarm=${encodeURIComponent(alarm.id)}`)).body
+    const res = await fetch(`${c.base}/api/alarm-events?format=ndjson&alarm=${alarm.id}`, {
+      headers: { authorization: `Bearer ${VIEW_KEY}` }
+    })
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toBe('application/x-ndjson; charset=utf-8')
+    expect(res.headers.get('content-disposition')).toMatch(
+      /^attachment; filename="alarm-events-\d{4}-\d{2}-\d{2}\.ndjson"$/
+    )
+    const lines = (await res.text()).trimEnd().split('\n')
+    expect(lines.map((l) => JSON.parse(l))).toEqual(json)
+    expect(lines.map((l) => JSON.parse(l).type)).toEqual(['raised', 'acked'])
+    const refused = await api(c, '/api/alarm-events?format=xml')
+    expect([refused.status, refused.body.message]).toEqual([
+      400,
+      'format: must be json, csv or ndjson'
+    ])
+  })
 })
