@@ -24,6 +24,7 @@ import { writeHistoryStore } from './history-store'
 import { LiveViewers } from './live-viewers'
 import { LoadFleet, withTimeout, type FleetResult } from './load-fleet'
 import type { LoadPlan } from './load-protocol'
+import { measureExport, type ExportFigure } from './export-step'
 import { describeSeries, measureSeries, type SeriesFigure } from './series-step'
 import { WireViewers } from './wire-viewers'
 
@@ -50,6 +51,8 @@ interface Settings {
   alarmsOnly: boolean
   /** Only step 8, the series on a month of history. */
   historyOnly: boolean
+  /** Only step 9, the exports of a month of history. */
+  exportOnly: boolean
   /** Another build's `out/main/cli.js` to measure instead of this checkout's. */
   cli: string | undefined
 }
@@ -68,6 +71,7 @@ const USAGE = `usage: npm run bench -- [options]
   --alarms-only    only step 7: acked throughput with 1,000 alarm rules and without, alarm latency
   --cli <path>     measure another build's out/main/cli.js (e.g. a worktree of an older commit)
   --history-only   only step 8: GET /api/series on a month of history (--reports of it)
+  --export-only    only step 9: GET /api/export of a month of history (--reports of it)
 `
 
 const OPTIONS = {
@@ -83,6 +87,7 @@ const OPTIONS = {
   'throughput-only': { type: 'boolean', default: false },
   'alarms-only': { type: 'boolean', default: false },
   'history-only': { type: 'boolean', default: false },
+  'export-only': { type: 'boolean', default: false },
   cli: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false }
 } as const
@@ -130,6 +135,7 @@ function readSettings(): Settings {
     throughputOnly: values['throughput-only'],
     alarmsOnly: values['alarms-only'],
     historyOnly: values['history-only'],
+    exportOnly: values['export-only'],
     cli: values.cli
   }
 }
@@ -688,17 +694,29 @@ function watchPacing(console_: ConsoleProcess): { stop(): void; describe(): stri
   }
 }
 
-/** 8. A month of history written into a data dir, then the console's series over it. */
-async function historyStep(ctx: Context): Promise<SeriesFigure[]> {
+/**
+ * 8. A month of history written into a data dir, then the console's series over it; 9. its
+ * exports, on the same console (each step alone with --history-only or --export-only).
+ */
+async function historyStep(
+  ctx: Context
+): Promise<{ series: SeriesFigure[]; exports: ExportFigure[] }> {
+  const { historyOnly, exportOnly } = ctx.settings
   const dataDir = await freshDir(ctx, 'history')
-  say(`8. Series: ${int(ctx.settings.reports)} reports over 30 days, written by the store itself`)
+  say(
+    `${exportOnly ? '9' : '8'}. History: ${int(ctx.settings.reports)} reports over 30 days, written by the store itself`
+  )
   const history = await writeHistoryStore(dataDir, ctx.settings.reports)
   say(`   written in ${secs(history.writeMs)} (rollups with them)`)
   const console_ = await startConsole(ctx.settings, dataDir)
   try {
-    const figures = await measureSeries(console_, history)
-    for (const line of describeSeries(figures)) say(line)
-    return figures
+    let series: SeriesFigure[] = []
+    if (!exportOnly) {
+      series = await measureSeries(console_, history)
+      for (const line of describeSeries(series)) say(line)
+    }
+    const exports = historyOnly ? [] : await measureExport(console_, history, say)
+    return { series, exports }
   } finally {
     await console_.stop()
   }
@@ -720,9 +738,15 @@ async function main(): Promise<void> {
       `${settings.reportBytes}-byte reports`
   )
   try {
-    if (settings.historyOnly) {
-      const series = await historyStep(ctx)
-      say(JSON.stringify({ node: process.version, cpus: cpus().length, series }))
+    if (settings.historyOnly || settings.exportOnly) {
+      const { series, exports } = await historyStep(ctx)
+      say(
+        JSON.stringify({
+          node: process.version,
+          cpus: cpus().length,
+          ...(settings.historyOnly ? { series } : { exports })
+        })
+      )
       return
     }
     if (settings.alarmsOnly) {
@@ -774,7 +798,7 @@ async function main(): Promise<void> {
     const documents = await measureDocumentCost()
     for (const line of describeDocumentCost(documents)) say(line)
     const alarms = await alarmStep(ctx)
-    const series = await historyStep(ctx)
+    const { series, exports } = await historyStep(ctx)
     const summary = {
       node: process.version,
       cpus: cpus().length,
@@ -834,6 +858,7 @@ async function main(): Promise<void> {
       worstDocumentMs: Math.round(Math.max(...documents.map((d) => d.medianMs))),
       alarms,
       series,
+      exports,
       targets: TARGETS
     }
     say(JSON.stringify(summary))

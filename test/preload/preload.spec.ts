@@ -3,6 +3,7 @@ import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { OperationError } from '../../src/main/core/operations/operation-error'
 import { registerIpcHandlers, type ConsoleHandlers, type WindowSender } from '../../src/main/ipc'
 import {
+  EXPORT_PROGRESS_CHANNEL,
   IPC_CHANNELS,
   IPC_EVENTS,
   type ConsoleIpcApi,
@@ -54,8 +55,8 @@ function ask(method: Method, args: unknown[]): Promise<unknown> {
 }
 
 describe('preload ↔ main IPC wiring', () => {
-  it('exposes exactly the request channels and `on`, as functions, and nothing else', () => {
-    expect(Object.keys(api).sort()).toEqual([...METHODS, 'on'].sort())
+  it('exposes exactly the request channels, `on` and `onExportProgress`, as functions, and nothing else', () => {
+    expect(Object.keys(api).sort()).toEqual([...METHODS, 'on', 'onExportProgress'].sort())
     expect(Object.values(api).every((f) => typeof f === 'function')).toBe(true)
     expect([...fake.exposed.keys()]).toEqual(['api']) // no ipcRenderer
   })
@@ -204,5 +205,18 @@ describe('preload ↔ main IPC wiring', () => {
     expect(first).toEqual([report(1)])
     expect(second).toEqual([report(1), report(2)])
     expect(fake.ipcRenderer.listenerCount(IPC_EVENTS.reports)).toBe(0)
+  })
+
+  it('hands an export’s progress from its own channel to the listener, until unsubscribed', () => {
+    const got: unknown[] = []
+    const stop = api.onExportProgress((progress) => got.push(progress))
+    const progress = { id: 'export-1', reports: 5_000, fraction: 0.25 }
+    fake.webContents.send(EXPORT_PROGRESS_CHANNEL, progress)
+    fake.webContents.send(IPC_EVENTS.reports, [])
+    stop()
+    fake.webContents.send(EXPORT_PROGRESS_CHANNEL, { ...progress, fraction: 1 })
+
+    expect(got).toEqual([progress])
+    expect(fake.ipcRenderer.listenerCount(EXPORT_PROGRESS_CHANNEL)).toBe(0)
   })
 })

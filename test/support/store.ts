@@ -62,3 +62,27 @@ export function report(
 ): StoredReport {
   return { device, time, identity: 'anonymous', ...extra }
 }
+
+/**
+ * Stores `count` reports of about 500 bytes (10 devices, the last `count` ms up to now) straight
+ * into a console's data dir, as ingest would have: a store large enough to export for a while.
+ */
+export async function fillDataDir(dataDir: string, count: number): Promise<void> {
+  const s = await ReportStore.open({
+    partitions: new NedbBackend({ dataDir, logger: silentLogger() }).reportPartitions(),
+    partitionMaxReports: 50_000,
+    retentionDays: 30,
+    retentionReports: 10_000_000,
+    logger: silentLogger()
+  })
+  const start = Date.now() - count
+  const padding = 'x'.repeat(450)
+  for (let i = 0; i < count; i++) {
+    s.submit(
+      { device: `d-${i % 10}`, seq: i, time: start + i, identity: 'anonymous', padding },
+      () => undefined
+    )
+    if (s.saturated) await new Promise<void>((resolve) => s.once('drain', resolve))
+  }
+  await s.close()
+}

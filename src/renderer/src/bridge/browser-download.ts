@@ -13,6 +13,8 @@ export interface BrowserDownload {
   id: string
   /** Lines before the first report's (a CSV's header). */
   headerLines: number
+  /** CSV: a line break inside a quoted cell is not a row's end, and is not counted. */
+  csv: boolean
   signal: AbortSignal
   onProgress: (progress: ExportProgress) => void
   /** Least time between two progress calls; 100 ms by default. */
@@ -58,6 +60,7 @@ export async function downloadFile(download: BrowserDownload): Promise<ExportOut
     const share = estimate > 0 ? Math.min(1, reports / estimate) : 0
     return { id: download.id, reports, fraction: fraction ?? share }
   }
+  const rows = new CsvRowEnds()
   const reader = response.body.getReader()
   try {
     for (;;) {
@@ -65,7 +68,8 @@ export async function downloadFile(download: BrowserDownload): Promise<ExportOut
       if (done) break
       parts.push(value)
       bytes += value.length
-      for (let i = value.indexOf(LF); i !== -1; i = value.indexOf(LF, i + 1)) lines += 1
+      if (download.csv) lines += rows.count(value)
+      else for (let i = value.indexOf(LF); i !== -1; i = value.indexOf(LF, i + 1)) lines += 1
       const now = Date.now()
       if (now - lastSent >= (download.progressEveryMs ?? 100)) {
         lastSent = now
@@ -83,6 +87,29 @@ export async function downloadFile(download: BrowserDownload): Promise<ExportOut
   )
   return { saved: true, path: filename, reports: progress().reports, bytes }
 }
+
+/**
+ * Counts the ends of CSV rows in bytes as they come: an LF outside quotes. A doubled quote
+ * inside a quoted cell turns the state twice, so no escape needs handling; the state carries
+ * over from one read to the next.
+ */
+class CsvRowEnds {
+  private quoted = false
+
+  count(bytes: Uint8Array): number {
+    let ends = 0
+    let quoted = this.quoted
+    for (let i = 0; i < bytes.length; i++) {
+      const b = bytes[i]
+      if (b === QUOTE) quoted = !quoted
+      else if (b === LF && !quoted) ends += 1
+    }
+    this.quoted = quoted
+    return ends
+  }
+}
+
+const QUOTE = 0x22
 
 /** Hands a Blob to the browser as a download of that name. */
 function saveBlob(blob: Blob, filename: string): void {

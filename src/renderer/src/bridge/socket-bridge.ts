@@ -200,18 +200,18 @@ export class SocketBridge implements ConsoleBridge {
     const { fields, ...rest } = query
     const params = new URLSearchParams(queryString(rest).slice(1))
     for (const field of fields ?? []) params.append('field', field)
-    return this.download(`/api/export?${params.toString()}`, id, query.format === 'csv' ? 1 : 0)
+    return this.download(`/api/export?${params.toString()}`, id, query.format === 'csv')
   }
 
   /** `GET /api/alarm-events?format=csv`, saved as a download. */
   exportAlarmEvents(query: AlarmEventQuery, id?: string): Promise<ExportOutcome> {
-    return this.download(`/api/alarm-events${queryString({ ...query, format: 'csv' })}`, id, 1)
+    return this.download(`/api/alarm-events${queryString({ ...query, format: 'csv' })}`, id, true)
   }
 
   private async download(
     path: string,
     id: string | undefined,
-    headerLines: number
+    csv: boolean
   ): Promise<ExportOutcome> {
     const exportId = id ?? `export-${++this.exportCount}`
     const abort = new AbortController()
@@ -221,7 +221,8 @@ export class SocketBridge implements ConsoleBridge {
         url: this.origin + path,
         key: this.key,
         id: exportId,
-        headerLines,
+        headerLines: csv ? 1 : 0,
+        csv,
         signal: abort.signal,
         onProgress: (progress) => {
           for (const listener of this.exportListeners) listener(progress)

@@ -81,7 +81,7 @@ describe('a download', () => {
     )
     const res = await get(server.port)
     res.on('error', () => undefined) // 'aborted': the cut, as the client sees it
-    const closed = once(res, 'close')
+    const closed = new Promise((resolve) => res.once('close', resolve))
     res.pause()
     await server.sent
     expect(stopped).toBe(true)

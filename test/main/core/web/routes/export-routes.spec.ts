@@ -3,9 +3,6 @@ import { request, type IncomingMessage } from 'node:http'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 
 import type { ReportExport } from '../../../../../src/main/core/export/report-export'
-import { NedbBackend } from '../../../../../src/main/core/persistence/nedb/nedb-backend'
-import { silentLogger } from '../../../../../src/main/core/runtime/logger'
-import { ReportStore } from '../../../../../src/main/core/store/report-store'
 import { EXPORT_ESTIMATE_HEADER, EXPORT_LIMITS } from '../../../../../src/shared/history-types'
 import type { StoredReport } from '../../../../../src/shared/ingest-protocol'
 import {
@@ -18,6 +15,7 @@ import {
 } from '../../../../support/console'
 import { csvObjects } from '../../../../support/csv'
 import { LineClient } from '../../../../support/line-client'
+import { fillDataDir } from '../../../../support/store'
 
 // GET /api/export on a real console core: reports sent over TCP, read back over HTTP, checked
 // against GET /api/reports; a client that stops reading; the bounds a stranger could push.
@@ -159,7 +157,7 @@ describe('GET /api/export to a client that stops reading', () => {
   it('is paced by it: the export waits, and goes on to the end once it reads again', async () => {
     const TOTAL = 60_000
     const dataDir = await consoles.dirs.make()
-    await fillStore(dataDir, TOTAL)
+    await fillDataDir(dataDir, TOTAL)
     const c = await consoles.start({}, {}, dataDir)
     // The export the route makes, to watch how far it got.
     let made: ReportExport | undefined
@@ -196,7 +194,7 @@ describe('GET /api/export to a client that stops reading', () => {
   it('runs a few exports at once: one more is answered 429 until one of them ends', async () => {
     // Exports large enough to wait for their paused clients rather than fit in the buffers.
     const dataDir = await consoles.dirs.make()
-    await fillStore(dataDir, 60_000)
+    await fillDataDir(dataDir, 60_000)
     const c = await consoles.start({}, {}, dataDir)
     const open: IncomingMessage[] = []
     for (let i = 0; i < EXPORT_LIMITS.maxAtOnce; i++) {
@@ -217,28 +215,6 @@ describe('GET /api/export to a client that stops reading', () => {
     for (const res of open) res.destroy()
   }, 60_000)
 })
-
-/** Stores `count` reports of about 500 bytes straight into a data dir, as ingest would have. */
-async function fillStore(dataDir: string, count: number): Promise<void> {
-  const logger = silentLogger()
-  const s = await ReportStore.open({
-    partitions: new NedbBackend({ dataDir, logger }).reportPartitions(),
-    partitionMaxReports: 50_000,
-    retentionDays: 30,
-    retentionReports: 10_000_000,
-    logger
-  })
-  const start = Date.now() - count
-  const padding = 'x'.repeat(450)
-  for (let i = 0; i < count; i++) {
-    s.submit(
-      { device: `d-${i % 10}`, seq: i, time: start + i, identity: 'anonymous', padding },
-      () => {}
-    )
-    if (s.saturated) await new Promise<void>((resolve) => s.once('drain', resolve))
-  }
-  await s.close()
-}
 
 /** Opens a GET with the access key and resolves once its headers are in. */
 function startReading(c: RunningConsole, path: string): Promise<IncomingMessage> {
