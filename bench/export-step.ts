@@ -58,7 +58,7 @@ export async function measureExport(
   say: (line: string) => void
 ): Promise<ExportFigure[]> {
   say(
-    `8. Export: GET /api/export of the history store (${int(history.reports)} reports), read as fast as ` +
+    `9. Export: GET /api/export of the history store (${int(history.reports)} reports), read as fast as ` +
       'the client can; console RSS growth sampled every 100 ms'
   )
   const figures: ExportFigure[] = []

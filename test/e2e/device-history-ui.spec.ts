@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises'
+
 import type { Browser, BrowserContext, Locator, Page, Request } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 
@@ -7,8 +9,10 @@ import {
   launchChromium,
   screenshot
 } from '../support/browser'
-import { startServe, type ServeProcess } from '../support/cli-process'
+import type { StoredReport } from '../../src/shared/ingest-protocol'
+import { serveApi, startServe, type ServeProcess } from '../support/cli-process'
 import { eventually } from '../support/console'
+import { csvObjects } from '../support/csv'
 import { LineClient } from '../support/line-client'
 import { tempDirs } from '../support/temp-dir'
 
@@ -147,7 +151,10 @@ describe.runIf(chromiumAvailable())('a device’s history in a browser', () => {
     detail: Locator
     chart: Locator
   }> {
-    context = await browser.newContext({ viewport: { width: 1440, height: 900 } })
+    context = await browser.newContext({
+      viewport: { width: 1440, height: 900 },
+      acceptDownloads: true
+    })
     // The panels view, not the Overview: its tiles' sparklines ask for series of their own.
     await context.addInitScript(() => localStorage.setItem('lookout.view', 'panels'))
     const page = await context.newPage()
@@ -206,7 +213,7 @@ describe.runIf(chromiumAvailable())('a device’s history in a browser', () => {
   )
 
   it(
-    'zooms by dragging across the chart: a finer series of that range, and back',
+    'zooms by dragging across the chart: a finer series of that range, exported as shown, and back',
     async () => {
       const { page, errors, asked, detail, chart } = await openDevice()
       await detail.getByTestId('detail-range').selectOption('7d')
@@ -234,6 +241,24 @@ describe.runIf(chromiumAvailable())('a device’s history in a browser', () => {
       expect(await numberAt(chart, 'data-buckets')).toBeGreaterThanOrEqual(1)
       expect(await detail.getByTestId('zoomed').textContent()).toMatch(/^Zoomed in: /)
       await screenshot(page, 'device-history-zoomed', '[data-testid=device-detail]')
+
+      // Exported, the range shown is the zoomed one: the file's rows are the API's for it.
+      await detail.getByTestId('detail-export-open').click()
+      await detail.getByTestId('detail-export-choice').selectOption({ index: 0 }) // shown
+      await detail.getByTestId('detail-export-format').selectOption('csv')
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        detail.getByTestId('detail-export-start').click()
+      ])
+      const rows = csvObjects(await readFile((await download.path())!, 'utf8'))
+      const stored = (await serveApi(
+        serve,
+        `/api/reports?device=${DEVICE}&since=${zoomed.since}&until=${zoomed.until}&limit=10000`
+      )) as StoredReport[]
+      expect(stored.length).toBeGreaterThan(3)
+      expect(rows.map((r) => [Number(r.time_ms), r.seq, r.temp])).toEqual(
+        [...stored].reverse().map((r) => [r.time, String(r.seq), String(r.temp)])
+      )
 
       // Back to the range chosen: 7 days again, up to now.
       await detail.getByTestId('zoom-reset').click()

@@ -5,7 +5,7 @@ import Datastore from 'nedb-promises'
 
 import type { StoredReport } from '../../../../shared/ingest-protocol'
 import { DeviceTally } from '../device-tally'
-import type { Filter } from '../query-filter'
+import type { Condition, Filter } from '../query-filter'
 import type { ActiveReportPartition, PartitionInfo } from '../report-partitions'
 import { toNedbSelector } from './nedb-selector'
 import { partitionStart } from './partition-files'
@@ -24,6 +24,12 @@ export class NedbActivePartition implements ActiveReportPartition {
   private firstId: string | undefined
   private lastId: string | undefined
   private tally = new DeviceTally()
+  /**
+   * Every report's _id in the order stored (= ascending): where a scan's cursor is found by
+   * binary search. NeDB would sort every report after the cursor for each chunk, so a deep
+   * catch-up cost the square of its length. The ids are NeDB's own strings: a pointer each.
+   */
+  private ids: string[] = []
   private fileBytes = 0
   /**
    * After a failed append: the size to cut the file back to, or null when the file was gone
@@ -67,6 +73,7 @@ export class NedbActivePartition implements ActiveReportPartition {
     }
     this.firstId = firstId
     this.lastId = lastId
+    this.ids = docs.map((d) => d._id!).sort()
     if (docs.length === 0) from = to = partitionStart(this.name)
     this.ds = ds
     this.tally = tally
@@ -104,6 +111,10 @@ export class NedbActivePartition implements ActiveReportPartition {
       if (report.time < this.first) this.first = report.time
     }
     this.reportCount += reports.length
+    const last = this.ids.at(-1)
+    for (const report of reports) this.ids.push(report._id!)
+    // The store issues ids in order; should one ever come earlier, the list is sorted again.
+    if (last !== undefined && reports.length > 0 && reports[0]!._id! < last) this.ids.sort()
     // The store issues ids in the order it appends: the batch's first and last are its bounds.
     this.firstId ??= reports[0]?._id
     this.lastId = reports.at(-1)?._id ?? this.lastId
@@ -140,9 +151,41 @@ export class NedbActivePartition implements ActiveReportPartition {
     return this.ds.find(toNedbSelector(filter)).sort({ time: -1, _id: -1 }).limit(limit)
   }
 
-  scan(filter: Filter<StoredReport>, limit: number): Promise<StoredReport[]> {
-    // NeDB answers `_id: { $gt }` from its _id index: a chunk costs the reports after the cursor.
-    return this.ds.find(toNedbSelector(filter)).sort({ _id: 1 }).limit(limit)
+  /**
+   * The ids after the cursor are taken from the ordered list a slice at a time and looked up by
+   * NeDB's _id index (`$in`), the rest of the filter tested by NeDB: a chunk costs the ids it
+   * walks, not the whole partition after the cursor.
+   */
+  async scan(filter: Filter<StoredReport>, limit: number): Promise<StoredReport[]> {
+    // The cursor (scanFilter's `_id: { gt }`) is found in the ids; the rest is NeDB's to test.
+    const { _id: idCondition, ...rest } = filter as Filter<StoredReport> & {
+      _id?: Condition<string>
+    }
+    const selector = toNedbSelector(rest)
+    const idBounds = (
+      toNedbSelector({ _id: idCondition } as Filter<StoredReport>) as { _id?: object }
+    )._id
+    let start = 0
+    if (typeof idCondition === 'object' && idCondition !== null && !('in' in idCondition)) {
+      if (idCondition.gt !== undefined) start = firstAbove(this.ids, idCondition.gt, false)
+      else if (idCondition.gte !== undefined) start = firstAbove(this.ids, idCondition.gte, true)
+    } else if (idCondition !== undefined) {
+      // One id or a list: NeDB's index answers it directly.
+      const found = await this.ds.find(toNedbSelector(filter))
+      return found.sort((a, b) => (a._id! < b._id! ? -1 : 1)).slice(0, limit)
+    }
+    const slice = Math.max(limit, 256)
+    const found: StoredReport[] = []
+    for (let at = start; at < this.ids.length && found.length < limit; at += slice) {
+      const ids = this.ids.slice(at, at + slice)
+      const docs = await this.ds.find({ ...selector, _id: { ...idBounds, $in: ids } })
+      docs.sort((a, b) => (a._id! < b._id! ? -1 : 1))
+      for (const doc of docs) {
+        if (found.length === limit) break
+        found.push(doc)
+      }
+    }
+    return found
   }
 
   get count(): number {
@@ -173,4 +216,17 @@ export class NedbActivePartition implements ActiveReportPartition {
       ...(this.firstId !== undefined && { firstId: this.firstId, lastId: this.lastId })
     }
   }
+}
+
+/** The index of the first id above `bound` (or equal to it, with `orEqual`): a binary search. */
+function firstAbove(ids: readonly string[], bound: string, orEqual: boolean): number {
+  let low = 0
+  let high = ids.length
+  while (low < high) {
+    const mid = (low + high) >>> 1
+    const id = ids[mid]!
+    if (id < bound || (!orEqual && id === bound)) low = mid + 1
+    else high = mid
+  }
+  return low
 }
