@@ -73,12 +73,21 @@ export async function writeHistoryStore(
 ): Promise<HistoryStore> {
   const logger = silentLogger()
   const backend = new NedbBackend({ dataDir, logger })
+  // The store's clock follows the reports it has stored, as if it had stored them as they came:
+  // retention at the real now (or at the newest report queued, ahead of the commits) closes each
+  // partition of an earlier day after its first batch.
+  let clock = now - 30 * DAY_MS
   const store = await ReportStore.open({
     partitions: backend.reportPartitions(),
+    rollups: backend.partitionRollups(),
+    now: () => clock,
     partitionMaxReports: 50_000,
     retentionDays: 30,
     retentionReports: 10_000_000,
     logger
+  })
+  store.on('stored', (reports: StoredReport[]) => {
+    clock = Math.max(clock, reports.at(-1)?.time ?? clock)
   })
   const started = performance.now()
   let written = 0
@@ -95,6 +104,7 @@ export async function writeHistoryStore(
     // Let the commit loop run: the queue stays within its high-water mark, as ingest keeps it.
     if (store.saturated) await new Promise<void>((resolve) => store.once('drain', resolve))
   }
+  await store.rollupsRebuilt()
   await store.close()
   if (failed !== undefined) throw failed
   return { reports: written, newest, oldest, writeMs: performance.now() - started }

@@ -110,6 +110,47 @@ export function reportPartitionsContract(backend: string, storage: BackendFactor
       expect(await chunks(partitions.scan(info, {}, 10))).toEqual([])
     })
 
+    it('scans a time range of the active partition exactly, before and after a clock step back', async () => {
+      const { partitions } = await open(await fresh())
+      const active = await partitions.create(T0)
+      // 600 reports, two a millisecond apart in time, some sharing one: times rise with the ids.
+      const times = Array.from({ length: 600 }, (_, i) => T0 + Math.floor(i / 2) * 2)
+      await active.append(reports('a', times))
+      const expected = (
+        keep: (r: StoredReport) => boolean,
+        all: StoredReport[],
+        limit: number
+      ): Array<number | undefined> => seqs(all.filter(keep).slice(0, limit))
+      const ranges = [
+        { gte: T0 + 100, lt: T0 + 140 },
+        { gt: T0 + 100, lte: T0 + 140 },
+        { gte: T0 + 598 },
+        { lt: T0 + 4 },
+        { gte: T0 + 1000 }
+      ]
+      const check = async (all: StoredReport[]): Promise<void> => {
+        for (const time of ranges) {
+          const inRange = (r: StoredReport): boolean =>
+            (time.gte === undefined || r.time >= time.gte) &&
+            (time.gt === undefined || r.time > time.gt) &&
+            (time.lt === undefined || r.time < time.lt) &&
+            (time.lte === undefined || r.time <= time.lte)
+          expect(seqs(await active.scan({ time }, 1000))).toEqual(expected(inRange, all, 1000))
+          // A chunk after a cursor inside the range: the next ones, in order.
+          const cursor = all.find(inRange)?._id ?? 'id000000'
+          expect(seqs(await active.scan({ time, _id: { gt: cursor } }, 7))).toEqual(
+            expected((r) => inRange(r) && r._id! > cursor, all, 7)
+          )
+        }
+      }
+      const stored = reports('a', times)
+      await check(stored)
+      // The clock stepped back: later reports with earlier times are found all the same.
+      const back = reports('a', [T0 + 120, T0 + 2, T0 + 700], 600)
+      await active.append(back)
+      await check([...stored, ...back])
+    })
+
     it('tells what its reports take in storage, more with more reports', async () => {
       const { partitions } = await open(await fresh())
       const before = await partitions.bytesStored()
