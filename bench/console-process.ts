@@ -58,7 +58,9 @@ export class ConsoleProcess {
     readonly webUrl: string,
     readonly accessKey: string,
     /** From spawn to the `ingest:` line on stdout, ms. */
-    readonly startupMs: number
+    readonly startupMs: number,
+    /** The MQTT broker's address, when started with `--mqtt-port`. */
+    readonly mqtt?: { host: string; port: number }
   ) {
     this.exited = new Promise((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) resolve({ code: child.exitCode })
@@ -81,11 +83,13 @@ export class ConsoleProcess {
       process.stderr.write(`[console] ${line}\n`)
     )
     const lines = createInterface({ input: child.stdout! })
+    let mqtt: string | undefined
     const started = new Promise<{ ingest: string; web: string; startupMs: number }>(
       (resolve, reject) => {
         let ingest: { text: string; ms: number } | undefined
         lines.on('line', (line) => {
-          if (line.startsWith('ingest: ')) {
+          if (line.startsWith('ingest: mqtt://')) mqtt = line.slice('ingest: mqtt://'.length)
+          else if (line.startsWith('ingest: ')) {
             ingest = { text: line.slice('ingest: '.length), ms: performance.now() - spawnedAt }
           } else if (line.startsWith('web: ') && ingest !== undefined) {
             resolve({ ingest: ingest.text, web: line.slice('web: '.length), startupMs: ingest.ms })
@@ -103,14 +107,14 @@ export class ConsoleProcess {
         options.startTimeoutMs ?? 120_000,
         'the console did not start'
       )
-      const colon = ingest.lastIndexOf(':')
       const accessKey = (await readFile(join(options.dataDir, 'access.key'), 'utf8')).trim()
       return new ConsoleProcess(
         child,
-        { host: ingest.slice(0, colon), port: Number(ingest.slice(colon + 1)) },
+        hostAndPort(ingest),
         web,
         accessKey,
-        startupMs
+        startupMs,
+        mqtt === undefined ? undefined : hostAndPort(mqtt)
       )
     } catch (error) {
       child.kill('SIGKILL')
@@ -235,4 +239,9 @@ export class ConsoleProcess {
     clearTimeout(timer)
     return { ms: performance.now() - started, killed, code }
   }
+}
+
+function hostAndPort(text: string): { host: string; port: number } {
+  const colon = text.lastIndexOf(':')
+  return { host: text.slice(0, colon), port: Number(text.slice(colon + 1)) }
 }

@@ -25,6 +25,7 @@ import { LiveViewers } from './live-viewers'
 import { LoadFleet, withTimeout, type FleetResult } from './load-fleet'
 import type { LoadPlan } from './load-protocol'
 import { measureExport, type ExportFigure } from './export-step'
+import { measureMqtt } from './mqtt-step'
 import { describeSeries, measureSeries, type SeriesFigure } from './series-step'
 import { WireViewers } from './wire-viewers'
 
@@ -53,6 +54,8 @@ interface Settings {
   historyOnly: boolean
   /** Only step 9, the exports of a month of history. */
   exportOnly: boolean
+  /** Only the MQTT step: QoS 1 acked/s, Lookout's broker against Mosquitto (bench/mqtt-step.ts). */
+  mqtt: boolean
   /** Another build's `out/main/cli.js` to measure instead of this checkout's. */
   cli: string | undefined
 }
@@ -72,6 +75,8 @@ const USAGE = `usage: npm run bench -- [options]
   --cli <path>     measure another build's out/main/cli.js (e.g. a worktree of an older commit)
   --history-only   only step 8: GET /api/series on a month of history (--reports of it)
   --export-only    only step 9: GET /api/export of a month of history (--reports of it)
+  --mqtt           only the MQTT step: QoS 1 acked/s of Lookout's broker against Mosquitto
+                   (--duration s per run, --repeats runs each, interleaved)
 `
 
 const OPTIONS = {
@@ -88,6 +93,7 @@ const OPTIONS = {
   'alarms-only': { type: 'boolean', default: false },
   'history-only': { type: 'boolean', default: false },
   'export-only': { type: 'boolean', default: false },
+  mqtt: { type: 'boolean', default: false },
   cli: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false }
 } as const
@@ -136,6 +142,7 @@ function readSettings(): Settings {
     alarmsOnly: values['alarms-only'],
     historyOnly: values['history-only'],
     exportOnly: values['export-only'],
+    mqtt: values.mqtt,
     cli: values.cli
   }
 }
@@ -747,6 +754,17 @@ async function main(): Promise<void> {
           ...(settings.historyOnly ? { series } : { exports })
         })
       )
+      return
+    }
+    if (settings.mqtt) {
+      const mqtt = await measureMqtt({
+        dataDir: await freshDir(ctx, 'mqtt'),
+        cli: settings.cli,
+        seconds: settings.durationMs / 1000,
+        rounds: settings.repeats,
+        say
+      })
+      say(JSON.stringify({ node: process.version, cpus: cpus().length, mqtt }))
       return
     }
     if (settings.alarmsOnly) {

@@ -21,6 +21,7 @@ export interface ConsoleHandlerDeps {
     | 'revokeDeviceToken'
     | 'setDeviceTokensRequired'
     | 'alarms'
+    | 'sources'
   >
   status: () => ConsoleStatus
   clipboard: { writeText(text: string): void }
@@ -105,6 +106,10 @@ export function createConsoleHandlers(deps: ConsoleHandlerDeps): ConsoleHandlers
     previewAlarmRule: async (_sender, rule) => deps.operations.alarms.preview(rule),
     alarmEvents: async (_sender, query) => deps.operations.alarms.events(query),
     alarmStats: async () => deps.operations.alarms.stats(),
+    sources: async () => deps.operations.sources.list(),
+    createSource: async (_sender, config) => deps.operations.sources.create(config),
+    updateSource: async (_sender, id, config) => deps.operations.sources.update(id, config),
+    deleteSource: async (_sender, id) => deps.operations.sources.remove(id),
 
     copyText: async (_sender, text) => {
       if (typeof text !== 'string' || text.length > 4096)

@@ -65,6 +65,10 @@ const api: ConsoleIpcApi = {
   alarmEvents: (query) => call(IPC_CHANNELS.alarmEvents, query),
   exportAlarmEvents: (query, id) => call(IPC_CHANNELS.exportAlarmEvents, query, id),
   alarmStats: () => call(IPC_CHANNELS.alarmStats),
+  sources: () => call(IPC_CHANNELS.sources),
+  createSource: (config) => call(IPC_CHANNELS.createSource, config),
+  updateSource: (id, config) => call(IPC_CHANNELS.updateSource, id, config),
+  deleteSource: (id) => call(IPC_CHANNELS.deleteSource, id),
   on,
   onExportProgress
 }

@@ -115,6 +115,15 @@ export interface DiagnosticsBody {
     refusedForLimit: number
     rulesFileError: string | null
   }
+  /**
+   * The sources (Modbus, OPC UA pollers): how many, how many in each state, and why the sources
+   * file was last refused (or null).
+   */
+  sources?: {
+    total: number
+    states: { connected: number; connecting: number; error: number }
+    fileError: string | null
+  }
 }
 
 /** A device token created in the console. The token itself is shown once, at creation. */

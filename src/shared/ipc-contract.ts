@@ -34,6 +34,7 @@ import type {
   SeriesQuery
 } from './history-types'
 import type { StoredReport } from './ingest-protocol'
+import type { SourceConfig, SourceStatus } from './source-types'
 import {
   LIVE_TOPICS,
   type ConsoleInfo,
@@ -93,6 +94,12 @@ export interface UiRequests {
   /** The audit trail of a query as a CSV file, saved as `exportReports` saves (no `limit`). */
   exportAlarmEvents(query: AlarmEventQuery, id?: string): Promise<ExportOutcome>
   alarmStats(): Promise<AlarmStats>
+  /** Every source (Modbus, OPC UA poller) with its health; passwords shown as `…`. */
+  sources(): Promise<SourceStatus[]>
+  createSource(config: SourceConfig): Promise<SourceStatus>
+  /** Replaces a console source; an OPC UA password of `…` keeps the one it has. */
+  updateSource(id: string, config: SourceConfig): Promise<SourceStatus>
+  deleteSource(id: string): Promise<void>
 }
 
 /** What the renderer may ask the main process; each answer comes back in the envelope. */
@@ -150,7 +157,11 @@ export const IPC_CHANNELS = {
   previewAlarmRule: 'console:preview-alarm-rule',
   alarmEvents: 'console:alarm-events',
   exportAlarmEvents: 'console:export-alarm-events',
-  alarmStats: 'console:alarm-stats'
+  alarmStats: 'console:alarm-stats',
+  sources: 'console:sources',
+  createSource: 'console:create-source',
+  updateSource: 'console:update-source',
+  deleteSource: 'console:delete-source'
 } as const satisfies Record<keyof ConsoleRequests, string>
 
 /**

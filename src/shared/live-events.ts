@@ -37,7 +37,7 @@ export interface ConsoleCounters {
 
 /** One way in for devices' reports: a transport and where it takes them. */
 export interface IngestEndpoint {
-  /** The transport: 'tcp' (the line protocol of docs/protocol.md); others to come, e.g. 'mqtt'. */
+  /** The transport: 'tcp' (the line protocol of docs/protocol.md), 'mqtt' (docs/sources.md). */
   protocol: string
   host: string
   port: number

@@ -98,7 +98,36 @@ describe('preload ↔ main IPC wiring', () => {
       [{ name: 'Cold', devices: 'pump-*', field: 't', below: 5, severity: 'low' }]
     ],
     ['alarmEvents', [{ alarm: 'hot/pump-7', since: 1_000, limit: 50 }]],
-    ['alarmStats', []]
+    ['alarmStats', []],
+    ['sources', []],
+    [
+      'createSource',
+      [
+        {
+          id: 'plc-1',
+          type: 'modbus',
+          device: 'plc-1',
+          host: '10.0.0.7',
+          registers: [{ field: 't', kind: 'holding', address: 0, type: 'int16', scale: 0.1 }]
+        }
+      ]
+    ],
+    [
+      'updateSource',
+      [
+        'opc-1',
+        {
+          id: 'opc-1',
+          type: 'opcua',
+          device: 'line-2',
+          endpoint: 'opc.tcp://10.0.0.8:4840',
+          user: 'lookout',
+          password: '…',
+          nodes: [{ field: 'rpm', nodeId: 'ns=2;s=Rpm' }]
+        }
+      ]
+    ],
+    ['deleteSource', ['plc-1']]
   ]
 
   it.each(requests)(

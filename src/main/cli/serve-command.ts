@@ -67,7 +67,9 @@ async function runServe(config: ConsoleConfig, options: LogOptions): Promise<voi
   } catch (error) {
     const failure = describeStartFailure(error, {
       ingest: config.ingestPort,
-      web: config.webPort
+      web: config.webPort,
+      mqtt: config.mqttPort,
+      pickle: config.picklePort
     })
     throw new StartError(
       `cannot start: ${failure.message}${failure.hint === undefined ? '' : ` — ${failure.hint}`}`

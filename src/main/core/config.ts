@@ -131,6 +131,22 @@ export const SETTINGS = {
     default: 9800,
     description: 'TCP port devices report to (0: any free port)'
   }),
+  /** The MQTT broker devices may publish reports to (ingest/mqtt/); none: no broker. */
+  mqttPort: numeric('port', {
+    flag: '--mqtt-port <port>',
+    env: 'LOOKOUT_MQTT_PORT',
+    bounds: { min: 0, max: 65535 },
+    description:
+      'MQTT port devices may publish reports to (default: none, no broker; 0: any free port)'
+  }) as Setting<z.ZodOptional<z.ZodNumber>>,
+  /** The legacy pickle reporter's port (ingest/pickle/); none: not listened on. */
+  picklePort: numeric('port', {
+    flag: '--pickle-port <port>',
+    env: 'LOOKOUT_PICKLE_PORT',
+    bounds: { min: 0, max: 65535 },
+    description:
+      'TCP port legacy Python devices send pickled dicts to (default: none, off; 0: any free port)'
+  }) as Setting<z.ZodOptional<z.ZodNumber>>,
   webPort: port({
     flag: '--web-port <port>',
     env: 'LOOKOUT_WEB_PORT',
@@ -228,6 +244,13 @@ export const SETTINGS = {
     env: 'LOOKOUT_ALARM_RULES',
     description:
       'JSON or YAML file of alarm rules ({ "rules": [ ... ] }, re-read on change), beside those made in the console'
+  }),
+  /** JSON or YAML file of sources (`{ "sources": [ … ] }`: Modbus TCP, OPC UA), re-read on change. */
+  sourcesFile: text({
+    flag: '--sources <file>',
+    env: 'LOOKOUT_SOURCES',
+    description:
+      'JSON or YAML file of sources to poll ({ "sources": [ ... ] }: Modbus TCP, OPC UA; re-read on change), beside those made in the console'
   }),
   /** More alarms raised than this within the flood window is a flood (EEMUA 191: 10 in 10 minutes). */
   alarmFloodThreshold: whole({

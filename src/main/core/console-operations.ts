@@ -19,6 +19,7 @@ import type { LiveHub, LiveListener } from './live/live-hub'
 import { parseExportQuery } from './operations/export-request-schemas'
 import { notRunning, OperationError } from './operations/operation-error'
 import { parseSeriesQuery } from './operations/series-request-schema'
+import { SourceOperations, type SourceServicePart } from './operations/source-operations'
 import {
   parseCreateDeviceToken,
   parseDevicePage,
@@ -50,6 +51,7 @@ export interface ConsoleServices {
   diagnostics: Pick<ConsoleDiagnostics, 'read'>
   live: Pick<LiveHub, 'subscribe'>
   alarms: AlarmServicePart
+  sources: SourceServicePart
 }
 
 export interface ConsoleOperationsOptions {
@@ -74,6 +76,8 @@ export interface ConsoleOperationsOptions {
 export class ConsoleOperations {
   /** Alarms: list, acknowledge, shelve, maintenance, rules, the audit trail, the KPIs. */
   readonly alarms: AlarmOperations
+  /** Sources (Modbus, OPC UA pollers): list, create, change, delete. */
+  readonly sources: SourceOperations
   /** Exports reading the store at once, over HTTP and the window together. */
   private readonly exports = new ReadSlots(
     EXPORT_LIMITS.maxAtOnce,
@@ -82,6 +86,7 @@ export class ConsoleOperations {
 
   constructor(private readonly options: ConsoleOperationsOptions) {
     this.alarms = new AlarmOperations(() => this.running().alarms, options.logger)
+    this.sources = new SourceOperations(() => this.running().sources, options.logger)
   }
 
   private running(): ConsoleServices {

@@ -14,6 +14,8 @@ import { DeviceLimit } from './ingest/device-admission'
 import { ConsoleDeviceAuthenticator } from './ingest/protocol/device-auth'
 import type { IngestTransport } from './ingest/ingest-transport'
 import { ReportIntake } from './ingest/intake'
+import { MqttIngest } from './ingest/mqtt/mqtt-ingest'
+import { PickleIngest } from './ingest/pickle/pickle-ingest'
 import { ReportParser } from './ingest/protocol/report-parser'
 import { IngestServer } from './ingest/tcp/ingest-server'
 import { DeviceTokenFile } from './ingest/tokens/device-token-file'
@@ -29,6 +31,10 @@ import { lockDataDir } from './runtime/data-dir-lock'
 import { ConsoleDiagnostics } from './runtime/diagnostics'
 import { displayHost } from './runtime/display-address'
 import { silentLogger, type Logger } from './runtime/logger'
+import type { BackoffOptions } from './sources/source'
+import type { SourceDriverFactories } from './sources/source-driver'
+import { sourceDrivers } from './sources/source-drivers'
+import { SourceService } from './sources/source-service'
 import { Teardown } from './runtime/teardown'
 import { ReportStore } from './store/report-store'
 import { registerLiveHandlers } from './web/sockets/live-handlers'
@@ -67,6 +73,8 @@ export interface ConsoleDeps {
   uiDir?: string
   /** Tuning of `/stream` (tests shorten the waits and shrink the bounds to observe them). */
   stream?: Pick<StreamServerOptions, 'heartbeatMs' | 'helloWithinMs' | 'feed'>
+  /** Sources' drivers and retry waits (tests shorten them, or hand in a driver of their own). */
+  sources?: { drivers?: Partial<SourceDriverFactories>; backoff?: BackoffOptions }
 }
 
 /** What one start() built: the services the operations use, and how to stop all of it. */
@@ -353,11 +361,59 @@ export class LookoutConsole {
       now
     })
     const transports: IngestTransport[] = [tcp]
+    if (config.mqttPort !== undefined)
+      transports.push(
+        new MqttIngest({
+          host: config.host,
+          port: config.mqttPort,
+          intake,
+          auth: authenticator,
+          keys,
+          throttle,
+          maxConnections: config.maxConnections,
+          maxConnectionsPerAddress: config.maxConnectionsPerAddress,
+          idleTimeoutMs: config.idleTimeoutMs,
+          // A persistent session per connection the console takes, and no more.
+          limits: { maxSessions: config.maxConnections },
+          logger: logger.child({ ns: 'mqtt' }),
+          now
+        })
+      )
+    if (config.picklePort !== undefined)
+      transports.push(
+        new PickleIngest({
+          host: config.host,
+          port: config.picklePort,
+          intake,
+          // A report that names no device is the token's identity's (file first, as auth reads).
+          identityOf: (token) =>
+            (tokenFile?.table.lookup(token) ?? managedTokens.tokens.lookup(token))?.identity,
+          maxConnections: config.maxConnections,
+          maxConnectionsPerAddress: config.maxConnectionsPerAddress,
+          idleTimeoutMs: config.idleTimeoutMs,
+          logger: logger.child({ ns: 'pickle' }),
+          now
+        })
+      )
     // The first to stop: each stops taking messages and sends every answer still owed.
     teardown.add('ingest', () => Promise.all(transports.map((t) => t.stop())))
     const endpoints: IngestEndpoint[] = []
     for (const transport of transports) endpoints.push(await transport.start())
     const ingestAddress = tcp.address()
+
+    // The pollers, once the intake takes reports; stopped before ingest (teardown runs last
+    // first), so no reading arrives at a closed intake.
+    const sources = await SourceService.open({
+      persistence,
+      file: config.sourcesFile,
+      intake,
+      drivers: { ...sourceDrivers(config.dataDir), ...this.deps.sources?.drivers },
+      backoff: this.deps.sources?.backoff,
+      logger: logger.child({ ns: 'sources' }),
+      now
+    })
+    teardown.add('sources', () => sources.close())
+    sources.start()
 
     // Made last, over what it counts; asked through the operations, so only once started.
     const diagnostics = new ConsoleDiagnostics({
@@ -368,6 +424,7 @@ export class LookoutConsole {
       live: () => liveHub.pace(),
       store,
       alarms: () => alarms.diagnostics(),
+      sources: () => sources.diagnostics(),
       now
     })
     teardown.add('diagnostics', () => diagnostics.stop())
@@ -400,7 +457,8 @@ export class LookoutConsole {
         tokensFromFile: tokenFile !== null,
         diagnostics,
         live: liveHub,
-        alarms
+        alarms,
+        sources
       },
       addresses: {
         ingest: { host: config.host, port: ingestAddress.port },

@@ -37,6 +37,8 @@ function help(): string {
 const FLAGS: Array<[string, string]> = [
   ['--host', 'LOOKOUT_HOST'],
   ['--ingest-port', 'LOOKOUT_INGEST_PORT'],
+  ['--mqtt-port', 'LOOKOUT_MQTT_PORT'],
+  ['--pickle-port', 'LOOKOUT_PICKLE_PORT'],
   ['--web-port', 'LOOKOUT_WEB_PORT'],
   ['--data-dir', 'LOOKOUT_DATA_DIR'],
   ['--key', 'LOOKOUT_KEY'],
@@ -48,6 +50,7 @@ const FLAGS: Array<[string, string]> = [
   ['--push-ttl', 'LOOKOUT_PUSH_TTL'],
   ['--device-tokens', 'LOOKOUT_DEVICE_TOKENS'],
   ['--alarm-rules', 'LOOKOUT_ALARM_RULES'],
+  ['--sources', 'LOOKOUT_SOURCES'],
   ['--alarm-flood', 'LOOKOUT_ALARM_FLOOD'],
   ['--alarm-flood-window', 'LOOKOUT_ALARM_FLOOD_WINDOW'],
   ['--alarm-max-shelve', 'LOOKOUT_ALARM_MAX_SHELVE'],

@@ -6,6 +6,7 @@ import { resolveConfig } from '../../../src/main/core/config'
 import { LookoutConsole } from '../../../src/main/core/console'
 import type { AlarmOperations } from '../../../src/main/core/operations/alarm-operations'
 import type { ConsoleOperations } from '../../../src/main/core/console-operations'
+import type { SourceOperations } from '../../../src/main/core/operations/source-operations'
 import { ACCESS_KEY, consoleFixture, VIEW_KEY } from '../../support/console'
 import { LineClient } from '../../support/line-client'
 import { capturingLogger } from '../../support/log-lines'
@@ -69,11 +70,35 @@ const EVERY_ALARM_OPERATION: Record<keyof AlarmOperations, (o: AlarmOperations) 
   stats: (o) => o.stats()
 }
 
+const MODBUS_SOURCE = {
+  id: 'plc-1',
+  type: 'modbus',
+  device: 'plc-1',
+  host: '127.0.0.1',
+  registers: [{ field: 't', kind: 'holding', address: 0 }]
+}
+
+/** Every source operation, each asked with a well-formed request. */
+const EVERY_SOURCE_OPERATION: Record<keyof SourceOperations, (o: SourceOperations) => unknown> = {
+  list: (o) => o.list(),
+  create: (o) => o.create(MODBUS_SOURCE),
+  update: (o) => o.update('plc-1', MODBUS_SOURCE),
+  remove: (o) => o.remove('plc-1')
+}
+
 /** Every operation, each asked with a well-formed request (the alarms' one by one). */
 const EVERY_OPERATION: Record<
-  Exclude<keyof ConsoleOperations, 'alarms'> | `alarms.${keyof AlarmOperations}`,
+  | Exclude<keyof ConsoleOperations, 'alarms' | 'sources'>
+  | `alarms.${keyof AlarmOperations}`
+  | `sources.${keyof SourceOperations}`,
   (o: ConsoleOperations) => unknown
 > = {
+  ...(Object.fromEntries(
+    Object.entries(EVERY_SOURCE_OPERATION).map(([name, ask]) => [
+      `sources.${name}`,
+      (o: ConsoleOperations) => ask(o.sources)
+    ])
+  ) as Record<`sources.${keyof SourceOperations}`, (o: ConsoleOperations) => unknown>),
   ...(Object.fromEntries(
     Object.entries(EVERY_ALARM_OPERATION).map(([name, ask]) => [
       `alarms.${name}`,

@@ -56,6 +56,10 @@ function fakeApi(initial: ConsoleStatus) {
     previewAlarmRule: unused,
     alarmEvents: unused,
     alarmStats: unused,
+    sources: unused,
+    createSource: unused,
+    updateSource: unused,
+    deleteSource: unused,
     on<E extends IpcEventName>(event: E, listener: IpcEventListener<E>) {
       if (!listeners.has(event)) listeners.set(event, new Set())
       listeners.get(event)!.add(listener as (payload: unknown) => void)

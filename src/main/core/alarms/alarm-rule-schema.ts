@@ -1,12 +1,10 @@
 import { randomInt } from 'node:crypto'
-import { extname } from 'node:path'
 
-import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml'
 import { z } from 'zod'
 
 import { ALARM_SEVERITIES, type AlarmRule } from '../../../shared/alarm-types'
 import { OperationError } from '../operations/operation-error'
-import { jsonErrorOffset, lineColumn } from './json-error-offset'
+import { parseStructuredText } from '../runtime/structured-text'
 
 export const RULE_ID = /^[A-Za-z0-9._-]{1,64}$/
 /** The longest id made from a name: room is left for a suffix when it is taken. */
@@ -323,37 +321,13 @@ export function parseRulesFile(path: string, text: string): AlarmRule[] {
   const fail = (message: string): never => {
     throw new Error(`alarm rules file ${path}: ${message}`)
   }
-  let raw: unknown
-  let locate: (fault: RuleListFault) => string = () => ''
-  if (extname(path).toLowerCase() === '.json') {
-    const json = text.replace(/^\uFEFF/, '') // an editor's byte-order mark is not the text
-    try {
-      raw = JSON.parse(json)
-    } catch {
-      const offset = jsonErrorOffset(json)
-      const at = offset === null ? null : lineColumn(json, offset)
-      fail(`not valid JSON${at === null ? '' : ` (at line ${at.line}, column ${at.column})`}`)
-    }
-  } else {
-    const lineCounter = new LineCounter()
-    const doc = parseDocument(text, { lineCounter })
-    const error = doc.errors[0]
-    if (error !== undefined) {
-      const at = error.linePos?.[0]
-      fail(`not valid YAML (${error.code}${at ? ` at line ${at.line}, column ${at.col}` : ''})`)
-    }
-    try {
-      raw = doc.toJS()
-    } catch (error) {
-      fail(`not valid YAML (${(error as Error).message})`) // an alias too many (a "billion laughs")
-    }
-    locate = (fault) => {
-      const offset = yamlOffset(doc, fault)
-      if (offset === null) return ''
-      const { line, col } = lineCounter.linePos(offset)
-      return ` at line ${line}, column ${col}`
-    }
-  }
+  const parsed = parseStructuredText('alarm rules file', path, text)
+  // A condition's fault is its rule's (no field of that name is there to point at).
+  const locate = (fault: RuleListFault): string =>
+    parsed.where(fault.path.at(-1) === 'condition' ? fault.path.slice(0, -1) : fault.path, {
+      key: fault.message.startsWith('unknown field')
+    })
+  const raw = parsed.value
   const checked = checkRuleList(raw)
   if ('rules' in checked) return checked.rules
   const where = locate(checked)
@@ -362,27 +336,4 @@ export function parseRulesFile(path: string, text: string): AlarmRule[] {
   // rules[3] (tank-high) at line 12, column 12: above: expected a number
   const split = checked.text.indexOf(': ')
   return fail(checked.text.slice(0, split) + where + checked.text.slice(split))
-}
-
-/**
- * Where in the YAML source the fault is: its field's value (an unknown field: its key), or the
- * nearest thing on its path that is there — the rule, for a field it lacks.
- */
-function yamlOffset(doc: Document, fault: RuleFault): number | null {
-  const path = fault.path.at(-1) === 'condition' ? fault.path.slice(0, -1) : fault.path
-  for (let length = path.length; length > 0; length--) {
-    const parent = doc.getIn(path.slice(0, length - 1), true)
-    const key = path[length - 1]
-    let node: unknown
-    if (isMap(parent)) {
-      const pair = parent.items.find((p) => isScalar(p.key) && p.key.value === key)
-      if (pair === undefined) continue
-      const unknownKey = fault.message.startsWith('unknown field') && length === path.length
-      node = unknownKey || !isNode(pair.value) ? pair.key : pair.value
-    } else if (isSeq(parent) && typeof key === 'number') {
-      node = parent.items[key]
-    }
-    if (isNode(node) && node.range) return node.range[0]
-  }
-  return null
 }

@@ -2,7 +2,7 @@ import { RateLimitedLog } from '../runtime/log-rate-limit'
 import type { Logger } from '../runtime/logger'
 
 /** Where a key was presented, for the log line. */
-export type KeyDoor = 'http' | 'live' | 'push' | 'stream'
+export type KeyDoor = 'http' | 'live' | 'push' | 'stream' | 'mqtt'
 
 /**
  * Counts failed key attempts per address and, past `maxFailures` within `windowMs`, refuses that

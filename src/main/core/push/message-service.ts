@@ -49,6 +49,11 @@ export class MessageService {
   private readonly live = new Map<string, MessageRecord>()
   /** Per client, the ids of the messages waiting for it, oldest first. */
   private readonly queues = new Map<string, string[]>()
+  /**
+   * Per client, the id of the last message sent to it: a receipt without an id (an Android-era
+   * client's) is about that one. One id per client, let go of with the message.
+   */
+  private readonly lastSent = new Map<string, string>()
   /** The last write of each message: its writes go out one after another, never interleaved. */
   private readonly writes = new Map<string, Promise<void>>()
   private readonly receiptListeners = new Set<(receipt: MessageReceipt) => void>()
@@ -145,6 +150,7 @@ export class MessageService {
         continue
       }
       this.update(id, uid, { state: 'sent', sentAt: this.now() })
+      this.lastSent.set(uid, id)
       const message: PushMessage = {
         id,
         data: record.data,
@@ -165,14 +171,29 @@ export class MessageService {
     }
   }
 
-  /** A client's `report` on a message it received; a receipt also proves delivery. */
+  /**
+   * A client's `report` on a message it received; a receipt also proves delivery. Without an
+   * id it is about the last message sent to that client: Android-era clients name none.
+   */
   receipt(
     uid: string,
-    receipt: { id: string; status: string; comment?: string | undefined }
+    given: { id?: string | undefined; status: string; comment?: string | undefined }
   ): void {
-    const recipient = this.recipient(receipt.id, uid)
+    const id = given.id ?? this.lastSent.get(uid)
+    if (id === undefined)
+      throw new OperationError(
+        'not_found',
+        'a receipt without an id is about the last message sent to this client, and none was sent within the time to live'
+      )
+    const receipt = { ...given, id }
+    const recipient = this.recipient(id, uid)
     if (recipient === undefined)
-      throw new OperationError('not_found', `no live message ${receipt.id} was sent to this client`)
+      throw new OperationError(
+        'not_found',
+        given.id === undefined
+          ? `the last message sent to this client (${id}) is past its time to live`
+          : `no live message ${id} was sent to this client`
+      )
     const change: Partial<RecipientDelivery> = {
       receipt: { status: receipt.status, time: this.now() }
     }
@@ -249,6 +270,7 @@ export class MessageService {
         if (r.state === 'queued') this.update(id, r.uid, { state: 'expired' })
       this.live.delete(id)
     }
+    for (const [uid, id] of this.lastSent) if (!this.live.has(id)) this.lastSent.delete(uid)
     for (const [uid, queue] of this.queues) {
       const waiting = queue.filter((id) => this.live.has(id))
       if (waiting.length === 0) this.queues.delete(uid)

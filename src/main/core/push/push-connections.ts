@@ -3,7 +3,13 @@ import type { PushMessage } from '../../../shared/push-events'
 /** What the connections need of a socket: emit a message and wait for its acknowledgement. */
 export interface PushSocketLike {
   readonly id: string
-  timeout(ms: number): { emitWithAck(event: 'message', message: PushMessage): Promise<unknown> }
+  timeout(ms: number): { emitWithAck(event: string, message: PushMessage): Promise<unknown> }
+}
+
+interface Attached {
+  socket: PushSocketLike
+  /** An event a point-to-point message also goes out on (an Android-era client's token). */
+  alsoOn: string | undefined
 }
 
 /**
@@ -11,7 +17,7 @@ export interface PushSocketLike {
  * the message service delivers through them. One connection per uid: the newest wins.
  */
 export class PushConnections {
-  private readonly sockets = new Map<string, PushSocketLike>()
+  private readonly sockets = new Map<string, Attached>()
 
   /** Push clients connected now. */
   get size(): number {
@@ -20,26 +26,37 @@ export class PushConnections {
 
   constructor(private readonly ackTimeoutMs = 10_000) {}
 
-  /** Makes `socket` the uid's connection; returns the one it replaces, if another. */
-  attach(uid: string, socket: PushSocketLike): PushSocketLike | undefined {
-    const previous = this.sockets.get(uid)
-    this.sockets.set(uid, socket)
+  /**
+   * Makes `socket` the uid's connection; returns the one it replaces, if another. With
+   * `alsoOn`, point-to-point messages go out on that event as well as on `message`.
+   */
+  attach(uid: string, socket: PushSocketLike, alsoOn?: string): PushSocketLike | undefined {
+    const previous = this.sockets.get(uid)?.socket
+    this.sockets.set(uid, { socket, alsoOn })
     return previous === socket ? undefined : previous
   }
 
   /** Forgets the uid's connection if it still is `socket`; true when it was. */
   detach(uid: string, socket: PushSocketLike): boolean {
-    if (this.sockets.get(uid) !== socket) return false
+    if (this.sockets.get(uid)?.socket !== socket) return false
     this.sockets.delete(uid)
     return true
   }
 
-  /** Sends a message; true once the client acknowledged it, false if it is not connected or did not in time. */
+  /**
+   * Sends a message; true once the client acknowledged it (on either event, when it goes out on
+   * two), false if it is not connected or did not in time.
+   */
   async deliver(uid: string, message: PushMessage): Promise<boolean> {
-    const socket = this.sockets.get(uid)
-    if (socket === undefined) return false
+    const attached = this.sockets.get(uid)
+    if (attached === undefined) return false
+    const { socket, alsoOn } = attached
+    const events = alsoOn === undefined || message.broadcast ? ['message'] : ['message', alsoOn]
     try {
-      await socket.timeout(this.ackTimeoutMs).emitWithAck('message', message)
+      // Promise.any handles every rejection: the event the client does not answer is no error.
+      await Promise.any(
+        events.map((event) => socket.timeout(this.ackTimeoutMs).emitWithAck(event, message))
+      )
       return true
     } catch {
       return false

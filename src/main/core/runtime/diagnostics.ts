@@ -18,6 +18,7 @@ export interface DiagnosticsSources {
   live(): DiagnosticsBody['live']
   store: { reportCount: number; partitionCount: number; bytesStored(): Promise<number> }
   alarms(): DiagnosticsBody['alarms']
+  sources?(): NonNullable<DiagnosticsBody['sources']>
   /** The console's clock, for the uptime. */
   now?: () => number
 }
@@ -73,7 +74,8 @@ export class ConsoleDiagnostics {
         partitions: this.sources.store.partitionCount,
         bytesOnDisk: await this.sources.store.bytesStored()
       },
-      alarms: this.sources.alarms()
+      alarms: this.sources.alarms(),
+      ...(this.sources.sources === undefined ? {} : { sources: this.sources.sources() })
     }
   }
 

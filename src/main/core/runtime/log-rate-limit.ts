@@ -2,7 +2,7 @@ import type { Logger } from './logger'
 
 export interface RateLimitedLogOptions {
   logger: Logger
-  level?: 'info' | 'warn'
+  level?: 'debug' | 'info' | 'warn'
   /** The window: at most `burst` lines of one key are logged in it, the rest summed up. */
   intervalMs?: number
   burst?: number

@@ -10,7 +10,7 @@ export interface StartFailure {
  */
 export function describeStartFailure(
   error: unknown,
-  ports: { ingest: number; web: number }
+  ports: { ingest: number; web: number; mqtt?: number; pickle?: number }
 ): StartFailure {
   const e = error as NodeJS.ErrnoException & { port?: number }
   if (e.code === 'EADDRINUSE') {
@@ -18,7 +18,11 @@ export function describeStartFailure(
     const which =
       port === ports.ingest
         ? `ingest port ${port} (--ingest-port)`
-        : `web port ${port} (--web-port)`
+        : port === ports.mqtt
+          ? `MQTT port ${port} (--mqtt-port)`
+          : port === ports.pickle
+            ? `pickle port ${port} (--pickle-port)`
+            : `web port ${port} (--web-port)`
     return {
       message: `the ${which} is already in use`,
       hint:

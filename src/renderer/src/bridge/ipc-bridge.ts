@@ -115,4 +115,8 @@ export class IpcBridge implements ConsoleBridge {
   exportAlarmEvents: ConsoleBridge['exportAlarmEvents'] = (query, id) =>
     this.api.exportAlarmEvents(query, id)
   alarmStats: ConsoleBridge['alarmStats'] = () => this.api.alarmStats()
+  sources: ConsoleBridge['sources'] = () => this.api.sources()
+  createSource: ConsoleBridge['createSource'] = (config) => this.api.createSource(config)
+  updateSource: ConsoleBridge['updateSource'] = (id, config) => this.api.updateSource(id, config)
+  deleteSource: ConsoleBridge['deleteSource'] = (id) => this.api.deleteSource(id)
 }

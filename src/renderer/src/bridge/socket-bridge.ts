@@ -46,6 +46,7 @@ import {
   type SendMessageRequest,
   type SnapshotTopic
 } from '../../../shared/live-events'
+import type { SourceConfig, SourceStatus } from '../../../shared/source-types'
 import { downloadFile } from './browser-download'
 import { BridgeError, type BridgeEvents, type ConsoleBridge } from './console-bridge'
 
@@ -344,6 +345,22 @@ export class SocketBridge implements ConsoleBridge {
 
   alarmStats(): Promise<AlarmStats> {
     return this.request<AlarmStats>('/api/alarms/stats')
+  }
+
+  sources(): Promise<SourceStatus[]> {
+    return this.request<SourceStatus[]>('/api/sources')
+  }
+
+  createSource(config: SourceConfig): Promise<SourceStatus> {
+    return this.send<SourceStatus>('POST', '/api/sources', config)
+  }
+
+  updateSource(id: string, config: SourceConfig): Promise<SourceStatus> {
+    return this.send<SourceStatus>('PUT', `/api/sources/${encodeURIComponent(id)}`, config)
+  }
+
+  async deleteSource(id: string): Promise<void> {
+    await this.request<unknown>(`/api/sources/${encodeURIComponent(id)}`, { method: 'DELETE' })
   }
 
   /** A request with a JSON body. */

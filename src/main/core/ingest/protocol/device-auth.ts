@@ -12,7 +12,10 @@ export interface DeviceAuthenticator {
   identify(auth: string | undefined, device: string): Identification
 }
 
-/** Open mode (the default): every report is accepted as `anonymous`; `auth` is ignored. */
+/**
+ * Every report accepted as `anonymous`, `auth` ignored: for a parser that has no tokens at all
+ * (tests, tools). The console's open mode is ConsoleDeviceAuthenticator's, which honours `auth`.
+ */
 export const openDeviceAuthenticator: DeviceAuthenticator = {
   mode: 'open',
   identify: () => ({ ok: true, identity: ANONYMOUS_IDENTITY })
@@ -70,6 +73,12 @@ export class TokenDeviceAuthenticator implements DeviceAuthenticator {
 
   constructor(private readonly tables: () => Iterable<TokenTable>) {}
 
+  /** Whether `token` is known at all, whatever devices it may report as (a broker's login). */
+  knows(token: string): boolean {
+    for (const table of this.tables()) if (table.lookup(token) !== undefined) return true
+    return false
+  }
+
   identify(auth: string | undefined, device: string): Identification {
     if (auth === undefined)
       return { ok: false, message: 'this console requires a device token in "auth"' }
@@ -87,7 +96,10 @@ export class TokenDeviceAuthenticator implements DeviceAuthenticator {
 /**
  * The console's device authentication: token mode while a tokens file is in force or the
  * console requires tokens (a switch in its settings), open mode otherwise. Decided per report,
- * so turning the switch or revoking a token applies to the next line.
+ * so turning the switch or revoking a token applies to the next line. Open mode still honours a
+ * report's `auth`: a report that brings a token is held to it (stored under its identity, only
+ * from the device ids it allows, refused when it is unknown or revoked) rather than stored as
+ * `anonymous` as if it had none; only a report without `auth` is `anonymous`.
  */
 export class ConsoleDeviceAuthenticator implements DeviceAuthenticator {
   private readonly tokenMode: TokenDeviceAuthenticator
@@ -105,12 +117,17 @@ export class ConsoleDeviceAuthenticator implements DeviceAuthenticator {
     })
   }
 
+  /** The tokens whatever the mode: a broker login with a token has its identity in open mode too. */
+  get tokens(): TokenDeviceAuthenticator {
+    return this.tokenMode
+  }
+
   get mode(): 'open' | 'token' {
     return this.sources.file !== null || this.sources.managed.required ? 'token' : 'open'
   }
 
   identify(auth: string | undefined, device: string): Identification {
-    return this.mode === 'token'
+    return this.mode === 'token' || auth !== undefined
       ? this.tokenMode.identify(auth, device)
       : openDeviceAuthenticator.identify(auth, device)
   }

@@ -6,6 +6,7 @@ import { messageRoutes } from './message-routes'
 import { reportRoutes } from './report-routes'
 import type { Route } from './route'
 import { seriesRoutes } from './series-routes'
+import { sourceRoutes } from './source-routes'
 
 /** Every endpoint of the API: each a URL mapped to an operation, behind its key. */
 export function apiRoutes(operations: ConsoleOperations): Route[] {
@@ -16,6 +17,7 @@ export function apiRoutes(operations: ConsoleOperations): Route[] {
     ...deviceTokenRoutes(operations),
     ...exportRoutes(operations),
     ...alarmRoutes(operations.alarms),
+    ...sourceRoutes(operations.sources),
     {
       method: 'GET',
       path: '/api/diagnostics',

@@ -41,10 +41,13 @@ export async function sendDownload(
     ...download.headers
   })
   const closed = once(res, 'close').then(() => 'closed' as const)
+  const buffers = new ChunkBuffers()
   try {
     for await (const chunk of download.chunks) {
       if (res.destroyed) return
-      if (!res.write(chunk)) {
+      const bytes = await buffers.encode(chunk, closed)
+      if (bytes === null) return
+      if (!res.write(bytes, buffers.writtenCallback())) {
         let timer: NodeJS.Timeout | undefined
         const stalled = new Promise<'stalled'>((resolve) => {
           timer = setTimeout(() => resolve('stalled'), stallMs)
@@ -63,5 +66,44 @@ export async function sendDownload(
     // The status line is out: all a failed producer can do is cut the answer short.
     res.destroy(error as Error)
     throw error
+  }
+}
+
+/**
+ * Two buffers the chunks are encoded into in turn, each reused once the socket has written it.
+ * Written as strings (or as a new Buffer each), the chunks outlive the young generation while
+ * the socket drains them and pile up until a full GC: an export of 2,000,000 reports grew the
+ * console by 140–170 MB; encoded into these two, by a few MB.
+ */
+class ChunkBuffers {
+  private static readonly BYTES = 256 * 1024
+  private readonly pool = [
+    Buffer.allocUnsafe(ChunkBuffers.BYTES),
+    Buffer.allocUnsafe(ChunkBuffers.BYTES)
+  ]
+  /** Per buffer: resolved once the socket wrote what was last written from it. */
+  private readonly written: Array<Promise<void>> = [Promise.resolve(), Promise.resolve()]
+  private next = 0
+  private pendingWrite: (() => void) | undefined
+
+  /** The chunk as bytes: in the next pool buffer once it is free, or null if the answer closed meanwhile. */
+  async encode(chunk: string, closed: Promise<'closed'>): Promise<Buffer | null> {
+    const i = this.next
+    this.next = 1 - i
+    const free = await Promise.race([this.written[i]!.then(() => 'free' as const), closed])
+    if (free === 'closed') return null
+    let done!: () => void
+    this.written[i] = new Promise<void>((resolve) => (done = resolve))
+    this.pendingWrite = done
+    if (Buffer.byteLength(chunk) > ChunkBuffers.BYTES) return Buffer.from(chunk, 'utf8')
+    const length = this.pool[i]!.write(chunk, 'utf8')
+    return this.pool[i]!.subarray(0, length)
+  }
+
+  /** The write's callback: frees the buffer just encoded into (on success or error alike). */
+  writtenCallback(): () => void {
+    const done = this.pendingWrite ?? (() => undefined)
+    this.pendingWrite = undefined
+    return () => done()
   }
 }

@@ -53,13 +53,17 @@ export interface PushHandlerDeps {
   now?: () => number
 }
 
-const registerSchema = z.object({
-  uid: z.string().min(1, 'uid: must not be empty').max(128, 'uid: at most 128 characters'),
-  name: z.string().max(128, 'name: at most 128 characters').optional()
-})
+const uidField = (field: string) =>
+  z.string().min(1, `${field}: must not be empty`).max(128, `${field}: at most 128 characters`)
+const nameField = z.string().max(128, 'name: at most 128 characters').optional()
+const registerSchema = z.object({ uid: uidField('uid'), name: nameField })
+/** How Android-era clients register: the uid as `data`, with the same limits. */
+const legacyRegisterSchema = z.object({ data: uidField('data'), name: nameField })
+const statusField = z.string().min(1, 'status: required').max(64, 'status: at most 64 characters')
 const receiptSchema = z.object({
-  id: z.string().min(1, 'id: required').max(64, 'id: at most 64 characters'),
-  status: z.string().min(1, 'status: required').max(64, 'status: at most 64 characters'),
+  // Without an id (Android-era clients), the receipt is about the last message sent.
+  id: z.string().min(1, 'id: required').max(64, 'id: at most 64 characters').optional(),
+  status: statusField,
   /** Why, with an acknowledgement (an alarm's comment): passed on, not stored with the receipt. */
   comment: z.string().max(500, 'comment: at most 500 characters').optional()
 })
@@ -131,12 +135,12 @@ export function registerPushHandlers(nsp: PushNamespace, deps: PushHandlerDeps):
     socket.on(
       'register',
       withAck(async (payload: unknown) => {
-        const { uid, name } = parse(registerSchema, payload)
+        const { uid, name, legacy } = parseRegistration(payload)
         const invisible = findInvisibleCharacter(uid)
         if (invisible !== null)
           throw new OperationError(
             'bad_request',
-            `uid: must not contain invisible format characters (found ${invisible})`
+            `${legacy ? 'data' : 'uid'}: must not contain invisible format characters (found ${invisible})`
           )
         // Checked and counted before the first await: registrations sent together are bounded
         // all the same.
@@ -163,27 +167,35 @@ export function registerPushHandlers(nsp: PushNamespace, deps: PushHandlerDeps):
         if (previousUid !== undefined && previousUid !== uid) release(previousUid, socket)
         socket.data.uid = uid
         // One connection per uid: a newer one replaces an older one (a phone that reconnected
-        // before its old connection timed out), never the caller itself.
-        const replaced = connections.attach(uid, socket)
+        // before its old connection timed out), never the caller itself. An Android-era client
+        // listens for its point-to-point messages on the event named by its token.
+        const replaced = connections.attach(uid, socket, legacy ? token : undefined)
         if (replaced !== undefined) (replaced as PushSocket).disconnect()
         clients.connected(uid)
-        socket.emit('_register', { token })
+        // Today's clients read `token`; Android-era ones also get it as `data`, the field they
+        // sent the uid in: how the old server sent it is not on record, and both fields cover both.
+        socket.emit('_register', legacy ? { data: token, token } : { token })
         void messages.flushQueue(uid)
         logger.debug({ uid }, 'push client registered')
         return { token }
       }, logInternal)
     )
 
-    socket.on(
-      'report',
-      withAck((payload: unknown) => {
-        const uid = socket.data.uid
-        if (uid === undefined)
-          throw new OperationError('not_registered', 'register before sending receipts')
-        messages.receipt(uid, parse(receiptSchema, payload))
-        return null
-      }, logInternal)
-    )
+    const onReceipt = withAck((payload: unknown) => {
+      const uid = socket.data.uid
+      if (uid === undefined)
+        throw new OperationError('not_registered', 'register before sending receipts')
+      // A bare status is how Android-era clients send a receipt.
+      const receipt =
+        typeof payload === 'string'
+          ? { status: parse(statusField, payload) }
+          : parse(receiptSchema, payload)
+      messages.receipt(uid, receipt)
+      return null
+    }, logInternal)
+    // `reporter` is the name Android-era clients send their receipts under.
+    socket.on('report', onReceipt)
+    socket.on('reporter', onReceipt)
 
     socket.on('disconnect', () => {
       clearTimeout(registerDeadline)
@@ -197,6 +209,15 @@ export function registerPushHandlers(nsp: PushNamespace, deps: PushHandlerDeps):
   function release(uid: string, socket: PushSocket): void {
     if (connections.detach(uid, socket)) clients.disconnected(uid)
   }
+}
+
+/** A registration in today's form (`{ uid }`) or the Android-era one (`{ data: uid }`). */
+function parseRegistration(payload: unknown): { uid: string; name?: string; legacy: boolean } {
+  const legacy =
+    typeof payload === 'object' && payload !== null && !('uid' in payload) && 'data' in payload
+  if (!legacy) return { ...parse(registerSchema, payload), legacy }
+  const { data, name } = parse(legacyRegisterSchema, payload)
+  return name === undefined ? { uid: data, legacy } : { uid: data, name, legacy }
 }
 
 function parse<T>(schema: z.ZodType<T>, payload: unknown): T {

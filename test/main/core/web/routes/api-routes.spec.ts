@@ -69,7 +69,11 @@ describe('the API routes over operations of a console that is not running', () =
       ['PUT', '/api/alarm-rules/hot', { name: 'hot', devices: '*', stale: 5, severity: 'low' }],
       ['DELETE', '/api/alarm-rules/hot'],
       ['GET', '/api/alarm-events'],
-      ['GET', '/api/alarm-events?format=csv']
+      ['GET', '/api/alarm-events?format=csv'],
+      ['GET', '/api/sources'],
+      ['POST', '/api/sources', { id: 'p', type: 'modbus', device: 'p', host: 'h', registers: [] }],
+      ['PUT', '/api/sources/p', { id: 'p', type: 'modbus', device: 'p', host: 'h', registers: [] }],
+      ['DELETE', '/api/sources/p']
     ]
     // Every route of the API is asked here (a new one must be added).
     for (const route of routes)
