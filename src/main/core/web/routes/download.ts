@@ -45,9 +45,9 @@ export async function sendDownload(
   try {
     for await (const chunk of download.chunks) {
       if (res.destroyed) return
-      const bytes = await buffers.encode(chunk, closed)
-      if (bytes === null) return
-      if (!res.write(bytes, buffers.writtenCallback())) {
+      const encoded = await buffers.encode(chunk, closed)
+      if (encoded === null) return
+      if (!res.write(encoded.bytes, () => encoded.written())) {
         let timer: NodeJS.Timeout | undefined
         const stalled = new Promise<'stalled'>((resolve) => {
           timer = setTimeout(() => resolve('stalled'), stallMs)
@@ -84,26 +84,25 @@ class ChunkBuffers {
   /** Per buffer: resolved once the socket wrote what was last written from it. */
   private readonly written: Array<Promise<void>> = [Promise.resolve(), Promise.resolve()]
   private next = 0
-  private pendingWrite: (() => void) | undefined
 
-  /** The chunk as bytes: in the next pool buffer once it is free, or null if the answer closed meanwhile. */
-  async encode(chunk: string, closed: Promise<'closed'>): Promise<Buffer | null> {
+  /**
+   * The chunk as bytes, with the callback to hand its write (it frees the buffer, on success or
+   * error alike): in the next pool buffer once the socket is done with it, in a new Buffer when
+   * it does not fit; null if the answer closed meanwhile.
+   */
+  async encode(
+    chunk: string,
+    closed: Promise<'closed'>
+  ): Promise<{ bytes: Buffer; written: () => void } | null> {
+    if (Buffer.byteLength(chunk) > ChunkBuffers.BYTES)
+      return { bytes: Buffer.from(chunk, 'utf8'), written: () => undefined }
     const i = this.next
     this.next = 1 - i
     const free = await Promise.race([this.written[i]!.then(() => 'free' as const), closed])
     if (free === 'closed') return null
-    let done!: () => void
-    this.written[i] = new Promise<void>((resolve) => (done = resolve))
-    this.pendingWrite = done
-    if (Buffer.byteLength(chunk) > ChunkBuffers.BYTES) return Buffer.from(chunk, 'utf8')
+    let written!: () => void
+    this.written[i] = new Promise<void>((resolve) => (written = resolve))
     const length = this.pool[i]!.write(chunk, 'utf8')
-    return this.pool[i]!.subarray(0, length)
-  }
-
-  /** The write's callback: frees the buffer just encoded into (on success or error alike). */
-  writtenCallback(): () => void {
-    const done = this.pendingWrite ?? (() => undefined)
-    this.pendingWrite = undefined
-    return () => done()
+    return { bytes: this.pool[i]!.subarray(0, length), written }
   }
 }
