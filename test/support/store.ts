@@ -43,6 +43,26 @@ export function reportStores(): {
   }
 }
 
+/**
+ * A real store over a data dir, with the NeDB backend's partitions and rollups, as console.ts
+ * builds it (close it yourself, or use reportStores).
+ */
+export function openBackendStore(
+  dataDir: string,
+  overrides: Partial<ReportStoreOptions> = {}
+): Promise<ReportStore> {
+  const backend = new NedbBackend({ dataDir, logger: overrides.logger })
+  return ReportStore.open({
+    partitions: backend.reportPartitions(),
+    rollups: backend.partitionRollups(),
+    partitionMaxReports: 50_000,
+    retentionDays: 30,
+    retentionReports: 10_000_000,
+    logger: silentLogger(),
+    ...overrides
+  })
+}
+
 /** The real NeDB backend over `dataDir`, as the console builds it (without its logger). */
 export function nedbBackend(dataDir: string): NedbBackend {
   return new NedbBackend({ dataDir })

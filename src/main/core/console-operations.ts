@@ -41,7 +41,10 @@ const DEVICE_EVENTS_SHOWN = 1000
 /** What the operations act on: the parts of a running console, as `start()` built them. */
 export interface ConsoleServices {
   info: ConsoleInfo
-  reports: Pick<ReportStore, 'query' | 'scan' | 'estimateScan' | 'series'>
+  reports: Pick<
+    ReportStore,
+    'query' | 'scan' | 'estimateScan' | 'fieldPaths' | 'newestId' | 'series'
+  >
   devices: Pick<DeviceRegistry, 'list' | 'page' | 'recentEvents'>
   messages: Pick<MessageService, 'send' | 'status'>
   pushClients: Pick<PushClientRegistry, 'list'>

@@ -1,15 +1,9 @@
 import type { StoredReport } from '../../../shared/ingest-protocol'
 import { EXPORT_CSV_COLUMNS } from '../../../shared/history-types'
+import { isBranch, NOT_VALUES } from '../store/report-values'
 
 /** Top-level names of a report that are the console's or the protocol's, never a field. */
-export const NOT_FIELDS: ReadonlySet<string> = new Set<string>([
-  '_id',
-  'device',
-  'seq',
-  'ts',
-  'time',
-  'identity'
-])
+export const NOT_FIELDS: ReadonlySet<string> = NOT_VALUES
 
 /** A column's place for a path that is not a column: its value goes to `other_fields`. */
 export const OTHER = -1
@@ -52,6 +46,30 @@ export class ExportColumns {
     this.collectIn(report, this.root, true)
   }
 
+  /**
+   * Takes one leaf path (its names, as a partition's field paths keep them) as `collect` would
+   * have taken it from a report holding it: paths taken in the order their reports were stored
+   * make the same columns as those reports.
+   */
+  collectPath(names: readonly string[]): void {
+    let node = this.root
+    for (let i = 0; i < names.length; i++) {
+      const key = names[i]!
+      let child = node.children?.get(key)
+      if (child === undefined) {
+        if (this.names.length >= this.max) {
+          this.overflowed = true
+          return
+        }
+        child = { name: i === 0 ? key : `${node.name}.${key}`, index: OTHER, children: null }
+        ;(node.children ??= new Map()).set(key, child)
+      }
+      if (i < names.length - 1) child.children ??= new Map()
+      else if (child.index === OTHER) this.leaf(child)
+      node = child
+    }
+  }
+
   private collectIn(value: Record<string, unknown>, node: ColumnNode, top: boolean): void {
     for (const key in value) {
       if (top && NOT_FIELDS.has(key)) continue
@@ -90,11 +108,4 @@ export class ExportColumns {
     this.byName.set(name, node.index)
     this.names.push(name)
   }
-}
-
-/** A value whose fields are columns of their own: a plain object with at least one field. */
-export function isBranch(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false
-  for (const _ in value) return true
-  return false
 }

@@ -1,6 +1,7 @@
 import { EXPORT_LIMITS, type ExportQuery } from '../../../shared/history-types'
 import type { StoredReport } from '../../../shared/ingest-protocol'
 import type { ScanQuery } from '../store/partition-info'
+import type { FieldPathsPart } from '../store/scan-field-paths'
 import { ExportColumns } from './export-columns'
 import {
   ChosenCsvRows,
@@ -15,6 +16,10 @@ export interface ExportSource {
   scan(query: ScanQuery): AsyncIterable<StoredReport[]>
   /** At most how many reports a scan of `query` yields (from the partitions' counts). */
   estimateScan(query: ScanQuery): number
+  /** The field paths of what a scan of `query` yields: kept ones, or reports to take them from. */
+  fieldPaths(query: ScanQuery): AsyncIterable<FieldPathsPart>
+  /** The id of the newest report stored, when known. */
+  newestId(): string | undefined
 }
 
 /** One export, before it is read: what to call and label the file, and its text in chunks. */
@@ -49,11 +54,12 @@ const CONTENT_TYPES = {
  * scanned a chunk at a time and the text handed out in chunks of about 64 KiB, so an export of
  * any size takes constant memory, and a reader that is slow paces the scan.
  *
- * A CSV of every field reads the range twice: first only to gather the columns (the header
- * comes first, so it must know them all), then to write the rows. The second pass stops at
- * the last report the first one saw, so a report stored meanwhile cannot bring a field the
- * header lacks. A range open at its end stops at `now`: an export is of what was stored when it
- * was asked for.
+ * A CSV of every field gathers its columns first (the header comes first, so it must know them
+ * all): from the field paths each partition's rollup keeps, reading only the reports of a
+ * partition the range cuts or whose paths are not kept. The rows then stop at the newest
+ * report stored when the columns were gathered, so a report stored meanwhile cannot bring a
+ * field the header lacks. A range open at its end stops at `now`: an export is of what was
+ * stored when it was asked for.
  */
 export function reportExport(
   source: ExportSource,
@@ -81,12 +87,18 @@ export function reportExport(
     else if (query.fields !== undefined) rows = new ChosenCsvRows(query.fields)
     else {
       const columns = new ExportColumns(options.maxColumns ?? EXPORT_LIMITS.maxColumns)
-      lastId = ''
-      for await (const reports of source.scan(scan)) {
-        for (const report of reports) columns.collect(report)
-        collected += reports.length
-        lastId = reports.at(-1)?._id ?? lastId
+      const newest = source.newestId()
+      for await (const part of source.fieldPaths(scan)) {
+        if ('paths' in part) {
+          for (const path of part.paths) columns.collectPath(path)
+          collected += part.count
+          continue
+        }
+        for (const report of part.reports)
+          if (newest === undefined || report._id! <= newest) columns.collect(report)
+        collected += part.reports.length
       }
+      lastId = newest
       rows = new CsvRows(columns)
     }
     let text = rows.header()

@@ -1,7 +1,8 @@
 import { EXPORT_CSV_COLUMNS, EXPORT_OTHER_FIELDS_COLUMN } from '../../../shared/history-types'
 import type { StoredReport } from '../../../shared/ingest-protocol'
 import { csvJson, csvText, csvValue } from './csv-cell'
-import { isBranch, NOT_FIELDS, OTHER, type ExportColumns, type ColumnNode } from './export-columns'
+import { isBranch } from '../store/report-values'
+import { NOT_FIELDS, OTHER, type ExportColumns, type ColumnNode } from './export-columns'
 import { IsoTimes } from './iso-times'
 
 /**

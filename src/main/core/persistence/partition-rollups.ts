@@ -52,6 +52,29 @@ export interface DeviceRollupRecord {
 }
 
 /**
+ * Every field path a partition's reports hold (numeric or not: what a CSV export makes its
+ * columns of), per device, in the order each was first stored, so an export of a closed day
+ * need not read its reports to know its columns.
+ */
+export interface PartitionFieldPaths {
+  /** Each path as its names (`["motor", "rpm"]`), every device's together, each once. */
+  paths: string[][]
+  devices: DeviceFieldPaths[]
+}
+
+export interface DeviceFieldPaths {
+  device: string
+  /** False when some of its paths are not listed (a bound was reached): read its reports. */
+  complete: boolean
+  /**
+   * Flat pairs `[order, path, order, path, …]`: `path` an index into `paths`, `order` when the
+   * device first stored it, counted across every device of the partition (so orders compare
+   * between devices: the first device to store a path sets its place in an export of all).
+   */
+  leaves: number[]
+}
+
+/**
  * Where the report store keeps the rollup of each closed partition: per device, per numeric
  * field, min/max/sum/count/last per minute and per hour. A rollup is derived from its
  * partition's reports (the store rebuilds one that is missing), so a backend may lose one — a
@@ -63,7 +86,11 @@ export interface PartitionRollups {
    * Keeps the rollup of the partition `partition` (its name, as ReportPartitions gives it),
    * replacing any kept before: after a crash either the whole of it is there or none.
    */
-  write(partition: string, devices: readonly DeviceRollupRecord[]): Promise<void>
+  write(
+    partition: string,
+    devices: readonly DeviceRollupRecord[],
+    fieldPaths: PartitionFieldPaths
+  ): Promise<void>
   /**
    * One device's buckets of one width, read without reading the other devices' parts: null when
    * the rollup holds no such device, undefined when no rollup of that partition is kept (never
@@ -74,6 +101,11 @@ export interface PartitionRollups {
     device: string,
     resolution: RollupResolution
   ): Promise<DeviceRollup | null | undefined>
+  /**
+   * The field paths kept with a partition's rollup: undefined when there are none (no rollup
+   * kept, or one written by a release that did not keep them).
+   */
+  readFieldPaths(partition: string): Promise<PartitionFieldPaths | undefined>
   /** The partitions a rollup is kept of, in no particular order. */
   list(): Promise<string[]>
   /** Deletes the rollup of a partition (retention deleted the partition); none kept is no error. */

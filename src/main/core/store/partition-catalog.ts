@@ -21,6 +21,7 @@ import {
 import type { RollupLimits } from './partition-rollup'
 import { ReportIds } from './report-ids'
 import { RollupKeeper } from './rollup-keeper'
+import { scanFieldPaths, type FieldPathsPart } from './scan-field-paths'
 import { planSeries } from './series-plan'
 import { readSeries, type SeriesSource } from './series-reader'
 
@@ -177,28 +178,43 @@ export class PartitionCatalog {
    * last id is not after `after`, are skipped unread.
    */
   async *scan(query: ScanQuery): AsyncGenerator<StoredReport[]> {
-    const chunk = query.chunk ?? 1000
     const active = this.active
     const closed = this.closed.slice()
-    const devices = query.devices === undefined ? undefined : new Set(query.devices)
-    const wanted = (info: PartitionInfo): boolean =>
-      info.count > 0 &&
-      overlaps(info, query) &&
-      (devices === undefined || info.devices.some((d) => devices.has(d.id))) &&
-      (query.after === undefined || info.lastId === undefined || info.lastId > query.after)
-    const filter = scanFilter(query)
+    const wanted = scanWants(query)
     for (const info of closed) {
-      if (wanted(info)) yield* this.options.partitions.scan(info, filter, chunk)
+      if (wanted(info)) yield* this.scanClosed(info, query)
     }
-    if (active === null || !wanted(active.info())) return
-    // The active partition is in memory: read a chunk after the last id read, until none is left.
-    let after = query.after
-    for (;;) {
-      const reports = await active.scan(scanFilter(query, after), chunk)
-      if (reports.length === 0) return
-      yield reports
-      after = reports.at(-1)!._id
-    }
+    if (active !== null && wanted(active.info())) yield* this.scanActive(active, query)
+  }
+
+  /**
+   * The field paths of what a scan of `query` yields, for an export's columns: kept ones where
+   * they cover a partition, its reports where not (see scanFieldPaths).
+   */
+  fieldPaths(query: ScanQuery): AsyncGenerator<FieldPathsPart> {
+    return scanFieldPaths(
+      {
+        closed: this.closed.slice(),
+        active: this.active,
+        wanted: scanWants(query),
+        inMemory: (partition) => this.rollups.inMemoryFieldPaths(partition),
+        closedPaths: (info) => this.rollups.closedFieldPaths(info),
+        scanClosed: (info) => this.scanClosed(info, query),
+        scanActive: (active) => this.scanActive(active, query)
+      },
+      query
+    )
+  }
+
+  private scanClosed(info: PartitionInfo, query: ScanQuery): AsyncIterable<StoredReport[]> {
+    return this.options.partitions.scan(info, scanFilter(query), query.chunk ?? DEFAULT_SCAN_CHUNK)
+  }
+
+  private scanActive(
+    active: ActiveReportPartition,
+    query: ScanQuery
+  ): AsyncIterable<StoredReport[]> {
+    return scanActive(active, scanFilter(query), query.chunk ?? DEFAULT_SCAN_CHUNK)
   }
 
   /**
@@ -253,6 +269,13 @@ export class PartitionCatalog {
       else for (const d of info.devices) if (devices.has(d.id)) total += d.reports
     }
     return total
+  }
+
+  /** The id of the newest report stored, if its partition's catalog entry knows it. */
+  newestId(): string | undefined {
+    const active = this.active?.info()
+    if (active !== undefined && active.count > 0) return active.lastId
+    return this.closed.findLast((p) => p.count > 0)?.lastId
   }
 
   /** The id of the oldest report kept, if its partition's catalog entry knows it. */
@@ -334,4 +357,16 @@ async function* scanActive(
 
 function utcDay(ms: number): number {
   return Math.floor(ms / DAY_MS)
+}
+
+const DEFAULT_SCAN_CHUNK = 1000
+
+/** Whether a scan of `query` reads a partition: one that may hold a report it asks for. */
+function scanWants(query: ScanQuery): (info: PartitionInfo) => boolean {
+  const devices = query.devices === undefined ? undefined : new Set(query.devices)
+  return (info) =>
+    info.count > 0 &&
+    overlaps(info, query) &&
+    (devices === undefined || info.devices.some((d) => devices.has(d.id))) &&
+    (query.after === undefined || info.lastId === undefined || info.lastId > query.after)
 }

@@ -2,12 +2,14 @@ import type { StoredReport } from '../../../shared/ingest-protocol'
 import { SERIES_LIMITS } from '../../../shared/history-types'
 import {
   ROLLUP_WIDTH_MS,
+  type DeviceFieldPaths,
   type DeviceRollupRecord,
   type FieldBuckets,
+  type PartitionFieldPaths,
   type RollupResolution
 } from '../persistence/partition-rollups'
 import { BucketRun } from './bucket-run'
-import { NOT_VALUES } from './report-values'
+import { isBranch, NOT_VALUES } from './report-values'
 
 /** The bounds of one partition's rollup: what a stranger's reports can make it hold. */
 export interface RollupLimits {
@@ -42,11 +44,15 @@ class FieldNode {
   minute: BucketRun | undefined = undefined
   hour: BucketRun | undefined = undefined
   exact = true
+  /** When it was first a leaf of its device's reports (the partition's count); -1: never. */
+  leaf = -1
 }
 
 class DeviceNode {
   root = new FieldNode()
   allFields = true
+  /** False once some field path of its reports was not kept (a bound): exports read them. */
+  allPaths = true
 }
 
 /** A device's buckets of one width, looked up by field path, as a series reads them. */
@@ -73,6 +79,10 @@ export class PartitionRollup {
   private minuteStart = 0
   private hourStart = 0
   private valuesLeft = 0
+  /** Leaves first seen so far, every device's: the order of the next one. */
+  private leaves = 0
+  /** Nodes made for leaves that are not numbers: bounded apart, so they never stop a series. */
+  private leafFields = 0
 
   constructor(
     private readonly limits: RollupLimits = DEFAULT_ROLLUP_LIMITS,
@@ -94,6 +104,7 @@ export class PartitionRollup {
     if (device === undefined) {
       device = new DeviceNode()
       device.allFields = !this.full
+      device.allPaths = !this.full
       this.devices.set(report.device, device)
     }
     if (this.full) return
@@ -144,6 +155,31 @@ export class PartitionRollup {
     return records
   }
 
+  /**
+   * Every device's field paths, as an export takes its columns: each leaf (a scalar, an array,
+   * an empty object ends a path) with when it was first seen.
+   */
+  fieldPaths(): PartitionFieldPaths {
+    const paths: string[][] = []
+    const indexes = new Map<string, number>()
+    const devices: DeviceFieldPaths[] = []
+    for (const [device, node] of this.devices) {
+      const leaves: number[] = []
+      collectLeaves(node.root, [], (order, path) => {
+        const key = path.join('\u0000')
+        let index = indexes.get(key)
+        if (index === undefined) {
+          index = paths.length
+          indexes.set(key, index)
+          paths.push(path.slice())
+        }
+        leaves.push(order, index)
+      })
+      devices.push({ device, complete: node.allPaths, leaves })
+    }
+    return { paths, devices }
+  }
+
   /** `pathLength`: the length of the path to `object`, with its trailing dot (0 at the top). */
   private walk(node: FieldNode, object: object, pathLength: number, top: boolean): void {
     const record = object as Record<string, unknown>
@@ -151,27 +187,55 @@ export class PartitionRollup {
       if (top && NOT_VALUES.has(key)) continue
       const value = record[key]
       let number: number
-      if (typeof value === 'number') {
-        if (!Number.isFinite(value)) continue
+      if (typeof value === 'number' && Number.isFinite(value)) {
         number = value
       } else if (typeof value === 'boolean') {
         number = value ? 1 : 0
       } else {
-        if (typeof value !== 'object' || value === null || Array.isArray(value)) continue
+        if (!isBranch(value)) {
+          // A string, null, an array, an empty object: a column of an export, never a series.
+          this.leafOf(node, key)
+          continue
+        }
         const length = pathLength + key.length + 1
-        if (length > MAX_PATH) continue
-        const child = this.child(node, key)
+        const child = length > MAX_PATH ? undefined : this.child(node, key)
         if (child !== undefined) this.walk(child, value, length, false)
+        else this.current.allPaths = false
         if (this.full) return
         continue
       }
-      if (pathLength + key.length > MAX_PATH) continue
-      this.fold(node, key, number)
+      if (pathLength + key.length > MAX_PATH) {
+        this.current.allPaths = false
+        continue
+      }
+      const field = this.fold(node, key, number)
       if (this.full) return
+      if (field === undefined) this.leafOf(node, key)
+      else if (field.leaf < 0) field.leaf = this.leaves++
     }
   }
 
-  private fold(parent: FieldNode, key: string, value: number): void {
+  /**
+   * Marks `key` under `parent` a leaf of the current device's paths, its node made if need be —
+   * within the bound on fields, past which the device's paths are no longer all kept (its
+   * series still are: this bound never stops the rollup).
+   */
+  private leafOf(parent: FieldNode, key: string): void {
+    let node = parent.children?.get(key)
+    if (node === undefined) {
+      if (this.leafFields >= this.limits.maxFields) {
+        this.current.allPaths = false
+        return
+      }
+      node = new FieldNode()
+      ;(parent.children ??= new Map()).set(key, node)
+      this.leafFields += 1
+    }
+    if (node.leaf < 0) node.leaf = this.leaves++
+  }
+
+  /** Folds a value into its field's buckets: the field, or undefined when it is not rolled up. */
+  private fold(parent: FieldNode, key: string, value: number): FieldNode | undefined {
     const device = this.current
     if (this.valuesLeft === 0) {
       // Past what one report may add: this value is not rolled up, so a series of a field the
@@ -187,7 +251,10 @@ export class PartitionRollup {
     const { time, minuteStart, hourStart } = this
     const near = this.buckets + 2 > this.limits.maxBuckets
     if (field.minute === undefined || field.hour === undefined) {
-      if (near) return this.stop()
+      if (near) {
+        this.stop()
+        return undefined
+      }
       field.minute = new BucketRun()
       field.hour = new BucketRun()
       // First seen after a report of this device had values cut: those may have held it.
@@ -196,10 +263,12 @@ export class PartitionRollup {
       near &&
       (field.minute.needsBucket(minuteStart) || field.hour.needsBucket(hourStart))
     ) {
-      return this.stop()
+      this.stop()
+      return undefined
     }
     if (field.minute.add(minuteStart, time, value)) this.buckets += 1
     if (field.hour.add(hourStart, time, value)) this.buckets += 1
+    return field
   }
 
   /** The node of `key` under `parent`, made if need be and allowed; undefined if not. */
@@ -224,10 +293,26 @@ export class PartitionRollup {
     for (const device of this.devices.values()) {
       device.root = new FieldNode()
       device.allFields = false
+      device.allPaths = false
     }
     this.buckets = 0
     this.fields = 0
     this.onFull(reached)
+  }
+}
+
+/** Calls `found` for each leaf under `node`, with its order and path (`path`: reused, copy it). */
+function collectLeaves(
+  node: FieldNode,
+  path: string[],
+  found: (order: number, path: string[]) => void
+): void {
+  if (node.children === undefined) return
+  for (const [name, child] of node.children) {
+    path.push(name)
+    if (child.leaf >= 0) found(child.leaf, path)
+    collectLeaves(child, path, found)
+    path.pop()
   }
 }
 

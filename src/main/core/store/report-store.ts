@@ -11,6 +11,7 @@ import {
   type ScanQuery
 } from './partition-catalog'
 import { SeqWindow } from './seq-window'
+import type { FieldPathsPart } from './scan-field-paths'
 
 /** Called once a submitted report is durable (written to the OS), or with the error that stopped it. */
 export type StoredCallback = (error?: Error) => void
@@ -249,6 +250,16 @@ export class ReportStore extends EventEmitter<StoreEvents> {
   /** Stored reports oldest first, a chunk at a time (see PartitionCatalog.scan). */
   scan(query: ScanQuery): AsyncGenerator<StoredReport[]> {
     return this.catalog.scan(query)
+  }
+
+  /** The field paths of what a scan of `query` yields (see PartitionCatalog.fieldPaths). */
+  fieldPaths(query: ScanQuery): AsyncGenerator<FieldPathsPart> {
+    return this.catalog.fieldPaths(query)
+  }
+
+  /** The id of the newest report stored, when known. */
+  newestId(): string | undefined {
+    return this.catalog.newestId()
   }
 
   /** At most how many reports a scan of `query` yields (see PartitionCatalog.estimateScan). */

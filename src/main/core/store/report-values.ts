@@ -33,3 +33,13 @@ export function seriesValueAt(report: object, path: readonly string[]): number |
   }
   return seriesNumber(value)
 }
+
+/**
+ * A value whose fields are paths of their own (`motor: { rpm }` makes `motor.rpm`): a plain
+ * object with at least one field. Anything else ends a path — a scalar, an array, `{}`.
+ */
+export function isBranch(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false
+  for (const _ in value) return true
+  return false
+}

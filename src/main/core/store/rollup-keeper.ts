@@ -1,6 +1,7 @@
 import type { StoredReport } from '../../../shared/ingest-protocol'
 import type {
   DeviceRollup,
+  PartitionFieldPaths,
   PartitionRollups,
   RollupResolution
 } from '../persistence/partition-rollups'
@@ -114,7 +115,7 @@ export class RollupKeeper {
       return
     }
     try {
-      await rollups.write(info.file, rollup.records())
+      await rollups.write(info.file, rollup.records(), rollup.fieldPaths())
     } catch (error) {
       this.options.logger.error(
         { err: error, file: info.file },
@@ -189,6 +190,24 @@ export class RollupKeeper {
     return lookup
   }
 
+  /**
+   * The field paths of a partition in memory (the active one, or one closing): undefined when
+   * there is no such rollup here or it reached its bound.
+   */
+  inMemoryFieldPaths(partition: string): PartitionFieldPaths | undefined {
+    const rollup = this.inMemory.get(partition)
+    if (rollup === undefined || rollup.isFull) return undefined
+    return rollup.fieldPaths()
+  }
+
+  /** A closed partition's field paths: undefined while none are kept (its reports hold them). */
+  async closedFieldPaths(info: PartitionInfo): Promise<PartitionFieldPaths | undefined> {
+    if (this.inMemory.has(info.file)) return this.inMemoryFieldPaths(info.file)
+    const { rollups } = this.options
+    if (rollups === undefined || this.missing.has(info.file)) return undefined
+    return rollups.readFieldPaths(info.file)
+  }
+
   /** Stops rebuilding; resolves once the rollup being rebuilt (if any) is written. */
   async stop(): Promise<void> {
     this.stopped = true
@@ -247,7 +266,7 @@ export class RollupKeeper {
       this.missing.delete(info.file)
       return
     }
-    await rollups.write(info.file, rollup.records())
+    await rollups.write(info.file, rollup.records(), rollup.fieldPaths())
     this.missing.delete(info.file)
     // Retention may have deleted the partition, and its rollup, while this one was written.
     if (!this.options.isClosed(info.file)) {

@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest'
 
 import type {
   DeviceRollupRecord,
-  FieldBuckets
+  FieldBuckets,
+  PartitionFieldPaths
 } from '../../../../src/main/core/persistence/partition-rollups'
 import type { ReportPartitions } from '../../../../src/main/core/persistence/report-partitions'
 import { freshStorage, type BackendFactory, type BackendStorage } from './backend-fixture'
@@ -36,6 +37,8 @@ const boiler: DeviceRollupRecord = {
   minute: [buckets('température', [T0 + 120_000], false)],
   hour: [buckets('température', [T0], false)]
 }
+
+const NO_PATHS: PartitionFieldPaths = { paths: [], devices: [] }
 
 /** What every backend's PartitionRollups do: run from each backend's spec file. */
 export function partitionRollupsContract(backend: string, storage: BackendFactory): void {
@@ -73,7 +76,7 @@ export function partitionRollupsContract(backend: string, storage: BackendFactor
       const s = await fresh()
       const [name] = (await closedPartitions(s, 1)) as [string]
       const rollups = s.open().partitionRollups()
-      await rollups.write(name, [pump, boiler])
+      await rollups.write(name, [pump, boiler], NO_PATHS)
       expect(await rollups.list()).toEqual([name])
       expect(await rollups.read(name, 'pump-7', 'minute')).toEqual({
         device: 'pump-7',
@@ -97,10 +100,10 @@ export function partitionRollupsContract(backend: string, storage: BackendFactor
       const s = await fresh()
       const [first, second] = (await closedPartitions(s, 2)) as [string, string]
       const rollups = s.open().partitionRollups()
-      await rollups.write(first, [pump])
-      await rollups.write(second, [boiler])
+      await rollups.write(first, [pump], NO_PATHS)
+      await rollups.write(second, [boiler], NO_PATHS)
       const replaced: DeviceRollupRecord = { ...pump, minute: [buckets('temp', [T0 + 60_000])] }
-      await rollups.write(first, [replaced])
+      await rollups.write(first, [replaced], NO_PATHS)
       const reopened = s.open().partitionRollups()
       expect((await reopened.list()).sort()).toEqual([first, second].sort())
       expect((await reopened.read(first, 'pump-7', 'minute'))?.fields).toEqual(replaced.minute)
@@ -112,8 +115,8 @@ export function partitionRollupsContract(backend: string, storage: BackendFactor
       const s = await fresh()
       const [first, second] = (await closedPartitions(s, 2)) as [string, string]
       const rollups = s.open().partitionRollups()
-      await rollups.write(first, [pump])
-      await rollups.write(second, [pump])
+      await rollups.write(first, [pump], NO_PATHS)
+      await rollups.write(second, [pump], NO_PATHS)
       expect(await rollups.read(first, 'pump-7', 'hour')).toBeDefined() // and maybe cached
       await rollups.delete(first)
       expect(await rollups.read(first, 'pump-7', 'hour')).toBeUndefined()
@@ -121,12 +124,34 @@ export function partitionRollupsContract(backend: string, storage: BackendFactor
       expect(await s.open().partitionRollups().list()).toEqual([second])
     })
 
+    it('keeps the field paths written with a rollup, and has none without one', async () => {
+      const s = await fresh()
+      const [first, second] = (await closedPartitions(s, 2)) as [string, string]
+      const rollups = s.open().partitionRollups()
+      const paths: PartitionFieldPaths = {
+        paths: [['temp'], ['motor', 'temp'], ['état']],
+        devices: [
+          { device: pump.device, complete: true, leaves: [0, 0, 2, 1] },
+          { device: boiler.device, complete: false, leaves: [1, 2] }
+        ]
+      }
+      await rollups.write(first, [pump, boiler], paths)
+      expect(await s.open().partitionRollups().readFieldPaths(first)).toEqual(paths)
+      expect(await rollups.readFieldPaths(second)).toBeUndefined()
+      await rollups.delete(first)
+      expect(await rollups.readFieldPaths(first)).toBeUndefined()
+    })
+
     it('keeps a partition with no devices, or devices without fields', async () => {
       const s = await fresh()
       const [first, second] = (await closedPartitions(s, 2)) as [string, string]
       const rollups = s.open().partitionRollups()
-      await rollups.write(first, [])
-      await rollups.write(second, [{ device: 'quiet', allFields: false, minute: [], hour: [] }])
+      await rollups.write(first, [], NO_PATHS)
+      await rollups.write(
+        second,
+        [{ device: 'quiet', allFields: false, minute: [], hour: [] }],
+        NO_PATHS
+      )
       expect(await rollups.read(first, 'quiet', 'minute')).toBeNull()
       expect(await rollups.read(second, 'quiet', 'minute')).toEqual({
         device: 'quiet',

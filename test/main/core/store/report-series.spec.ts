@@ -3,13 +3,11 @@ import { join } from 'node:path'
 
 import { afterEach, describe, expect, it } from 'vitest'
 
-import { NedbBackend } from '../../../../src/main/core/persistence/nedb/nedb-backend'
-import { silentLogger } from '../../../../src/main/core/runtime/logger'
-import { ReportStore, type ReportStoreOptions } from '../../../../src/main/core/store/report-store'
+import type { ReportStore, ReportStoreOptions } from '../../../../src/main/core/store/report-store'
 import type { SeriesBody, SeriesBucket, SeriesQuery } from '../../../../src/shared/history-types'
 import type { StoredReport } from '../../../../src/shared/ingest-protocol'
 import { capturingLogger } from '../../../support/log-lines'
-import { report, store } from '../../../support/store'
+import { openBackendStore, report, store } from '../../../support/store'
 import { tempDirs } from '../../../support/temp-dir'
 
 const MINUTE = 60_000
@@ -30,17 +28,7 @@ async function open(
   dataDir: string,
   overrides: Partial<ReportStoreOptions> = {}
 ): Promise<ReportStore> {
-  const backend = new NedbBackend({ dataDir, logger: overrides.logger })
-  const s = await ReportStore.open({
-    partitions: backend.reportPartitions(),
-    rollups: backend.partitionRollups(),
-    partitionMaxReports: 50_000,
-    retentionDays: 30,
-    retentionReports: 10_000_000,
-    logger: silentLogger(),
-    now: () => NOW,
-    ...overrides
-  })
+  const s = await openBackendStore(dataDir, { now: () => NOW, ...overrides })
   opened.push(s)
   return s
 }

@@ -6,6 +6,7 @@ import type {
   DeviceRollup,
   DeviceRollupRecord,
   FieldBuckets,
+  PartitionFieldPaths,
   PartitionRollups,
   RollupResolution
 } from '../partition-rollups'
@@ -14,6 +15,7 @@ import { partitionStart } from './partition-files'
 import {
   encodeRollup,
   readDeviceLine,
+  readFieldPathsText,
   readRollupIndex,
   type IndexEntry,
   type RollupIndex
@@ -48,12 +50,16 @@ export class NedbPartitionRollups implements PartitionRollups {
     this.parts = new ByteLru(options.partCacheBytes ?? 16 * 1024 * 1024)
   }
 
-  async write(partition: string, devices: readonly DeviceRollupRecord[]): Promise<void> {
+  async write(
+    partition: string,
+    devices: readonly DeviceRollupRecord[],
+    fieldPaths: PartitionFieldPaths
+  ): Promise<void> {
     const path = this.pathOf(partition)
     await mkdir(this.options.dir, { recursive: true })
     const temp = `${path}.${process.pid}-${this.written++}.tmp`
     try {
-      await writeFile(temp, encodeRollup(devices))
+      await writeFile(temp, encodeRollup(devices, fieldPaths))
       await rename(temp, path)
     } catch (error) {
       await rm(temp, { force: true }).catch(() => undefined)
@@ -81,6 +87,24 @@ export class NedbPartitionRollups implements PartitionRollups {
     // Only if the file is still the one the index was read from (no write or delete meanwhile).
     if (this.indexes.get(partition) === index) this.parts.set(key, part, entry[resolution][1])
     return part
+  }
+
+  /** Not cached: an export reads them once, and they may be large (a path per device field). */
+  async readFieldPaths(partition: string): Promise<PartitionFieldPaths | undefined> {
+    const path = this.pathOf(partition)
+    const index = await this.index(partition, path)
+    if (index === undefined) return undefined
+    try {
+      const text = await readFieldPathsText(path, index)
+      if (text === undefined) return undefined
+      const parsed = JSON.parse(text) as Partial<PartitionFieldPaths>
+      if (!Array.isArray(parsed.paths) || !Array.isArray(parsed.devices))
+        throw new Error('field paths that are not a list of paths and devices')
+      return parsed as PartitionFieldPaths
+    } catch (error) {
+      this.unreadable(partition, error)
+      return undefined
+    }
   }
 
   async list(): Promise<string[]> {

@@ -1,26 +1,37 @@
 import { open } from 'node:fs/promises'
 
-import type { DeviceRollupRecord, RollupResolution } from '../partition-rollups'
+import type {
+  DeviceRollupRecord,
+  PartitionFieldPaths,
+  RollupResolution
+} from '../partition-rollups'
 
 /**
  * The layout of one partition's rollup file, `reports/rollups/reports-<start ms>.ndjson`; every
  * line is JSON:
  *
- * 1. a header of exactly HEADER_BYTES bytes (padded with spaces): `{"lookoutRollup":1,"indexBytes":N}`
+ * 1. a header of exactly HEADER_BYTES bytes (padded with spaces):
+ *    `{"lookoutRollup":2,"indexBytes":N,"pathsBytes":M}`
  * 2. the index, N bytes: `{"devices":[[device, allFields, minuteOffset, minuteBytes, hourOffset,
- *    hourBytes], …]}`, offsets counted from the first byte after the index's newline
- * 3. per device two lines, its minute buckets and its hour buckets: each an array of FieldBuckets
+ *    hourBytes], …]}`, offsets counted from the first byte of part 4
+ * 3. the field paths, M bytes: PartitionFieldPaths as JSON
+ * 4. per device two lines, its minute buckets and its hour buckets: each an array of FieldBuckets
  *
  * So a series of one device reads the header, the index (once: it is cached) and the one line
- * of the width it needs, never the other devices' lines.
+ * of the width it needs, never the other devices' lines; an export reads the field paths only.
+ * Format 1 (an earlier release's) has no part 3 and no `pathsBytes`: it is read as having no
+ * field paths.
  */
 export const HEADER_BYTES = 64
-const FORMAT = 1
+const FORMAT = 2
+const FORMATS_READ: readonly unknown[] = [1, 2]
 
 /** Where each device's lines are, as the index says. */
 export interface RollupIndex {
   /** Offset of the first device line in the file. */
   dataStart: number
+  /** Where the field paths are: offset and bytes; null in a format 1 file. */
+  paths: [offset: number, bytes: number] | null
   /** The index's size, for the cache's bound. */
   bytes: number
   devices: Map<string, IndexEntry>
@@ -33,7 +44,10 @@ export interface IndexEntry {
 }
 
 /** The whole file's text for a partition's rollup. */
-export function encodeRollup(devices: readonly DeviceRollupRecord[]): string {
+export function encodeRollup(
+  devices: readonly DeviceRollupRecord[],
+  fieldPaths: PartitionFieldPaths
+): string {
   const lines: string[] = []
   const entries: Array<[string, boolean, number, number, number, number]> = []
   let offset = 0
@@ -47,17 +61,31 @@ export function encodeRollup(devices: readonly DeviceRollupRecord[]): string {
     lines.push(minute, hour)
   }
   const index = JSON.stringify({ devices: entries })
-  const header = JSON.stringify({ lookoutRollup: FORMAT, indexBytes: Buffer.byteLength(index) })
-  return [header.padEnd(HEADER_BYTES - 1), index, ...lines].join('\n') + '\n'
+  const paths = JSON.stringify(fieldPaths)
+  const header = JSON.stringify({
+    lookoutRollup: FORMAT,
+    indexBytes: Buffer.byteLength(index),
+    pathsBytes: Buffer.byteLength(paths)
+  })
+  return [header.padEnd(HEADER_BYTES - 1), index, paths, ...lines].join('\n') + '\n'
 }
 
 /** The index of a rollup file; undefined when the file is gone; throws when it is not one. */
 export async function readRollupIndex(path: string): Promise<RollupIndex | undefined> {
   const text = await readRange(path, 0, HEADER_BYTES)
   if (text === undefined) return undefined
-  const header = JSON.parse(text) as { lookoutRollup?: unknown; indexBytes?: unknown }
+  const header = JSON.parse(text) as {
+    lookoutRollup?: unknown
+    indexBytes?: unknown
+    pathsBytes?: unknown
+  }
   const bytes = header.indexBytes
-  if (header.lookoutRollup !== FORMAT || typeof bytes !== 'number' || !Number.isSafeInteger(bytes))
+  const pathsBytes = header.lookoutRollup === 1 ? null : header.pathsBytes
+  if (
+    !FORMATS_READ.includes(header.lookoutRollup) ||
+    !isSize(bytes) ||
+    (pathsBytes !== null && !isSize(pathsBytes))
+  )
     throw new Error('not a rollup file of this version')
   const indexText = await readRange(path, HEADER_BYTES, bytes)
   if (indexText === undefined) return undefined
@@ -77,7 +105,20 @@ export async function readRollupIndex(path: string): Promise<RollupIndex | undef
     ]
     devices.set(device, { allFields: allFields === true, minute: [mo, mb], hour: [ho, hb] })
   }
-  return { dataStart: HEADER_BYTES + bytes + 1, bytes, devices }
+  const pathsStart = HEADER_BYTES + bytes + 1
+  return pathsBytes === null
+    ? { dataStart: pathsStart, paths: null, bytes, devices }
+    : { dataStart: pathsStart + pathsBytes + 1, paths: [pathsStart, pathsBytes], bytes, devices }
+}
+
+function isSize(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0
+}
+
+/** The field paths' text; undefined when the file is gone or (format 1) holds none. */
+export function readFieldPathsText(path: string, index: RollupIndex): Promise<string | undefined> {
+  if (index.paths === null) return Promise.resolve(undefined)
+  return readRange(path, index.paths[0], index.paths[1])
 }
 
 /** The text of one device's line of one width; undefined when the file is gone. */
