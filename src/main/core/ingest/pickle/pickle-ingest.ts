@@ -6,6 +6,7 @@ import { RateLimitedLog } from '../../runtime/log-rate-limit'
 import type { Logger } from '../../runtime/logger'
 import type { IngestTransport } from '../ingest-transport'
 import type { Intake } from '../intake'
+import { TrackedConnections } from '../tracked-connections'
 import { ConnectionLimits } from '../tcp/connection-limits'
 import { PickleConnection } from './pickle-connection'
 
@@ -34,19 +35,14 @@ export interface PickleIngestOptions {
 export class PickleIngest implements IngestTransport {
   private server: Server | null = null
   private endpoint: IngestEndpoint | null = null
-  private readonly connections = new Map<
-    Socket,
-    { connection: PickleConnection; done: Promise<void> }
-  >()
-  private readonly limits: ConnectionLimits
+  private readonly connections: TrackedConnections<PickleConnection>
   private readonly refusals: RateLimitedLog
   private readonly drops: RateLimitedLog
   private readonly fullLog: RateLimitedLog
 
   constructor(private readonly options: PickleIngestOptions) {
-    this.limits = new ConnectionLimits(
-      options.maxConnections ?? 2000,
-      options.maxConnectionsPerAddress ?? 64
+    this.connections = new TrackedConnections(
+      new ConnectionLimits(options.maxConnections ?? 2000, options.maxConnectionsPerAddress ?? 64)
     )
     const { logger, now } = options
     this.refusals = new RateLimitedLog({
@@ -104,9 +100,7 @@ export class PickleIngest implements IngestTransport {
     this.server = null
     this.endpoint = null
     const closed = new Promise<void>((resolve) => server.close(() => resolve()))
-    const open = [...this.connections.values()]
-    for (const { connection } of open) connection.close()
-    await Promise.all(open.map(({ done }) => done))
+    await this.connections.endAll((connection) => connection.close())
     await closed
     this.refusals.stop()
     this.drops.stop()
@@ -114,25 +108,19 @@ export class PickleIngest implements IngestTransport {
   }
 
   private accept(socket: Socket): void {
+    const refused = this.connections.admit(socket, () => {
+      socket.setTimeout(this.options.idleTimeoutMs ?? 15 * 60_000, () => socket.destroy())
+      return new PickleConnection(socket, {
+        intake: this.options.intake,
+        identityOf: this.options.identityOf,
+        refusals: this.refusals,
+        drops: this.drops,
+        now: this.options.now ?? Date.now
+      })
+    })
+    if (refused === null) return
     const address = socket.remoteAddress ?? 'unknown'
-    const refused = this.limits.admit(address)
-    if (refused !== null) {
-      this.fullLog.log('full', { peer: address }, `refused a pickle connection: ${refused}`)
-      socket.destroy()
-      return
-    }
-    socket.setTimeout(this.options.idleTimeoutMs ?? 15 * 60_000, () => socket.destroy())
-    const connection = new PickleConnection(socket, {
-      intake: this.options.intake,
-      identityOf: this.options.identityOf,
-      refusals: this.refusals,
-      drops: this.drops,
-      now: this.options.now ?? Date.now
-    })
-    const done = connection.run().then(() => {
-      this.connections.delete(socket)
-      this.limits.release(address)
-    })
-    this.connections.set(socket, { connection, done })
+    this.fullLog.log('full', { peer: address }, `refused a pickle connection: ${refused}`)
+    socket.destroy()
   }
 }

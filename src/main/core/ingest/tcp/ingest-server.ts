@@ -5,6 +5,7 @@ import { listen } from '../../runtime/listen'
 import type { Logger } from '../../runtime/logger'
 import type { IngestTransport } from '../ingest-transport'
 import type { Intake } from '../intake'
+import { TrackedConnections } from '../tracked-connections'
 import { ConnectionLimits } from './connection-limits'
 import { IngestConnection, type ConnectionStats } from './ingest-connection'
 
@@ -34,22 +35,19 @@ const WARN_EVERY_MS = 10_000
 export class IngestServer implements IngestTransport {
   private server: Server | null = null
   private endpoint: IngestEndpoint | null = null
-  /** Each open connection and the promise that settles when it is done. */
-  private readonly connections = new Map<
-    Socket,
-    { connection: IngestConnection; done: Promise<void> }
-  >()
-  private readonly limits: ConnectionLimits
+  private readonly connections: TrackedConnections<IngestConnection>
   private readonly lastWarned = new Map<string, number>()
   private sweep: NodeJS.Timeout | null = null
   private readonly now: () => number
   private readonly partialLineTimeoutMs: number
 
   constructor(private readonly options: IngestServerOptions) {
-    this.limits = new ConnectionLimits(
-      options.maxConnections ?? 2000,
-      options.maxConnectionsPerAddress ?? 64,
-      options.limitLoopback ?? false
+    this.connections = new TrackedConnections(
+      new ConnectionLimits(
+        options.maxConnections ?? 2000,
+        options.maxConnectionsPerAddress ?? 64,
+        options.limitLoopback ?? false
+      )
     )
     this.now = options.now ?? Date.now
     this.partialLineTimeoutMs = options.partialLineTimeoutMs ?? 60_000
@@ -88,7 +86,7 @@ export class IngestServer implements IngestTransport {
   closeSlowSenders(): void {
     const partialMs = this.partialLineTimeoutMs
     const cutoff = this.now() - partialMs
-    for (const { connection } of this.connections.values()) {
+    for (const connection of this.connections.connections()) {
       if (connection.holdsPartialLineSince(cutoff)) {
         this.warn(
           'slow-loris',
@@ -102,31 +100,29 @@ export class IngestServer implements IngestTransport {
 
   private accept(socket: Socket): void {
     const { intake, logger } = this.options
-    const address = socket.remoteAddress ?? 'unknown'
-    const refused = this.limits.admit(address)
-    if (refused !== null) {
-      this.warn(refused, { peer: address }, `refused a device connection: ${refused}`)
-      socket.on('error', () => undefined)
-      socket.end(
-        JSON.stringify({ error: 'unavailable', message: `${refused}; try again later` }) + '\n'
-      )
-      setTimeout(() => socket.destroy(), 1000).unref()
-      return
-    }
-    const connection = new IngestConnection(socket, {
-      intake,
-      logger,
-      idleTimeoutMs: this.options.idleTimeoutMs ?? 15 * 60_000,
-      now: this.now
-    })
     const peer = `${socket.remoteAddress}:${socket.remotePort}`
-    logger.debug({ peer }, 'device connected')
-    const done = connection.run().then(() => {
-      this.connections.delete(socket)
-      this.limits.release(address)
-      logger.debug({ peer }, 'device disconnected')
-    })
-    this.connections.set(socket, { connection, done })
+    const refused = this.connections.admit(
+      socket,
+      () => {
+        const connection = new IngestConnection(socket, {
+          intake,
+          logger,
+          idleTimeoutMs: this.options.idleTimeoutMs ?? 15 * 60_000,
+          now: this.now
+        })
+        logger.debug({ peer }, 'device connected')
+        return connection
+      },
+      () => logger.debug({ peer }, 'device disconnected')
+    )
+    if (refused === null) return
+    const address = socket.remoteAddress ?? 'unknown'
+    this.warn(refused, { peer: address }, `refused a device connection: ${refused}`)
+    socket.on('error', () => undefined)
+    socket.end(
+      JSON.stringify({ error: 'unavailable', message: `${refused}; try again later` }) + '\n'
+    )
+    setTimeout(() => socket.destroy(), 1000).unref()
   }
 
   private warn(reason: string, fields: Record<string, unknown>, message: string): void {
@@ -137,7 +133,7 @@ export class IngestServer implements IngestTransport {
   }
 
   connectionStats(): ConnectionStats[] {
-    return [...this.connections.values()].map(({ connection }) => connection.stats())
+    return this.connections.connections().map((connection) => connection.stats())
   }
 
   /** Stops accepting, stops reading, and resolves once every connection's owed replies are sent. */
@@ -148,9 +144,7 @@ export class IngestServer implements IngestTransport {
     this.endpoint = null
     if (this.sweep !== null) clearInterval(this.sweep)
     const closed = new Promise<void>((resolve) => server.close(() => resolve()))
-    const open = [...this.connections.values()]
-    for (const { connection } of open) connection.stop()
-    await Promise.all(open.map(({ done }) => done))
+    await this.connections.endAll((connection) => connection.stop())
     await closed
   }
 }
