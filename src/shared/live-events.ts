@@ -7,6 +7,7 @@ import type { Alarm, AlarmFlood } from './alarm-types'
 import type { DeviceState, MessageAccepted } from './api-types'
 import type { Envelope } from './envelope'
 import type { StoredReport } from './ingest-protocol'
+import type { SourceHealth } from './source-types'
 
 /** What a key lets its holder do: the operator changes state and sends; a viewer only reads. */
 export type Role = 'operator' | 'viewer'
@@ -124,6 +125,11 @@ export const LIVE_TOPICS = {
   alarms: { inSnapshot: true } as TopicEntry<Alarm[], true>,
   /** Whether the console is in an alarm flood: in the snapshot, then each time it changes. */
   alarmFlood: { inSnapshot: true } as TopicEntry<AlarmFlood, true>,
+  /**
+   * Every source's health (Modbus, OPC UA pollers), by id: the whole list in the snapshot and
+   * each time it changes, at most about once a second (lastRead and reads/s move with every poll).
+   */
+  sources: { inSnapshot: true } as TopicEntry<SourceHealth[], true>,
   /** This viewer did not get some live events: about the feed itself, so in no snapshot. */
   missed: { inSnapshot: false } as TopicEntry<MissedNotice, false>
 } as const

@@ -98,6 +98,19 @@ export interface SourceStatus {
   readsPerSec: number
 }
 
+/**
+ * A source's health without its config, as the live topic `sources` carries it (small enough to
+ * send every second for 200 sources; the config is asked for with `sources()` when needed).
+ */
+export interface SourceHealth extends Pick<
+  SourceStatus,
+  'origin' | 'state' | 'lastError' | 'lastRead' | 'readsPerSec'
+> {
+  id: string
+  type: SourceType
+  device: string
+}
+
 /** What a driver hands its source: one reading, field → value, as the device's next report. */
 export type SourceReading = Record<string, number | boolean | string>
 
@@ -109,6 +122,9 @@ export type SourceReading = Record<string, number | boolean | string>
 export interface SourceDriverEvents {
   /** A reading, taken at `at` (epoch ms). */
   reading(values: SourceReading, at: number): void
-  /** Its connection changed: `error` with the failure in words. */
+  /**
+   * Its connection changed: `error` with the failure in words. Words with another state say what
+   * failed while the driver carries on (OPC UA reconnecting after a lost connection).
+   */
   state(state: SourceState, error?: string): void
 }

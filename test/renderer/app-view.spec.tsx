@@ -37,7 +37,8 @@ function liveBridge(): ConsoleBridge {
         reports: [],
         metrics: [],
         alarms: [],
-        alarmFlood: NO_FLOOD
+        alarmFlood: NO_FLOOD,
+        sources: []
       })
       events.link({ state: 'live', since: 1 })
       return () => undefined

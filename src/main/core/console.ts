@@ -34,6 +34,7 @@ import { silentLogger, type Logger } from './runtime/logger'
 import type { BackoffOptions } from './sources/source'
 import type { SourceDriverFactories } from './sources/source-driver'
 import { sourceDrivers } from './sources/source-drivers'
+import { SourceHealthFeed } from './sources/source-health-feed'
 import { SourceService } from './sources/source-service'
 import { Teardown } from './runtime/teardown'
 import { ReportStore } from './store/report-store'
@@ -300,6 +301,9 @@ export class LookoutConsole {
     // Before the connections are cut: each stream is told where to resume.
     teardown.add('report streams', () => streams.close())
     const live = sockets.of(LIVE_NAMESPACE) as LiveNamespace
+    // The sources start once ingest does (below); their health topic exists from here, empty.
+    const sourceHealth = new SourceHealthFeed()
+    teardown.add('source health', () => sourceHealth.stop())
     const liveHub = new LiveHub(
       live,
       {
@@ -308,7 +312,8 @@ export class LookoutConsole {
         metrics: sampler,
         clients,
         alarms,
-        alarmFlood: { current: () => alarms.flood(), on: (_event, l) => alarms.on('flood', l) }
+        alarmFlood: { current: () => alarms.flood(), on: (_event, l) => alarms.on('flood', l) },
+        sources: sourceHealth
       },
       seed,
       { now, minIntervalMs: config.liveIntervalMs, ...this.deps.live }
@@ -414,6 +419,7 @@ export class LookoutConsole {
     })
     teardown.add('sources', () => sources.close())
     sources.start()
+    sourceHealth.watch(() => sources.health())
 
     // Made last, over what it counts; asked through the operations, so only once started.
     const diagnostics = new ConsoleDiagnostics({

@@ -16,6 +16,7 @@ import { HostPanel } from './panels/host-panel'
 import { LinkBanner } from './panels/link-banner'
 import { OverviewPanel } from './panels/overview-panel'
 import { PushPanel } from './panels/push-panel'
+import { SourcesDialog } from './panels/sources-dialog'
 import { FailedScreen, LoadingScreen, ThrottledScreen } from './panels/status-screens'
 import { ConsoleStore } from './state/console-store'
 import { localSettings } from './state/local-storage'
@@ -41,7 +42,10 @@ export function App(props: {
 }
 
 /** The dialog open over the console, if any: one at a time. */
-type Open = { dialog: 'device'; device: string } | { dialog: 'tokens' | 'alarms' | 'rules' } | null
+type Open =
+  | { dialog: 'device'; device: string }
+  | { dialog: 'tokens' | 'alarms' | 'rules' | 'sources' }
+  | null
 
 function ConsoleScreen(props: {
   onRefused?: (refusal: Refusal) => void
@@ -73,6 +77,7 @@ function ConsoleScreen(props: {
       <Header
         onTokens={() => setOpen({ dialog: 'tokens' })}
         onRules={() => setOpen({ dialog: 'rules' })}
+        onSources={() => setOpen({ dialog: 'sources' })}
         shownView={view}
         onView={showView}
       />
@@ -96,6 +101,7 @@ function ConsoleScreen(props: {
         <AlarmsPanel onClose={close} onRules={() => setOpen({ dialog: 'rules' })} />
       )}
       {open?.dialog === 'rules' && <AlarmRulesDialog onClose={close} />}
+      {open?.dialog === 'sources' && <SourcesDialog onClose={close} />}
     </div>
   )
 }

@@ -2,11 +2,12 @@ import { describe, expect, it } from 'vitest'
 
 import type { BridgeEvents } from '../../../src/renderer/src/bridge/console-bridge'
 import { IpcBridge } from '../../../src/renderer/src/bridge/ipc-bridge'
-import type {
-  ConsoleIpcApi,
-  ConsoleStatus,
-  IpcEventListener,
-  IpcEventName
+import {
+  IPC_EVENTS,
+  type ConsoleIpcApi,
+  type ConsoleStatus,
+  type IpcEventListener,
+  type IpcEventName
 } from '../../../src/shared/ipc-contract'
 import type { LiveSnapshot } from '../../../src/shared/live-events'
 import { NO_FLOOD } from '../support/alarm-fixtures'
@@ -100,6 +101,7 @@ function recorder(): { events: BridgeEvents; log: string[] } {
       'clients',
       'alarms',
       'alarmFlood',
+      'sources',
       'missed',
       'link'
     ].map((n) => [n, record(n)])
@@ -123,7 +125,8 @@ const empty: LiveSnapshot = {
   reports: [],
   metrics: [],
   alarms: [],
-  alarmFlood: NO_FLOOD
+  alarmFlood: NO_FLOOD,
+  sources: []
 }
 const settle = () => new Promise((r) => setTimeout(r, 0))
 const reports = (...seqs: number[]) =>
@@ -213,7 +216,8 @@ describe('IpcBridge', () => {
   it('stops listening when disconnected', async () => {
     const fake = fakeApi(running)
     const stop = new IpcBridge(fake.api).connect(recorder().events)
-    expect(fake.listenerCount()).toBe(8)
+    // One per event the window is sent: each live topic, and the console's status.
+    expect(fake.listenerCount()).toBe(Object.keys(IPC_EVENTS).length)
     stop()
     expect(fake.listenerCount()).toBe(0)
   })

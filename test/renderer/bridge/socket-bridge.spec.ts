@@ -53,6 +53,7 @@ function connect(c: RunningConsole, key: string) {
     clients: () => log.push('clients'),
     alarms: () => log.push('alarms'),
     alarmFlood: () => log.push('alarmFlood'),
+    sources: () => log.push('sources'),
     missed: () => log.push('missed'),
     link: (l) => links.push(l)
   }
@@ -72,6 +73,7 @@ const ignored: BridgeEvents = {
   clients: () => undefined,
   alarms: () => undefined,
   alarmFlood: () => undefined,
+  sources: () => undefined,
   missed: () => undefined,
   link: () => undefined
 }

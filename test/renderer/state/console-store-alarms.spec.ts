@@ -19,7 +19,8 @@ const snapshot = (alarms: LiveSnapshot['alarms'], flood = NO_FLOOD): LiveSnapsho
   reports: [],
   metrics: [],
   alarms,
-  alarmFlood: flood
+  alarmFlood: flood,
+  sources: []
 })
 
 describe('ConsoleStore alarms', () => {

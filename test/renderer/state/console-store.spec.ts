@@ -53,7 +53,8 @@ describe('ConsoleStore', () => {
     reports,
     metrics: [],
     alarms: [],
-    alarmFlood: NO_FLOOD
+    alarmFlood: NO_FLOOD,
+    sources: []
   })
 
   it('renders a burst of events once, on the next frame', () => {

@@ -146,7 +146,8 @@ describe('natural order of ids', () => {
       reports: [],
       metrics: [],
       alarms: [],
-      alarmFlood: NO_FLOOD
+      alarmFlood: NO_FLOOD,
+      sources: []
     })
     s.events.devices(['sim-2', 'sim-11'].map(device))
     s.events.clients(['phone-1'].map(client))

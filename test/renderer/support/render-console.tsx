@@ -7,6 +7,7 @@ import { setUpI18n } from '../../../src/renderer/src/i18n'
 import { ConsoleStore } from '../../../src/renderer/src/state/console-store'
 import type { Alarm, AlarmFlood } from '../../../src/shared/alarm-types'
 import type { Role } from '../../../src/shared/live-events'
+import type { SourceHealth } from '../../../src/shared/source-types'
 import { NO_FLOOD } from './alarm-fixtures'
 
 // Renderer component specs: the real panels and store in jsdom, behind a small fake bridge.
@@ -34,10 +35,16 @@ export interface Rendered {
   unmount(): void
 }
 
-/** Renders `ui` in a console whose view has the role, the alarms and the flood given. */
+/** Renders `ui` in a console whose view has the role, the alarms, the flood and the sources given. */
 export async function renderConsole(
   ui: React.ReactNode,
-  options: { bridge: ConsoleBridge; role?: Role; alarms?: Alarm[]; flood?: AlarmFlood }
+  options: {
+    bridge: ConsoleBridge
+    role?: Role
+    alarms?: Alarm[]
+    flood?: AlarmFlood
+    sources?: SourceHealth[]
+  }
 ): Promise<Rendered> {
   await setUpI18n()
   const store = new ConsoleStore(
@@ -58,7 +65,8 @@ export async function renderConsole(
     reports: [],
     metrics: [],
     alarms: options.alarms ?? [],
-    alarmFlood: options.flood ?? NO_FLOOD
+    alarmFlood: options.flood ?? NO_FLOOD,
+    sources: options.sources ?? []
   })
   const container = document.createElement('div')
   document.body.append(container)

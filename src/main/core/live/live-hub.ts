@@ -19,7 +19,7 @@ import { SlowViewers } from './slow-viewers'
 export type { LiveListener }
 
 /** A topic that is one value: the value in the snapshot, then each new one. */
-export type ValueTopic = 'alarmFlood'
+export type ValueTopic = 'alarmFlood' | 'sources'
 
 /** A topic that is a list of things: all of them in the snapshot, then those that changed. */
 export type ListTopic = Exclude<SnapshotTopic, 'reports' | 'metrics' | ValueTopic>
@@ -48,7 +48,7 @@ export type LiveSources = {
   [K in ValueTopic]: ValueSource<LiveTopics[K]>
 }
 
-const VALUE_TOPICS: readonly ValueTopic[] = ['alarmFlood']
+const VALUE_TOPICS: readonly ValueTopic[] = ['alarmFlood', 'sources']
 
 const LIST_TOPICS = SNAPSHOT_TOPICS.filter(
   (topic): topic is ListTopic =>

@@ -12,7 +12,8 @@ import type {
  *
  * A driver's own job: connect, read, hand readings to `events.reading`, and say how it stands
  * through `events.state`:
- * - `connecting` while it connects (or reconnects on its own, as OPC UA's client does);
+ * - `connecting` while it connects (or reconnects on its own, as OPC UA's client does, then
+ *   with what failed in words: the source shows them as `lastError` until it reads again);
  * - `connected` once it is connected and reading;
  * - `error` with the failure in words (`connect ECONNREFUSED 10.0.0.7:502`) when it has given
  *   up. The source then calls `stop()` and, after a backoff (exponential, capped), makes a fresh

@@ -1,4 +1,9 @@
-import type { SourceConfig, SourceState, SourceStatus } from '../../../shared/source-types'
+import type {
+  SourceConfig,
+  SourceHealth,
+  SourceState,
+  SourceStatus
+} from '../../../shared/source-types'
 import { OperationError } from '../operations/operation-error'
 import type { PersistenceBackend } from '../persistence/persistence-backend'
 import type { Logger } from '../runtime/logger'
@@ -73,6 +78,13 @@ export class SourceService {
     return [...this.running.values()]
       .map(({ source, origin }) => source.status(origin))
       .sort((a, b) => (a.config.id < b.config.id ? -1 : a.config.id > b.config.id ? 1 : 0))
+  }
+
+  /** Every source's health without its config (the live topic's), by id. */
+  health(): SourceHealth[] {
+    return [...this.running.values()]
+      .map(({ source, origin }) => source.health(origin))
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
   }
 
   async create(config: SourceConfig): Promise<SourceStatus> {

@@ -1,6 +1,7 @@
 import type { IngestReply } from '../../../shared/ingest-protocol'
 import type {
   SourceConfig,
+  SourceHealth,
   SourceReading,
   SourceState,
   SourceStatus
@@ -116,6 +117,21 @@ export class Source {
     }
   }
 
+  /** Its health alone, as the live topic `sources` carries it. */
+  health(origin: SourceStatus['origin']): SourceHealth {
+    const { id, type, device } = this.config
+    return {
+      id,
+      type,
+      device,
+      origin,
+      state: this.state,
+      lastError: this.lastError,
+      lastRead: this.lastRead,
+      readsPerSec: this.rate.perSecond()
+    }
+  }
+
   get currentState(): SourceState {
     return this.state
   }
@@ -184,6 +200,10 @@ export class Source {
     if (state === 'connected' && this.state !== 'connected')
       this.logger.info({ device: this.config.device }, 'source connected')
     this.state = state
+    // A driver that carries on despite a failure says why with its state (OPC UA's `connecting`
+    // while node-opcua re-establishes a lost connection): that is the source's last error until
+    // a reading is stored again. A state without words leaves the last one standing.
+    if (error !== undefined && error !== '') this.lastError = error
   }
 
   private onReading(values: SourceReading, at: number): void {

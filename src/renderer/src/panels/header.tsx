@@ -7,19 +7,23 @@ import { useNow } from '../hooks/use-now'
 import { LANGUAGES } from '../i18n'
 import { CONSOLE_VIEWS, type ConsoleViewName } from '../state/view-choice'
 import { LinkBadge } from './link-badge'
+import { SourcesSummary } from './sources-summary'
 
 /**
  * Where devices report, the remote-view URL, the counts, the link and the language; the
- * operator's settings (device tokens, alarm rules).
+ * operator's settings (device tokens, alarm rules); the sources, their health at a glance.
  */
 export function Header({
   onTokens,
   onRules,
+  onSources,
   shownView,
   onView
 }: {
   onTokens?: () => void
   onRules?: () => void
+  /** Opens the Sources dialog: for every role (a viewer sees the list, read-only). */
+  onSources?: () => void
   /** The view shown, and how to show the other: the switch appears with both. */
   shownView?: ConsoleViewName
   onView?: (view: ConsoleViewName) => void
@@ -86,6 +90,7 @@ export function Header({
         <Tile label={t('header.clients')} testId="count-clients" stale={linkDown} age={age}>
           {formatNumber(clientsOnline, lng)} / {formatNumber(view.clients.length, lng)}
         </Tile>
+        {onSources && <SourcesSummary onOpen={onSources} />}
       </ul>
       <div className="header-end">
         <LinkBadge />
@@ -97,6 +102,11 @@ export function Header({
         {hello?.role === 'operator' && onRules && (
           <button type="button" onClick={onRules} data-testid="open-rules-header">
             {t('rules.open')}
+          </button>
+        )}
+        {hello && onSources && (
+          <button type="button" onClick={onSources} data-testid="open-sources">
+            {t('sources.open')}
           </button>
         )}
         {hello && (

@@ -1,5 +1,6 @@
 import type { Alarm, AlarmFlood } from '../../../shared/alarm-types'
 import type { StoredReport } from '../../../shared/ingest-protocol'
+import type { SourceHealth } from '../../../shared/source-types'
 import type {
   DeviceState,
   HostMetrics,
@@ -28,6 +29,8 @@ export interface ConsoleView {
   alarms: Alarm[]
   /** Whether the console is in an alarm flood; null until the first snapshot. */
   alarmFlood: AlarmFlood | null
+  /** Every source's health, by id; null until the first snapshot. */
+  sources: SourceHealth[] | null
   /** The newest reports; read through `feed.at()`. `feedVersion` changes with each batch. */
   feed: ReportRing
   feedVersion: number
@@ -64,6 +67,7 @@ export class ConsoleStore {
       metrics: [],
       alarms: [],
       alarmFlood: null,
+      sources: null,
       feed: new ReportRing(feedCapacity),
       feedVersion: 0,
       lastEventAt: null,
@@ -82,6 +86,7 @@ export class ConsoleStore {
     clients: (clients) => this.setClients(clients, false),
     alarms: (alarms) => this.setAlarms(alarms, false),
     alarmFlood: (alarmFlood) => this.update({ alarmFlood, lastEventAt: this.now() }),
+    sources: (sources) => this.update({ sources, lastEventAt: this.now() }),
     missed: (notice) => this.update({ missed: { ...notice, at: this.now() } })
   }
 
@@ -93,7 +98,7 @@ export class ConsoleStore {
   }
 
   /**
-   * A snapshot replaces devices, clients, metrics, alarms and the flood. The feed keeps its history: the
+   * A snapshot replaces devices, clients, metrics, alarms, the flood and the sources. The feed keeps its history: the
    * snapshot's reports not already in it are added, so a reconnect shows what was missed at the
    * top without throwing away what was on screen.
    */
@@ -107,6 +112,7 @@ export class ConsoleStore {
     this.update({
       metrics: snapshot.metrics.slice(-METRICS_KEPT),
       alarmFlood: snapshot.alarmFlood,
+      sources: snapshot.sources,
       feedVersion: this.view.feedVersion + 1,
       lastEventAt: this.now()
     })

@@ -4,27 +4,14 @@ import { afterEach, describe, expect, it } from 'vitest'
 
 import { modbusDriverFactory } from '../../../../src/main/core/sources/modbus/modbus-driver'
 
-import type { SourceStatus } from '../../../../src/shared/source-types'
-import { api, consoleFixture, eventually, VIEW_KEY } from '../../../support/console'
+import { api, eventually, type RunningConsole } from '../../../support/console'
 import { freePort } from '../../../support/free-port'
 import { LineClient } from '../../../support/line-client'
-import {
-  float32Words,
-  int16Word,
-  modbusVector,
-  startModbusServer,
-  type RunningModbusServer
-} from '../../../support/modbus-server'
+import { float32Words, int16Word, modbusVector } from '../../../support/modbus-server'
+import { FAST_RETRY, latestReport, sourcesFixture, sourceStatus } from './source-fixtures'
 
-const fixture = consoleFixture()
-const servers: RunningModbusServer[] = []
-afterEach(async () => {
-  await fixture.cleanup()
-  await Promise.all(servers.splice(0).map((s) => s.close()))
-})
-
-// Retries within a spec's patience: 50 ms, then 100, capped at 200.
-const FAST = { sources: { backoff: { initialMs: 50, maxMs: 200, jitter: false } } }
+const fixture = sourcesFixture()
+afterEach(() => fixture.cleanup())
 
 function plc(port: number, id = 'plc-1') {
   return {
@@ -48,17 +35,15 @@ function plc(port: number, id = 'plc-1') {
   }
 }
 
-async function sourceStatus(
-  c: Parameters<typeof api>[0],
-  id = 'plc-1'
-): Promise<SourceStatus | undefined> {
-  const { body } = await api(c, '/api/sources', { key: VIEW_KEY })
-  return (body as SourceStatus[]).find((s) => s.config.id === id)
-}
+const status = (c: RunningConsole, id = 'plc-1') => sourceStatus(c, id)
+const latest = (c: RunningConsole, device = 'plc-1') => latestReport(c, device)
 
-async function latest(c: Parameters<typeof api>[0], device = 'plc-1') {
-  const { body } = await api(c, `/api/reports?device=${device}&limit=1`)
-  return (body as Record<string, unknown>[])[0]
+/** A console reading plc-1's one register, `temp` (holding 0), from the server at `port`. */
+async function consoleReadingTemp(port: number): Promise<RunningConsole> {
+  const c = await fixture.start({}, FAST_RETRY)
+  const source = { ...plc(port), registers: [{ field: 'temp', kind: 'holding', address: 0 }] }
+  await api(c, '/api/sources', { method: 'POST', body: JSON.stringify(source) })
+  return c
 }
 
 describe('a Modbus TCP source against a real Modbus server', () => {
@@ -75,9 +60,8 @@ describe('a Modbus TCP source against a real Modbus server', () => {
     vector.holding.set(22, 0x1170).set(23, 0x0001)
     vector.input.set(0, 500)
     vector.coils.set(0, true)
-    const server = await startModbusServer(vector, await freePort())
-    servers.push(server)
-    const c = await fixture.start({}, FAST)
+    const server = await fixture.modbusServer(vector)
+    const c = await fixture.start({}, FAST_RETRY)
 
     const created = await api(c, '/api/sources', {
       method: 'POST',
@@ -106,53 +90,44 @@ describe('a Modbus TCP source against a real Modbus server', () => {
     await eventually(async () => (await latest(c))?.temp === 21, 'the changed temperature')
     expect((await latest(c))?.pump).toBe(false)
 
-    const status = await sourceStatus(c)
-    expect(status).toMatchObject({ state: 'connected', lastError: null })
-    expect(status!.lastRead).toBeGreaterThan(0)
-    expect(status!.readsPerSec).toBeGreaterThan(0)
+    const health = await status(c)
+    expect(health).toMatchObject({ state: 'connected', lastError: null })
+    expect(health!.lastRead).toBeGreaterThan(0)
+    expect(health!.readsPerSec).toBeGreaterThan(0)
   })
 
   it('goes to error with the reason when the server stops, and reads again when it is back', async () => {
     const vector = modbusVector()
     vector.holding.set(0, 7)
     const port = await freePort()
-    let server = await startModbusServer(vector, port)
-    servers.push(server)
-    const c = await fixture.start({}, FAST)
-    const source = plc(port)
-    source.registers = [{ field: 'temp', kind: 'holding', address: 0 }] as typeof source.registers
-    await api(c, '/api/sources', { method: 'POST', body: JSON.stringify(source) })
-    await eventually(async () => (await sourceStatus(c))?.state === 'connected', 'connected')
+    const server = await fixture.modbusServer(vector, port)
+    const c = await consoleReadingTemp(port)
+    await eventually(async () => (await status(c))?.state === 'connected', 'connected')
     await eventually(async () => (await latest(c))?.temp === 7, 'a first reading')
 
     await server.close()
-    await eventually(async () => (await sourceStatus(c))?.state === 'error', 'state error')
+    await eventually(async () => (await status(c))?.state === 'error', 'state error')
     // Closed under it, then refused while it retries: either way, in words.
     await eventually(
-      async () => /ECONNREFUSED/.test((await sourceStatus(c))?.lastError ?? ''),
+      async () => /ECONNREFUSED/.test((await status(c))?.lastError ?? ''),
       'the refusal in lastError'
     )
 
     vector.holding.set(0, 8)
-    server = await startModbusServer(vector, port)
-    servers.push(server)
+    await fixture.modbusServer(vector, port)
     await eventually(
       async () => (await latest(c))?.temp === 8,
       'a reading after the server came back'
     )
-    await eventually(async () => (await sourceStatus(c))?.lastError === null, 'lastError cleared')
-    expect((await sourceStatus(c))?.state).toBe('connected')
+    await eventually(async () => (await status(c))?.lastError === null, 'lastError cleared')
+    expect((await status(c))?.state).toBe('connected')
   })
 
   it('raises a stale alarm on the source’s device when it stops reading, as for any device', async () => {
     const vector = modbusVector()
     const port = await freePort()
-    let server = await startModbusServer(vector, port)
-    servers.push(server)
-    const c = await fixture.start({}, FAST)
-    const source = plc(port)
-    source.registers = [{ field: 'temp', kind: 'holding', address: 0 }] as typeof source.registers
-    await api(c, '/api/sources', { method: 'POST', body: JSON.stringify(source) })
+    const server = await fixture.modbusServer(vector, port)
+    const c = await consoleReadingTemp(port)
     const rule = { id: 'quiet', name: 'PLC quiet', devices: 'plc-*', stale: 1, severity: 'high' }
     expect(
       (await api(c, '/api/alarm-rules', { method: 'POST', body: JSON.stringify(rule) })).status
@@ -169,8 +144,7 @@ describe('a Modbus TCP source against a real Modbus server', () => {
       'the stale alarm',
       8000
     )
-    server = await startModbusServer(vector, port)
-    servers.push(server)
+    await fixture.modbusServer(vector, port)
     await eventually(
       async () => (await alarm())?.state === 'cleared-unacked',
       'back to normal',
@@ -188,7 +162,7 @@ describe('a Modbus TCP source against a real Modbus server', () => {
       {},
       {
         sources: {
-          ...FAST.sources,
+          ...FAST_RETRY.sources,
           drivers: { modbus: modbusDriverFactory({ requestTimeoutMs: 200 }) }
         }
       }
@@ -198,7 +172,7 @@ describe('a Modbus TCP source against a real Modbus server', () => {
       await eventually(
         async () =>
           /^holding registers 0–2: no answer within 200 ms$/.test(
-            (await sourceStatus(c))?.lastError ?? ''
+            (await status(c))?.lastError ?? ''
           ),
         'the timeout in lastError'
       )
@@ -213,9 +187,8 @@ describe('a Modbus TCP source against a real Modbus server', () => {
   it('keeps ingest and other sources working while one source fails', async () => {
     const vector = modbusVector()
     vector.holding.set(0, 3)
-    const server = await startModbusServer(vector, await freePort())
-    servers.push(server)
-    const c = await fixture.start({}, FAST)
+    const server = await fixture.modbusServer(vector)
+    const c = await fixture.start({}, FAST_RETRY)
     const nowhere = await freePort() // nothing listens there
     await api(c, '/api/sources', { method: 'POST', body: JSON.stringify(plc(nowhere, 'dead')) })
     await api(c, '/api/sources', {
@@ -223,8 +196,8 @@ describe('a Modbus TCP source against a real Modbus server', () => {
       body: JSON.stringify(plc(server.port, 'alive'))
     })
     await eventually(async () => (await latest(c, 'alive')) !== undefined, 'alive reading')
-    await eventually(async () => (await sourceStatus(c, 'dead'))?.state === 'error', 'dead failing')
-    expect((await sourceStatus(c, 'dead'))?.lastError).toMatch(/ECONNREFUSED/)
+    await eventually(async () => (await status(c, 'dead'))?.state === 'error', 'dead failing')
+    expect((await status(c, 'dead'))?.lastError).toMatch(/ECONNREFUSED/)
     const line = await LineClient.connect(c.addresses.ingest.port)
     line.send({ device: 'pump-7', seq: 1, t: 5 })
     expect(await line.waitForReplies(1)).toEqual([{ ack: 1 }])

@@ -180,6 +180,39 @@ describe('Source', () => {
     await s.stop()
   })
 
+  it('keeps the words of a driver reconnecting on its own as lastError until it reads again', async () => {
+    const { drivers, made } = scriptedDrivers()
+    const timers = manualTimers()
+    const s = source(drivers, recordingIntake(), timers)
+    const health = () => ({ state: s.currentState, lastError: s.status('console').lastError })
+    const lost = 'lost the connection to opc.tcp://10.0.0.8:4840'
+    s.start()
+    made[0]!.state('connected')
+    made[0]!.reading({ t: 1 }, 1)
+    expect(health()).toEqual({ state: 'connected', lastError: null })
+
+    // The OPC UA driver's lost connection: it reconnects itself, so it is no `error` (no retry).
+    made[0]!.state('connecting', lost)
+    expect(health()).toEqual({ state: 'connecting', lastError: lost })
+    expect(timers.waits()).toEqual([])
+    // Back, but nothing read yet: the reason stands until a reading is stored.
+    made[0]!.state('connected')
+    expect(health()).toEqual({ state: 'connected', lastError: lost })
+    made[0]!.reading({ t: 2 }, 2)
+    expect(health()).toEqual({ state: 'connected', lastError: null })
+    expect(made).toHaveLength(1) // the same driver throughout
+
+    // A fresh driver after a failure starts `connecting` without words: the failure stands.
+    made[0]!.state('error', 'connect ECONNREFUSED 10.0.0.8:4840')
+    await timers.fire()
+    made[1]!.state('connecting')
+    expect(health()).toEqual({
+      state: 'connecting',
+      lastError: 'connect ECONNREFUSED 10.0.0.8:4840'
+    })
+    await s.stop()
+  })
+
   it('counts a driver that throws as failed, and never lets it reach the caller', async () => {
     let n = 0
     const drivers = {

@@ -3,23 +3,13 @@ import { join } from 'node:path'
 
 import { afterEach, describe, expect, it } from 'vitest'
 
-import type { SourceStatus } from '../../../../src/shared/source-types'
-import { api, consoleFixture, eventually, VIEW_KEY } from '../../../support/console'
+import { api, eventually } from '../../../support/console'
 import { freePort } from '../../../support/free-port'
-import {
-  modbusVector,
-  startModbusServer,
-  type RunningModbusServer
-} from '../../../support/modbus-server'
+import { modbusVector } from '../../../support/modbus-server'
+import { FAST_RETRY, latestReport, sourcesFixture, sourceStatuses } from './source-fixtures'
 
-const fixture = consoleFixture()
-const servers: RunningModbusServer[] = []
-afterEach(async () => {
-  await fixture.cleanup()
-  await Promise.all(servers.splice(0).map((s) => s.close()))
-})
-
-const FAST = { sources: { backoff: { initialMs: 50, maxMs: 200, jitter: false } } }
+const fixture = sourcesFixture()
+afterEach(() => fixture.cleanup())
 
 function yaml(port: number, field: string, extra = ''): string {
   return [
@@ -36,28 +26,21 @@ function yaml(port: number, field: string, extra = ''): string {
   ].join('\n')
 }
 
-async function statuses(c: Parameters<typeof api>[0]): Promise<SourceStatus[]> {
-  return (await api(c, '/api/sources', { key: VIEW_KEY })).body as SourceStatus[]
-}
-
-async function latest(c: Parameters<typeof api>[0], device: string) {
-  const { body } = await api(c, `/api/reports?device=${device}&limit=1`)
-  return (body as Record<string, unknown>[])[0]
-}
-
 describe('the sources file (--sources)', () => {
   it('runs its sources, applies an edit, refuses a broken one with line and column and keeps the old', async () => {
     const vector = modbusVector()
     vector.holding.set(0, 42)
-    const server = await startModbusServer(vector, await freePort())
-    servers.push(server)
+    const server = await fixture.modbusServer(vector)
     const dir = await fixture.dirs.make()
     const file = join(dir, 'sources.yaml')
     await writeFile(file, yaml(server.port, 'pressure'))
-    const c = await fixture.start({ sourcesFile: file }, FAST)
+    const c = await fixture.start({ sourcesFile: file }, FAST_RETRY)
 
-    await eventually(async () => (await latest(c, 'boiler'))?.pressure === 42, 'the file source')
-    expect((await statuses(c))[0]).toMatchObject({ origin: 'file', config: { id: 'boiler' } })
+    await eventually(
+      async () => (await latestReport(c, 'boiler'))?.pressure === 42,
+      'the file source'
+    )
+    expect((await sourceStatuses(c))[0]).toMatchObject({ origin: 'file', config: { id: 'boiler' } })
 
     // An edit applies without a restart: a renamed field, a second source.
     const second = [
@@ -70,8 +53,11 @@ describe('the sources file (--sources)', () => {
       '    registers: [{ field: level, kind: holding, address: 0 }]'
     ].join('\n')
     await writeFile(file, yaml(server.port, 'bar', second))
-    await eventually(async () => (await latest(c, 'boiler'))?.bar === 42, 'the renamed field')
-    await eventually(async () => (await latest(c, 'boiler-2'))?.level === 42, 'the new source')
+    await eventually(async () => (await latestReport(c, 'boiler'))?.bar === 42, 'the renamed field')
+    await eventually(
+      async () => (await latestReport(c, 'boiler-2'))?.level === 42,
+      'the new source'
+    )
 
     // A broken edit: refused, saying where; what was in force keeps reading.
     await writeFile(file, yaml(server.port, 'bar').replace('address: 0', 'address: -1'))
@@ -91,9 +77,9 @@ describe('the sources file (--sources)', () => {
         ),
       'the syntax error with its line'
     )
-    expect((await statuses(c)).map((s) => s.config.id)).toEqual(['boiler', 'boiler-2'])
+    expect((await sourceStatuses(c)).map((s) => s.config.id)).toEqual(['boiler', 'boiler-2'])
     vector.holding.set(0, 43)
-    await eventually(async () => (await latest(c, 'boiler-2'))?.level === 43, 'still reading')
+    await eventually(async () => (await latestReport(c, 'boiler-2'))?.level === 43, 'still reading')
   })
 
   it('keeps file sources read-only here, and file and console ids apart', async () => {
@@ -109,7 +95,7 @@ describe('the sources file (--sources)', () => {
       registers: [{ field: 'p', kind: 'holding', address: 0 }]
     }
     await writeFile(file, JSON.stringify({ sources: [fileSource] }))
-    const c = await fixture.start({ sourcesFile: file }, FAST)
+    const c = await fixture.start({ sourcesFile: file }, FAST_RETRY)
 
     const put = await api(c, '/api/sources/boiler', {
       method: 'PUT',
@@ -134,7 +120,7 @@ describe('the sources file (--sources)', () => {
         ),
       'the collision refused'
     )
-    const listed = await statuses(c)
+    const listed = await sourceStatuses(c)
     expect(listed.map((s) => [s.config.id, s.origin])).toEqual([
       ['boiler', 'file'],
       ['mine', 'console']
@@ -155,7 +141,7 @@ describe('the sources file (--sources)', () => {
     const dir = await fixture.dirs.make()
     const file = join(dir, 'sources.yaml')
     await writeFile(file, 'sources:\n  - id: x\n    type: modbus\n')
-    await expect(fixture.start({ sourcesFile: file }, FAST)).rejects.toThrow(
+    await expect(fixture.start({ sourcesFile: file }, FAST_RETRY)).rejects.toThrow(
       /sources file .*: sources\[0\] \(x\) at line 2, column \d+: device: required/
     )
   })
