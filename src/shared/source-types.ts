@@ -94,7 +94,7 @@ export interface SourceStatus {
   lastError: string | null
   /** When its last reading was stored (epoch ms), null before the first. */
   lastRead: number | null
-  /** Readings stored per second, over the last minute. */
+  /** Readings stored per second, over the last minute (since it started, in its first minute). */
   readsPerSec: number
 }
 

@@ -125,13 +125,20 @@ describe('Source', () => {
       },
       at: 1_000_000
     })
-    // 30 readings stored in the last minute: half a reading a second.
+    // 30 readings stored in its first 30 s: one a second (not 30 over a minute it has not had).
     expect(s.status('console')).toMatchObject({
       state: 'connected',
       lastError: null,
       lastRead: 1_029_000,
-      readsPerSec: 0.5
+      readsPerSec: 1
     })
+    // A minute on, with 30 more at one every 2 s: the last minute's mean (the first of them,
+    // at 1,030 s, is just out of the minute up to 1,090 s: 29 of 60 seconds).
+    for (let i = 0; i < 30; i++) {
+      made[0]!.reading({ t: i }, clock.now)
+      clock.now += 2000
+    }
+    expect(s.status('console').readsPerSec).toBe(0.48)
     clock.now += 61_000
     expect(s.status('console').readsPerSec).toBe(0)
     await s.stop()
