@@ -37,11 +37,11 @@ export const FAKE_API = `(() => {
   }
   window.api = {
     getStatus: async () => ({ state: 'running', info, dataDir: '/bench' }),
-    openLive: async () => ({ devices: [], clients: [], reports: [], metrics: [], alarms: [], alarmFlood: flood }),
+    openLive: async () => ({ devices: [], clients: [], reports: [], metrics: [], alarms: [], alarmFlood: flood, sources: [] }),
     queryReports: async () => [], series, sendMessage: refuse, messageStatus: refuse,
     copyViewUrl: refuse, copyText: refuse, deviceTokens: refuse, createDeviceToken: refuse,
     revokeDeviceToken: refuse, setDeviceTokensRequired: refuse, alarms: async () => [],
-    alarmRules: async () => [], alarmStats: refuse, alarmEvents: async () => [],
+    alarmRules: async () => [], alarmStats: refuse, alarmEvents: async () => [], sources: async () => [],
     on: (event, listener) => {
       if (!listeners.has(event)) listeners.set(event, [])
       listeners.get(event).push(listener)
