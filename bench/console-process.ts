@@ -37,6 +37,20 @@ export interface StopResult {
   code: number | null
 }
 
+/** CPU time process `pid` has used so far (user + system), ms, from /proc; null once it is gone. */
+export function processCpuMs(pid: number): number | null {
+  let stat: string
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  } catch {
+    return null
+  }
+  // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  const ticks = Number(fields[11]) + Number(fields[12])
+  return (ticks * 1000) / 100 // USER_HZ is 100 on Linux
+}
+
 /** Consoles still running, so an interrupted benchmark does not leave one behind. */
 const running = new Set<ChildProcess>()
 
@@ -141,16 +155,7 @@ export class ConsoleProcess {
 
   /** CPU time the console has used so far (user + system), ms; null once it is gone. */
   cpuMs(): number | null {
-    let stat: string
-    try {
-      stat = readFileSync(`/proc/${this.pid}/stat`, 'utf8')
-    } catch {
-      return null
-    }
-    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-    const ticks = Number(fields[11]) + Number(fields[12])
-    return (ticks * 1000) / 100 // USER_HZ is 100 on Linux
+    return processCpuMs(this.pid)
   }
 
   /**

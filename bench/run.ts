@@ -757,13 +757,16 @@ async function main(): Promise<void> {
       return
     }
     if (settings.mqtt) {
+      const profileDir = settings.cpuProf ? await freshDir(ctx, 'profile-mqtt') : undefined
       const mqtt = await measureMqtt({
         dataDir: await freshDir(ctx, 'mqtt'),
         cli: settings.cli,
+        nodeArgs: profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`],
         seconds: settings.durationMs / 1000,
         rounds: settings.repeats,
         say
       })
+      if (profileDir !== undefined) await printProfile(profileDir, 'MQTT runs')
       say(JSON.stringify({ node: process.version, cpus: cpus().length, mqtt }))
       return
     }

@@ -1,19 +1,29 @@
 import { EventEmitter } from 'node:events'
+import { cpus } from 'node:os'
 
 import si from 'systeminformation'
 
 import type { HostMetrics } from '../../../shared/live-events'
 import type { Logger } from '../runtime/logger'
+import { CpuLoad } from './cpu-load'
 
-/** Where samples come from: systeminformation on a real host, anything in a test. */
+/** Where samples come from: the host's own counters (systemMetrics), anything in a test. */
 export type MetricsSource = () => Promise<Omit<HostMetrics, 'time'>>
 
-/** Per-core and total CPU load since the previous call, and memory in use (not cache). */
+// One per process, as systeminformation's own state was: the console has one sampler.
+const hostLoad = new CpuLoad()
+
+/**
+ * Per-core and total CPU load since the previous call (cpu-load.ts: without the shell
+ * systeminformation's currentLoad runs), and memory in use (not cache) from systeminformation,
+ * which reads /proc/meminfo.
+ */
 export const systemMetrics: MetricsSource = async () => {
-  const [load, mem] = await Promise.all([si.currentLoad(), si.mem()])
+  const mem = await si.mem()
+  const load = hostLoad.read(cpus().map((c) => c.times))
   return {
-    cpus: load.cpus.map((c) => round1(c.load)),
-    cpu: round1(load.currentLoad),
+    cpus: load.cpus.map(round1),
+    cpu: round1(load.cpu),
     mem: { used: mem.active, total: mem.total }
   }
 }

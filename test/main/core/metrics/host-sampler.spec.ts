@@ -9,7 +9,7 @@ const samplers: HostSampler[] = []
 afterEach(() => samplers.splice(0).forEach((s) => s.stop()))
 
 describe('HostSampler', () => {
-  it('samples this host with systeminformation: one load per core, total load, memory', async () => {
+  it('samples this host: one load per core, total load, memory', async () => {
     const sample = await systemMetrics()
     expect(sample.cpus).toHaveLength(cpus().length)
     for (const load of [...sample.cpus, sample.cpu]) {

@@ -13,7 +13,6 @@ import { FrameWatch } from './frame-watch'
 export class GatedConnection extends Duplex {
   private held = false
   private wanted = true
-  private corked = false
   private writeDone: ((error?: Error | null) => void) | null = null
 
   constructor(
@@ -69,24 +68,31 @@ export class GatedConnection extends Duplex {
     if (!this.held) this.socket.resume()
   }
 
-  /**
-   * aedes writes each packet on its own (a PUBACK is 4 bytes); corked until the end of this
-   * tick, the acknowledgements of one store batch leave in one write.
-   */
   override _write(
     chunk: Buffer,
     _encoding: BufferEncoding,
     done: (error?: Error | null) => void
   ): void {
-    if (!this.corked) {
-      this.corked = true
-      this.socket.cork()
-      process.nextTick(() => {
-        this.corked = false
-        this.socket.uncork()
-      })
-    }
-    if (this.socket.write(chunk)) done()
+    this.send(chunk, done)
+  }
+
+  /**
+   * mqtt-packet corks this stream for the rest of the tick around every packet it writes, in
+   * pieces (a PUBACK is three writes of 1 + 1 + 2 bytes): what one tick wrote — the
+   * acknowledgements of a whole store batch — arrives here at once and leaves in one write.
+   */
+  override _writev(
+    chunks: Array<{ chunk: Buffer; encoding: BufferEncoding }>,
+    done: (error?: Error | null) => void
+  ): void {
+    this.send(
+      chunks.length === 1 ? chunks[0]!.chunk : Buffer.concat(chunks.map((c) => c.chunk)),
+      done
+    )
+  }
+
+  private send(data: Buffer, done: (error?: Error | null) => void): void {
+    if (this.socket.write(data)) done()
     else this.writeDone = done
   }
 

@@ -2,7 +2,7 @@ import type { PublishPacket } from 'aedes'
 
 import type { ErrorReply, IngestReply } from '../../../../shared/ingest-protocol'
 import type { Intake, IntakeContext } from '../intake'
-import { errorTopic, fieldReport, parseLookoutTopic } from './lookout-topics'
+import { errorTopic, fieldReport, parseLookoutTopic, type LookoutTopic } from './lookout-topics'
 import type { MqttDeviceAuth, MqttLogin } from './mqtt-login'
 
 /**
@@ -11,6 +11,12 @@ import type { MqttDeviceAuth, MqttLogin } from './mqtt-login'
  * an error makes aedes close the connection without acknowledging it.
  */
 export type ReportOutcome = (error: Error | null) => void
+
+/**
+ * Parsed topics kept (MqttReports.topics): far more than the devices of one console, and at most
+ * a few MB of topics (512 characters at most each).
+ */
+const TOPICS_KEPT = 10_000
 
 export interface MqttReportsOptions {
   intake: Intake
@@ -28,11 +34,17 @@ export interface MqttReportsOptions {
 export class MqttReports {
   /** Payloads of refusals that name no device: acknowledged, and delivered to nobody. */
   readonly undeliverable = new WeakSet<Buffer>()
+  /**
+   * Topics read before: a device publishes to the same one or two again and again, and
+   * splitting each anew cost as much as the rest of this class's work on a publish. Cleared when
+   * full, so a client making up topics costs memory only up to the bound.
+   */
+  private readonly topics = new Map<string, LookoutTopic>()
 
   constructor(private readonly options: MqttReportsOptions) {}
 
   handle(packet: PublishPacket, login: MqttLogin, peer: string, done: ReportOutcome): void {
-    const topic = parseLookoutTopic(packet.topic)
+    const topic = this.readTopic(packet.topic)
     if (topic.kind === 'invalid') {
       if (topic.device === null) {
         this.undeliverable.add(packet.payload as Buffer)
@@ -78,6 +90,16 @@ export class MqttReports {
     this.options.intake.submit(message, context, (reply) => {
       this.answered(packet, device, reply, done)
     })
+  }
+
+  private readTopic(name: string): LookoutTopic {
+    let topic = this.topics.get(name)
+    if (topic === undefined) {
+      if (this.topics.size >= TOPICS_KEPT) this.topics.clear()
+      topic = parseLookoutTopic(name)
+      this.topics.set(name, topic)
+    }
+    return topic
   }
 
   private answered(

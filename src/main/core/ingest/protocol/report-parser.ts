@@ -86,22 +86,27 @@ export class ReportParser {
           seq
         )
     }
-    const header = headerSchema.safeParse({
-      device: fields.device,
-      auth: fields.auth,
-      seq: fields.seq,
-      ts: fields.ts
-    })
-    if (!header.success) {
-      const issue = header.error.issues[0]
-      return fail('invalid_field', `${issue?.path.join('.')}: ${issue?.message}`, seq)
+    let header: Header
+    if (isPlainHeader(fields)) header = fields
+    else {
+      const checked = headerSchema.safeParse({
+        device: fields.device,
+        auth: fields.auth,
+        seq: fields.seq,
+        ts: fields.ts
+      })
+      if (!checked.success) {
+        const issue = checked.error.issues[0]
+        return fail('invalid_field', `${issue?.path.join('.')}: ${issue?.message}`, seq)
+      }
+      header = checked.data
     }
     const badField = findBadField(fields)
     if (badField !== null) return fail('invalid_field', badField, seq)
 
     let identity = sender?.identity
     if (identity === undefined) {
-      const identified = this.auth.identify(header.data.auth, header.data.device)
+      const identified = this.auth.identify(header.auth, header.device)
       if (!identified.ok) return fail('unauthorized', identified.message, seq)
       identity = identified.identity
     }
@@ -110,6 +115,31 @@ export class ReportParser {
     fields.identity = identity
     return { ok: true, report: fields as StoredReport }
   }
+}
+
+type Header = z.infer<typeof headerSchema>
+
+/**
+ * Whether the header fields are plainly what headerSchema accepts, checked without it: zod's
+ * safeParse was half the time of parsing an ordinary report (profiled under the MQTT
+ * benchmark), with a copy and a result object for each. Never more lenient than the schema (a
+ * header it accepts, the schema accepts); anything else goes to the schema, which says what is
+ * wrong.
+ */
+function isPlainHeader(
+  fields: Record<string, unknown>
+): fields is Record<string, unknown> & Header {
+  const { device, auth, seq, ts } = fields
+  return (
+    typeof device === 'string' &&
+    device.length >= 1 &&
+    device.length <= deviceLimit &&
+    findInvisibleCharacter(device) === null &&
+    (auth === undefined ||
+      (typeof auth === 'string' && auth.length <= INGEST_LIMITS.authMaxLength)) &&
+    (seq === undefined || readableSeq(seq) !== undefined) &&
+    (ts === undefined || (typeof ts === 'number' && Number.isFinite(ts)))
+  )
 }
 
 function fail(error: ErrorReply['error'], message: string, seq?: number): ParseResult {

@@ -43,6 +43,8 @@ describe('ReportParser', () => {
     ['{"device":5}', 'invalid_field'],
     ['{"device":"a","seq":-1}', 'invalid_field'],
     ['{"device":"a","seq":1.5}', 'invalid_field'],
+    ['{"device":"a","seq":9007199254740992}', 'invalid_field'],
+    [`{"device":"a","auth":"${'k'.repeat(1025)}"}`, 'invalid_field'],
     ['{"device":"a","seq":"1"}', 'invalid_field'],
     ['{"device":"a","ts":"yesterday"}', 'invalid_field'],
     ['{"device":"a","auth":7}', 'invalid_field'],
@@ -60,6 +62,18 @@ describe('ReportParser', () => {
       expect(result.reply.error).toBe(code)
       expect(result.reply.message.length).toBeGreaterThan(5)
     }
+  })
+
+  // The parser checks a plain header without the schema: its edges must be the schema's.
+  it('accepts a header at its limits', () => {
+    const line = JSON.stringify({
+      device: 'd'.repeat(128),
+      seq: Number.MAX_SAFE_INTEGER,
+      ts: -1.5,
+      auth: 'k'.repeat(1024)
+    })
+    expect(parse(line).ok).toBe(true)
+    expect(parse('{"device":"a","seq":0}').ok).toBe(true)
   })
 
   it('names the offending field in the message', () => {
