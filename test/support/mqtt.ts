@@ -4,6 +4,9 @@ import mqtt, { connectAsync, type IClientOptions, type MqttClient } from 'mqtt'
 
 import { PYTHON } from './python-socketio'
 
+/** Where Debian's mosquitto package puts the broker (sbin: not on a user's PATH). */
+export const MOSQUITTO = '/usr/sbin/mosquitto'
+
 /**
  * MQTT.js clients of one spec, all ended by `cleanup()` (call it from afterEach). No reconnects:
  * a refused or dropped connection stays so, for the spec to see.
@@ -92,6 +95,20 @@ export function mosquittoClientsAvailable(): boolean {
   )
   if (!available) {
     const line = `\n*** SKIPPED: the mosquitto-clients witness test needs Debian's mosquitto-clients: apt-get install -y mosquitto-clients ***\n`
+    if (process.env.CI) throw new Error(`CI must run every test${line}`)
+    process.stderr.write(line)
+  }
+  return available
+}
+
+/**
+ * Whether the broker-against-broker witness can run: Debian's Mosquitto broker at MOSQUITTO;
+ * said loudly when not, and an error under CI, as above.
+ */
+export function mosquittoBrokerAvailable(): boolean {
+  const available = spawnSync(MOSQUITTO, ['-h'], { encoding: 'utf8' }).error === undefined
+  if (!available) {
+    const line = `\n*** SKIPPED: the MQTT conformance witness test needs Debian's Mosquitto broker: apt-get install -y mosquitto ***\n`
     if (process.env.CI) throw new Error(`CI must run every test${line}`)
     process.stderr.write(line)
   }

@@ -13,10 +13,12 @@ import { ConnectionLimits } from '../tcp/connection-limits'
 import { BoundedPersistence, type PersistenceLimits } from './bounded-persistence'
 import { FrameWatch } from './frame-watch'
 import { GatedConnection } from './gated-connection'
+import { grantedQos } from './granted-qos'
 import { InOrder } from './in-order'
 import { isLookoutTopic } from './lookout-topics'
 import { mayRead, maySubscribe, mqttLogin, type MqttDeviceAuth, type MqttLogin } from './mqtt-login'
 import { MqttReports } from './mqtt-reports'
+import { queueFirst } from './queue-first'
 
 /** What a stranger may raise on the broker, beyond the connections. */
 export interface MqttLimits extends PersistenceLimits {
@@ -71,6 +73,9 @@ export interface MqttIngestOptions {
   now?: () => number
 }
 
+/** CONNACK's return code for a client id the broker does not take (MQTT 3.1.1, 3.2.2.3). */
+const CONNACK_IDENTIFIER_REJECTED = 2
+
 /** At most one warning per reason in this time. */
 const WARN_EVERY_MS = 10_000
 
@@ -93,6 +98,8 @@ export class MqttIngest implements IngestTransport {
   private readonly persistence: BoundedPersistence
   private readonly reports: MqttReports
   private readonly clients = new WeakMap<Client, ClientState>()
+  /** Clients whose CONNECT asked for a persistent session under an empty id. */
+  private readonly unnamedSessions = new WeakSet<Client>()
   /** Reports handed to the intake and not yet acknowledged (or refused), all clients. */
   private unanswered = 0
   private settled: (() => void) | null = null
@@ -226,17 +233,32 @@ export class MqttIngest implements IngestTransport {
       maxInflightInbound: limits.maxInflightInbound,
       connectTimeout: this.options.connectTimeoutMs ?? 10_000,
       drainTimeout: 30_000,
+      preConnect: (client, packet, done) => {
+        // aedes names every client that sends an empty id, even one asking for a persistent
+        // session, which could then never be found again: refused instead [MQTT-3.1.3-8].
+        if (packet.clientId === '' && !packet.clean) this.unnamedSessions.add(client)
+        if (!packet.clean) queueFirst(client)
+        done(null, true)
+      },
       authenticate: (client, _username, password, done) => {
+        if (this.unnamedSessions.has(client)) {
+          const error = new Error('a persistent session needs a client id') as AuthenticateError
+          error.returnCode = CONNACK_IDENTIFIER_REJECTED
+          done(error, false)
+          return
+        }
         const verdict = mqttLogin(password as Buffer | undefined, peerAddress(client), {
           auth: this.options.auth,
           keys: this.options.keys,
           throttle: this.options.throttle
         })
         if (verdict.ok) {
+          const connection = client.conn as GatedConnection
           this.clients.set(client, {
             login: verdict.login,
             order: new InOrder(),
-            connection: client.conn as GatedConnection,
+            connection,
+            peer: peerOf(connection),
             inFlight: 0
           })
           done(null, true)
@@ -266,7 +288,13 @@ export class MqttIngest implements IngestTransport {
         if (this.reports.undeliverable.has(packet.payload as Buffer)) return null
         const login = this.clients.get(client)?.login
         if (login === undefined || !mayRead(login, packet.topic, this.options.auth)) return null
-        return packet
+        if (packet.qos === 0) return packet
+        const subscriptions = (
+          client as Client & { subscriptions: Record<string, { qos: number }> }
+        ).subscriptions
+        const granted = grantedQos(subscriptions, packet.topic) as typeof packet.qos | null
+        // A copy: the same packet goes to every subscriber.
+        return granted !== null && granted < packet.qos ? { ...packet, qos: granted } : packet
       }
     }
   }
@@ -308,7 +336,7 @@ export class MqttIngest implements IngestTransport {
     state.inFlight += 1
     this.unanswered += 1
     this.gate(state)
-    this.reports.handle(packet, state.login, peerOf(state.connection), (error) => {
+    this.reports.handle(packet, state.login, state.peer, (error) => {
       const answer = (): void =>
         release(() => {
           state.inFlight -= 1
@@ -347,6 +375,8 @@ interface ClientState {
   /** Its publishes, answered in the order they came. */
   order: InOrder
   connection: GatedConnection
+  /** `address:port`, for the log of its reports. */
+  peer: string
   /** Its reports handed to the intake and not yet acknowledged. */
   inFlight: number
 }
