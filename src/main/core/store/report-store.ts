@@ -44,13 +44,6 @@ interface StoreEvents {
   drain: []
 }
 
-interface Pending {
-  report: StoredReport
-  done: StoredCallback
-  /** The report's size as sent, for the byte bounds; 0 when not known. */
-  bytes: number
-}
-
 /**
  * Group commit in front of the partition catalog: reports are queued as they arrive; whenever no
  * commit is running, everything queued (up to `maxBatch`) is written in one insert, then each
@@ -61,8 +54,17 @@ interface Pending {
  * without being stored; one that is still queued waits for the first copy's commit.
  */
 export class ReportStore extends EventEmitter<StoreEvents> {
-  private readonly queue: Pending[] = []
-  private readonly waitingDuplicates = new Map<string, StoredCallback[]>()
+  // The queue, as three arrays in step rather than an object per report: the commit path runs
+  // for every report stored, and each allocation there is paid again by the garbage collector.
+  private queue: StoredReport[] = []
+  private callbacks: StoredCallback[] = []
+  /** Each queued report's size as sent, for the byte bounds; 0 when not known. */
+  private sizes: number[] = []
+  /**
+   * Per device, the seqs queued and not yet committed, with the callbacks of copies that arrived
+   * meanwhile (null while there are none: most reports never have a copy).
+   */
+  private readonly queuedSeqs = new Map<string, Map<number, StoredCallback[] | null>>()
   private running = false
   /** Batches failed in a row: a full disk is logged once, and its end once. */
   private failedBatches = 0
@@ -128,15 +130,22 @@ export class ReportStore extends EventEmitter<StoreEvents> {
         done()
         return
       }
-      const key = dedupKey(report.device, report.seq)
-      const waiting = this.waitingDuplicates.get(key)
+      let seqs = this.queuedSeqs.get(report.device)
+      if (seqs === undefined) {
+        seqs = new Map()
+        this.queuedSeqs.set(report.device, seqs)
+      }
+      const waiting = seqs.get(report.seq)
       if (waiting !== undefined) {
-        waiting.push(done)
+        if (waiting === null) seqs.set(report.seq, [done])
+        else waiting.push(done)
         return
       }
-      this.waitingDuplicates.set(key, [])
+      seqs.set(report.seq, null)
     }
-    this.queue.push({ report, done, bytes })
+    this.queue.push(report)
+    this.callbacks.push(done)
+    this.sizes.push(bytes)
     this.queuedBytes += bytes
     this.kick()
   }
@@ -172,13 +181,13 @@ export class ReportStore extends EventEmitter<StoreEvents> {
   }
 
   private async commitBatch(): Promise<void> {
-    const batch = this.queue.splice(0, this.batchLength())
-    for (const p of batch) this.queuedBytes -= p.bytes
+    const length = this.batchLength()
+    const batch = this.take(length)
     let stored: StoredReport[] = []
     let error: Error | undefined
     const partitionsBefore = this.catalog.partitionCount()
     try {
-      stored = await this.catalog.append(batch.map((p) => p.report))
+      stored = await this.catalog.append(batch.reports)
       // A partition just closed: the count limit of retention may now be exceeded.
       if (this.catalog.partitionCount() !== partitionsBefore) this.retentionDue = true
       if (this.failedBatches > 0) {
@@ -193,20 +202,25 @@ export class ReportStore extends EventEmitter<StoreEvents> {
       // A full disk fails every batch until space returns: say so once, not once a batch.
       if (this.failedBatches++ === 0)
         this.options.logger.error(
-          { err: error, reports: batch.length },
+          { err: error, reports: length },
           'store write failed: answering `unavailable` until writes work again'
         )
     }
-    for (const { report, done } of batch) {
-      let duplicates: StoredCallback[] | undefined
+    const { reports, callbacks } = batch
+    for (let i = 0; i < length; i++) {
+      const report = reports[i]!
+      let copies: StoredCallback[] | null | undefined
       if (report.seq !== undefined) {
-        const key = dedupKey(report.device, report.seq)
-        duplicates = this.waitingDuplicates.get(key)
-        this.waitingDuplicates.delete(key)
+        const seqs = this.queuedSeqs.get(report.device)
+        if (seqs !== undefined) {
+          copies = seqs.get(report.seq)
+          seqs.delete(report.seq)
+          if (seqs.size === 0) this.queuedSeqs.delete(report.device)
+        }
         if (error === undefined) this.window.add(report.device, report.seq)
       }
-      this.notify(done, error)
-      if (duplicates !== undefined) for (const d of duplicates) this.notify(d, error)
+      this.notify(callbacks[i]!, error)
+      if (copies) for (const copy of copies) this.notify(copy, error)
     }
     if (stored.length > 0) this.guard('stored listener', () => this.emit('stored', stored))
     if (!this.saturated) this.guard('drain listener', () => this.emit('drain'))
@@ -217,15 +231,35 @@ export class ReportStore extends EventEmitter<StoreEvents> {
     let bytes = 0
     let length = 0
     while (length < this.queue.length && length < this.maxBatch) {
-      bytes += this.queue[length]!.bytes
+      bytes += this.sizes[length]!
       if (length > 0 && bytes > this.maxBatchBytes) break
       length += 1
     }
     return length
   }
 
+  /** Takes the first `length` queued reports and their callbacks off the queue. */
+  private take(length: number): { reports: StoredReport[]; callbacks: StoredCallback[] } {
+    for (let i = 0; i < length; i++) this.queuedBytes -= this.sizes[i]!
+    if (length === this.queue.length) {
+      // The usual case (the whole queue): the arrays change hands instead of being copied.
+      const taken = { reports: this.queue, callbacks: this.callbacks }
+      this.queue = []
+      this.callbacks = []
+      this.sizes = []
+      return taken
+    }
+    this.sizes.splice(0, length)
+    return { reports: this.queue.splice(0, length), callbacks: this.callbacks.splice(0, length) }
+  }
+
+  /** Like guard, without a closure per call: it runs for every report stored. */
   private notify(done: StoredCallback, error: Error | undefined): void {
-    this.guard('store callback', () => done(error))
+    try {
+      done(error)
+    } catch (thrown) {
+      this.options.logger.error({ err: thrown }, 'store callback threw')
+    }
   }
 
   /** A throwing callback or listener is logged; it must never stop the commit loop. */
@@ -322,8 +356,4 @@ export class ReportStore extends EventEmitter<StoreEvents> {
     await this.flush()
     await this.catalog.close()
   }
-}
-
-function dedupKey(device: string, seq: number): string {
-  return `${seq}\u0000${device}`
 }

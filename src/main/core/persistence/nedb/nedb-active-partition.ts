@@ -38,12 +38,12 @@ export class NedbActivePartition implements ActiveReportPartition {
    */
   private times: number[] = []
   private timesRise = true
+  /** The file's size: measured at load, then grown by what each append wrote. */
   private fileBytes = 0
-  /**
-   * After a failed append: the size to cut the file back to, or null when the file was gone
-   * (then the partition is loaded again from whatever is on disk). Undefined when none failed.
-   */
-  private recovery: number | null | undefined = undefined
+  /** Bytes NeDB serialised for its file since the last append began (lines and newlines). */
+  private serialised = 0
+  /** After a failed append: the size to cut the file back to. Undefined when none failed. */
+  private recovery: number | undefined = undefined
 
   private constructor(
     readonly name: string,
@@ -62,7 +62,16 @@ export class NedbActivePartition implements ActiveReportPartition {
   }
 
   private async load(onReport: (report: StoredReport) => void): Promise<void> {
-    const ds = Datastore.create({ filename: this.path }) as ReportDatastore
+    const ds = Datastore.create({
+      filename: this.path,
+      // NeDB appends each document as this line and a newline, UTF-8 (persistNewStateAsync):
+      // counting them here keeps the file's size without a stat per append.
+      afterSerialization: (line) => {
+        this.serialised += Buffer.byteLength(line) + 1
+        return line
+      },
+      beforeDeserialization: (line) => line
+    }) as ReportDatastore
     await ds.load()
     const tally = new DeviceTally()
     let from = Infinity
@@ -94,7 +103,7 @@ export class NedbActivePartition implements ActiveReportPartition {
     this.fileBytes = (await this.fileSize()) ?? 0
   }
 
-  /** The file's size now: where to cut it back to if the next append fails half-way; null if the file is gone. */
+  /** The file's size on disk now; null if the file is gone. */
   private async fileSize(): Promise<number | null> {
     try {
       return (await stat(this.path)).size
@@ -106,7 +115,8 @@ export class NedbActivePartition implements ActiveReportPartition {
   /** One NeDB insert, one file append. */
   async append(reports: readonly StoredReport[]): Promise<void> {
     if (this.recovery !== undefined) await this.recover()
-    const sizeBefore = await this.fileSize()
+    const sizeBefore = this.fileBytes
+    this.serialised = 0
     try {
       await this.ds.insert(reports as StoredReport[])
     } catch (error) {
@@ -133,8 +143,8 @@ export class NedbActivePartition implements ActiveReportPartition {
     // The store issues ids in the order it appends: the batch's first and last are its bounds.
     this.firstId ??= reports[0]?._id
     this.lastId = reports.at(-1)?._id ?? this.lastId
-    // One stat per group commit: cheap next to the append, and exact however large the reports.
-    this.fileBytes = (await this.fileSize()) ?? this.fileBytes
+    // Exact: the append wrote what NeDB serialised, and nothing else writes this file meanwhile.
+    this.fileBytes = sizeBefore + this.serialised
   }
 
   /**
@@ -147,7 +157,10 @@ export class NedbActivePartition implements ActiveReportPartition {
   async recover(): Promise<void> {
     const size = this.recovery
     if (size === undefined) return
-    if (size !== null) await truncate(this.path, size)
+    // The file gone, or shorter than before the failed append (replaced under the store):
+    // cutting would pad it with zeros, so the partition is loaded from whatever is there.
+    const now = await this.fileSize()
+    if (now !== null && now >= size) await truncate(this.path, size)
     else await this.load(() => undefined)
     this.recovery = undefined
   }

@@ -8,6 +8,8 @@ import { join } from 'node:path'
 
 import { describe, expect, it } from 'vitest'
 
+import { NedbReportPartitions } from '../../../../../src/main/core/persistence/nedb/nedb-report-partitions'
+import { silentLogger } from '../../../../../src/main/core/runtime/logger'
 import type { StoredReport } from '../../../../../src/shared/ingest-protocol'
 import { report, reportStores, store } from '../../../../support/store'
 
@@ -138,5 +140,40 @@ describe('ReportStore', () => {
     expect((await s2.query({ limit: 100 })).map((r) => r.seq)).toEqual(seqs)
     await store(s2, report('a', T0 + 100, { seq: 38, blob })) // a resend of a recent seq: deduped
     expect(s2.reportCount).toBe(40)
+  })
+})
+
+describe('NedbActivePartition', () => {
+  // Counted, not measured: a failed append is cut back to this size, so it must be the file's.
+  it('knows its file size after every append, whatever the characters, and after a reload', async () => {
+    const dir = await dirs.make()
+    const open = async (): Promise<NedbReportPartitions> => {
+      const partitions = new NedbReportPartitions({
+        dir,
+        openPartitionCache: 1,
+        logger: silentLogger()
+      })
+      await partitions.open(() => undefined)
+      return partitions
+    }
+    const partitions = await open()
+    const active = await partitions.create(T0)
+    const texts = ['plain', 'é ü ß', '温度 計', '🌡️ 21.5', 'lone \ud800 surrogate', '"quoted"\n\\']
+    let id = 0
+    for (const text of texts) {
+      const batch = [text, text.repeat(3)].map((note) =>
+        report('a', T0 + id, { _id: `id${String(id++).padStart(6, '0')}`, note })
+      )
+      await active.append(batch)
+      expect(active.bytes).toBe((await stat(join(dir, active.name))).size)
+    }
+    await partitions.end()
+    const reopened = await open()
+    const { active: again } = await reopened.open(() => undefined)
+    expect(again!.bytes).toBe((await stat(join(dir, again!.name))).size)
+    await again!.append([
+      report('a', T0 + id, { _id: `id${String(id).padStart(6, '0')}`, note: 'ä' })
+    ])
+    expect(again!.bytes).toBe((await stat(join(dir, again!.name))).size)
   })
 })
