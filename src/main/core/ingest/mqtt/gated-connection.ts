@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net'
 import { Duplex } from 'node:stream'
 
+import { CONNACK_UNACCEPTABLE_LEVEL, ConnectLevel } from './connect-level'
 import { FrameWatch } from './frame-watch'
 
 /**
@@ -8,7 +9,9 @@ import { FrameWatch } from './frame-watch'
  * however many of the client's packets it is still handling, so the broker holds the gate
  * (`hold`) while a client has too many reports in the store: the socket is then not read, and
  * TCP pushes back on the sender. Every byte read passes a FrameWatch first: a packet announced
- * over the limit closes the connection before its body is buffered.
+ * over the limit closes the connection before its body is buffered. A first CONNECT of a
+ * protocol level the parser does not know is answered CONNACK 0x01 here, and the connection
+ * closed, since aedes would close it without a word.
  */
 export class GatedConnection extends Duplex {
   private held = false
@@ -21,7 +24,13 @@ export class GatedConnection extends Duplex {
     onTooLarge: () => void
   ) {
     super({ allowHalfOpen: false })
+    const level = new ConnectLevel()
     socket.on('data', (chunk: Buffer) => {
+      if (level.take(chunk) === 'unacceptable') {
+        socket.end(CONNACK_UNACCEPTABLE_LEVEL)
+        socket.removeAllListeners('data')
+        return
+      }
       if (!watch.take(chunk)) {
         onTooLarge()
         this.destroy()
