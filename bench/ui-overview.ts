@@ -6,10 +6,18 @@
  * times (p50/p99, against the target: p99 under 33 ms), the longest main-thread task, the tiles
  * in the page, and the sparklines' history requests (at most 4 in flight).
  */
-import type { Browser, Page } from 'playwright-core'
+import { mkdtemp, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+import type { Browser, CDPSession, Page } from 'playwright-core'
 
 import { routeBuiltRenderer } from '../test/support/browser'
+import { summariseProfiles } from './cpu-profile'
 import { FAKE_API, fmt, longestTask, pct, recordFrames } from './ui-page'
+
+/** `LOOKOUT_UI_PROFILE=1 npm run bench:ui`: the renderer's CPU profile of the scroll, summarised. */
+const PROFILE = process.env.LOOKOUT_UI_PROFILE === '1'
 
 const DEVICES = 500
 const BATCH_EVERY_MS = 100
@@ -141,12 +149,14 @@ export async function benchOverview(browser: Browser, origin: string): Promise<v
     const tiles = await page.getByTestId('device-tile').count()
     const sparklines = await page.getByTestId('sparkline').count()
 
+    const profiler = PROFILE ? await startProfile(page) : null
     for (let step = 1; step <= 40; step++) {
       await page.evaluate(`${SCROLL_STEP}(${step})`)
       await new Promise((r) => setTimeout(r, BATCH_EVERY_MS))
     }
     await page.locator(`[data-testid=device-tile][data-device=${idOf(DEVICES - 1)}]`).waitFor()
     const scrolling = await take()
+    const profiled = profiler === null ? null : await profiler.stop()
     await reporter.stop()
     const series = await page.evaluate<{ asked: number; maxInFlight: number }>('window.__series')
 
@@ -166,7 +176,33 @@ export async function benchOverview(browser: Browser, origin: string): Promise<v
       `  tiles in the page: ${tiles} of ${DEVICES} (${sparklines} sparklines); ` +
         `history requests: ${series.asked}, at most ${series.maxInFlight} in flight; ${reporter.sent().toLocaleString('en')} reports sent`
     )
+    if (profiled !== null) {
+      console.log(
+        `  renderer CPU while scrolling: busy ${fmt(profiled.busyMs)} of ${fmt(profiled.totalMs)}`
+      )
+      for (const f of profiled.top)
+        console.log(
+          `    ${f.percent.toFixed(1).padStart(5)}%  ${fmt(f.selfMs).padStart(9)}  ${f.name}  ${f.where}`
+        )
+    }
   } finally {
     await page.close()
+  }
+}
+
+/** Starts the page's V8 profiler; `stop()` ends it and summarises what it sampled. */
+async function startProfile(
+  page: Page
+): Promise<{ stop: () => Promise<Awaited<ReturnType<typeof summariseProfiles>>> }> {
+  const cdp: CDPSession = await page.context().newCDPSession(page)
+  await cdp.send('Profiler.enable')
+  await cdp.send('Profiler.start')
+  return {
+    stop: async () => {
+      const { profile } = await cdp.send('Profiler.stop')
+      const dir = await mkdtemp(join(tmpdir(), 'lookout-ui-profile-'))
+      await writeFile(join(dir, 'overview.cpuprofile'), JSON.stringify(profile))
+      return summariseProfiles(dir, 20)
+    }
   }
 }
