@@ -7,17 +7,10 @@ import {
 } from '../../../src/renderer/src/panels/source-draft'
 import { errorPlace, sourceFieldErrorOf } from '../../../src/renderer/src/panels/source-error-place'
 import type { ModbusSourceConfig } from '../../../src/shared/source-types'
-import { opcuaConfig } from '../support/source-fixtures'
+import { modbusConfig, opcuaConfig } from '../support/source-fixtures'
 
 // The example of docs/sources.md: every kind, type and word order.
-const boiler: ModbusSourceConfig = {
-  id: 'boiler-plc',
-  type: 'modbus',
-  device: 'boiler-1',
-  host: '10.0.0.7',
-  port: 502,
-  unitId: 1,
-  intervalMs: 1000,
+const boiler: ModbusSourceConfig = modbusConfig({
   registers: [
     { field: 'temp', kind: 'holding', address: 0, type: 'int16', scale: 0.1 },
     { field: 'flow', kind: 'holding', address: 1, type: 'float32', wordOrder: 'little' },
@@ -25,7 +18,7 @@ const boiler: ModbusSourceConfig = {
     { field: 'pump', kind: 'coil', address: 0 },
     { field: 'door', kind: 'discrete', address: 3 }
   ]
-}
+})
 
 describe('a source’s draft', () => {
   it('gives back the config it was made from, Modbus and OPC UA (the password as …)', () => {

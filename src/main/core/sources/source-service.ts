@@ -4,6 +4,7 @@ import type {
   SourceState,
   SourceStatus
 } from '../../../shared/source-types'
+import { compareIds } from '../devices/sorted-ids'
 import { OperationError } from '../operations/operation-error'
 import type { PersistenceBackend } from '../persistence/persistence-backend'
 import type { Logger } from '../runtime/logger'
@@ -75,16 +76,16 @@ export class SourceService {
 
   /** Every source, by id, with its health; passwords hidden. */
   list(): SourceStatus[] {
-    return [...this.running.values()]
-      .map(({ source, origin }) => source.status(origin))
-      .sort((a, b) => (a.config.id < b.config.id ? -1 : a.config.id > b.config.id ? 1 : 0))
+    return this.inIdOrder().map(({ source, origin }) => source.status(origin))
   }
 
   /** Every source's health without its config (the live topic's), by id. */
   health(): SourceHealth[] {
-    return [...this.running.values()]
-      .map(({ source, origin }) => source.health(origin))
-      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    return this.inIdOrder().map(({ source, origin }) => source.health(origin))
+  }
+
+  private inIdOrder(): Running[] {
+    return [...this.running].sort(([a], [b]) => compareIds(a, b)).map(([, running]) => running)
   }
 
   async create(config: SourceConfig): Promise<SourceStatus> {

@@ -107,24 +107,18 @@ export class Source {
   status(origin: SourceStatus['origin']): SourceStatus {
     const config = structuredClone(this.config)
     if (config.type === 'opcua' && config.password !== undefined) config.password = HIDDEN_PASSWORD
-    return {
-      config,
-      origin,
-      state: this.state,
-      lastError: this.lastError,
-      lastRead: this.lastRead,
-      readsPerSec: this.rate.perSecond()
-    }
+    return { config, origin, ...this.condition() }
   }
 
   /** Its health alone, as the live topic `sources` carries it. */
   health(origin: SourceStatus['origin']): SourceHealth {
     const { id, type, device } = this.config
+    return { id, type, device, origin, ...this.condition() }
+  }
+
+  /** How it stands: what its status and its health both carry. */
+  private condition(): Pick<SourceStatus, 'state' | 'lastError' | 'lastRead' | 'readsPerSec'> {
     return {
-      id,
-      type,
-      device,
-      origin,
       state: this.state,
       lastError: this.lastError,
       lastRead: this.lastRead,

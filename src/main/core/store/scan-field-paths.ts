@@ -53,19 +53,18 @@ export async function* scanFieldPaths(
     if (paths === undefined) return undefined
     return { paths, count: chosen.reduce((sum, d) => sum + d.reports, 0) }
   }
-  const { active } = source
-  const activeInfo = active === null ? null : active.info()
+  // The active partition, taken now: null when the scan does not read it.
+  const active =
+    source.active !== null && source.wanted(source.active.info()) ? source.active : null
   const activePaths =
-    activeInfo === null || !source.wanted(activeInfo)
-      ? undefined
-      : pathsOf(activeInfo, source.inMemory(activeInfo.file))
+    active === null ? undefined : pathsOf(active.info(), source.inMemory(active.name))
   for (const info of source.closed) {
     if (!source.wanted(info)) continue
     const paths = pathsOf(info, await source.closedPaths(info))
     if (paths !== undefined) yield paths
     else for await (const reports of source.scanClosed(info)) yield { reports }
   }
-  if (active === null || activeInfo === null || !source.wanted(activeInfo)) return
+  if (active === null) return
   if (activePaths !== undefined) yield activePaths
   else for await (const reports of source.scanActive(active)) yield { reports }
 }
