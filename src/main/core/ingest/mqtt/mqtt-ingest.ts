@@ -19,6 +19,7 @@ import { isLookoutTopic } from './lookout-topics'
 import { mayRead, maySubscribe, mqttLogin, type MqttDeviceAuth, type MqttLogin } from './mqtt-login'
 import { MqttReports } from './mqtt-reports'
 import { queueFirst } from './queue-first'
+import { loadQuietPacketParser } from './quiet-packet-debug'
 
 /** What a stranger may raise on the broker, beyond the connections. */
 export interface MqttLimits extends PersistenceLimits {
@@ -125,7 +126,8 @@ export class MqttIngest implements IngestTransport {
 
   async start(): Promise<IngestEndpoint> {
     // aedes is an ES module; imported when a broker is wanted, so a console without one never
-    // loads it.
+    // loads it. Its packet parser first, without per-packet debug calls (see the function).
+    loadQuietPacketParser()
     const { Aedes } = await import('aedes')
     const broker = new Aedes(this.brokerOptions())
     await broker.listen()

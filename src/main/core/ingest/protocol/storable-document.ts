@@ -9,7 +9,9 @@ import { DOCUMENT_LIMITS } from '../../../../shared/ingest-protocol'
  *   stored copy), at any depth;
  * - numbers beyond a double's range: JSON allows 1e999, JavaScript reads it as Infinity, which
  *   the store would write as null, so what is shown live would differ from history;
- * - the shape limits in DOCUMENT_LIMITS: nesting depth, arrays within arrays, values in all.
+ * - the shape limits in DOCUMENT_LIMITS: nesting depth, arrays within arrays, values in all;
+ * - objects that are not plain JSON (a Date, a Map, a class instance): the store writes plain
+ *   JSON lines (persistence/nedb/plain-line-append.ts) and would not read them back as they were.
  *
  * Iterative, never recursive (a deeply nested value must not exhaust the stack), and it stops at
  * the first problem, so its own cost is bounded by the limits whatever it is given.
@@ -22,6 +24,7 @@ export function whyNotStorable(value: unknown): string | null {
   const stack: Container[] = [container(value, 1, 0)]
   while (stack.length > 0) {
     const { value: node, depth, arrays, isArray } = stack.pop()!
+    if (!isArray && !isPlainObject(node)) return 'only plain JSON objects, arrays and values'
     if (depth > maxDepth) return `nested deeper than ${maxDepth} levels`
     if (arrays > maxArrayDepth) return `arrays nested deeper than ${maxArrayDepth} levels`
     for (const name in node) {
@@ -53,6 +56,11 @@ interface Container {
 function container(value: object, depth: number, arraysAbove: number): Container {
   const isArray = Array.isArray(value)
   return { value, depth, arrays: isArray ? arraysAbove + 1 : arraysAbove, isArray }
+}
+
+function isPlainObject(value: object): boolean {
+  const prototype: unknown = Object.getPrototypeOf(value)
+  return prototype === Object.prototype || prototype === null
 }
 
 function outOfRange(name?: string): string {

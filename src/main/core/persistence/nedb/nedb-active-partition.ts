@@ -9,6 +9,7 @@ import type { Condition, Filter } from '../query-filter'
 import type { ActiveReportPartition, PartitionInfo } from '../report-partitions'
 import { toNedbSelector } from './nedb-selector'
 import { partitionStart } from './partition-files'
+import { appendPlainLines } from './plain-line-append'
 
 type ReportDatastore = Datastore<StoredReport>
 
@@ -40,8 +41,8 @@ export class NedbActivePartition implements ActiveReportPartition {
   private timesRise = true
   /** The file's size: measured at load, then grown by what each append wrote. */
   private fileBytes = 0
-  /** Bytes NeDB serialised for its file since the last append began (lines and newlines). */
-  private serialised = 0
+  /** Bytes appended to the file since the last append began (lines and newlines). */
+  private appended = 0
   /** After a failed append: the size to cut the file back to. Undefined when none failed. */
   private recovery: number | undefined = undefined
 
@@ -62,16 +63,11 @@ export class NedbActivePartition implements ActiveReportPartition {
   }
 
   private async load(onReport: (report: StoredReport) => void): Promise<void> {
-    const ds = Datastore.create({
-      filename: this.path,
-      // NeDB appends each document as this line and a newline, UTF-8 (persistNewStateAsync):
-      // counting them here keeps the file's size without a stat per append.
-      afterSerialization: (line) => {
-        this.serialised += Buffer.byteLength(line) + 1
-        return line
-      },
-      beforeDeserialization: (line) => line
-    }) as ReportDatastore
+    const ds = Datastore.create({ filename: this.path }) as ReportDatastore
+    // Appends count what they wrote, which keeps the file's size without a stat per append.
+    appendPlainLines(ds, (bytes) => {
+      this.appended += bytes
+    })
     await ds.load()
     const tally = new DeviceTally()
     let from = Infinity
@@ -116,7 +112,7 @@ export class NedbActivePartition implements ActiveReportPartition {
   async append(reports: readonly StoredReport[]): Promise<void> {
     if (this.recovery !== undefined) await this.recover()
     const sizeBefore = this.fileBytes
-    this.serialised = 0
+    this.appended = 0
     try {
       await this.ds.insert(reports as StoredReport[])
     } catch (error) {
@@ -143,8 +139,8 @@ export class NedbActivePartition implements ActiveReportPartition {
     // The store issues ids in the order it appends: the batch's first and last are its bounds.
     this.firstId ??= reports[0]?._id
     this.lastId = reports.at(-1)?._id ?? this.lastId
-    // Exact: the append wrote what NeDB serialised, and nothing else writes this file meanwhile.
-    this.fileBytes = sizeBefore + this.serialised
+    // Exact: the appends counted what they wrote, and nothing else writes this file meanwhile.
+    this.fileBytes = sizeBefore + this.appended
   }
 
   /**

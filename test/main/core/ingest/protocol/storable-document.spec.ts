@@ -65,4 +65,12 @@ describe('whyNotStorable', () => {
     )
     expect(whyNotStorable(JSON.parse('-1e999'))).toMatch(/out of range/)
   })
+
+  // The store writes plain JSON lines: a Date would come back as a string, a Map as {}.
+  it('refuses objects that are not plain JSON, which the store would not read back as they were', () => {
+    const refusal = 'only plain JSON objects, arrays and values'
+    expect(whyNotStorable({ at: new Date(0) })).toBe(refusal)
+    expect(whyNotStorable({ a: [{ m: new Map() }] })).toBe(refusal)
+    expect(whyNotStorable(Object.assign(Object.create(null), { a: 1 }))).toBeNull()
+  })
 })
