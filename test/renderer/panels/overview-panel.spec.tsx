@@ -2,7 +2,8 @@
 import { act } from 'react'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 
-import { OverviewPanel } from '../../../src/renderer/src/panels/overview-panel'
+import { OVERSCAN_ROWS } from '../../../src/renderer/src/hooks/use-virtual-grid'
+import { OverviewPanel, SETTLE_MS } from '../../../src/renderer/src/panels/overview-panel'
 import { OVERVIEW_STORAGE_KEY } from '../../../src/renderer/src/state/overview-settings'
 import type { DeviceState } from '../../../src/shared/api-types'
 import type { SeriesBody, SeriesQuery } from '../../../src/shared/history-types'
@@ -270,13 +271,58 @@ describe('the Overview', () => {
     expect(opened).toEqual(['pump-1'])
   })
 
-  it('keeps only the tiles in sight in the page', async () => {
+  it('keeps only the tiles in sight in the page, and three rows more either side', async () => {
     const many = Array.from({ length: 500 }, (_, i) => device(`plc-${i + 1}`))
     await show(many, [])
-    const count = rendered!.container.querySelectorAll('[data-testid=device-tile]').length
-    // 600 px of 188 px rows, four to a row, and a row either side.
-    expect(count).toBeGreaterThan(0)
-    expect(count).toBeLessThanOrEqual(6 * 4)
+    const tiles = (from: number, to: number) =>
+      Array.from({ length: to - from + 1 }, (_, i) => `plc-${from + i}`)
+    const inPage = () =>
+      [...rendered!.container.querySelectorAll('[data-testid=device-tile]')].map((t) =>
+        t.getAttribute('data-device')
+      )
+    // 600 px of 188 px rows, four to a row: rows 0–3 in sight, and OVERSCAN_ROWS below them.
+    expect(OVERSCAN_ROWS).toBe(3)
+    expect(inPage()).toEqual(tiles(1, 7 * 4))
     expect(byTestId(rendered!.container, 'overview-count')!.textContent).toBe('500 devices')
+    // Scrolled ten rows down: rows 10–13 in sight, 7–16 in the page, those above gone.
+    const scroller = byTestId(rendered!.container, 'overview-scroll')!
+    Object.defineProperty(scroller, 'scrollTop', { configurable: true, get: () => 10 * 188 })
+    await act(async () => {
+      scroller.dispatchEvent(new Event('scroll'))
+    })
+    expect(inPage()).toEqual(tiles(7 * 4 + 1, 17 * 4))
+  })
+
+  it('asks for the history of the tiles a scroll settles on, not of those it only passed', async () => {
+    const many = Array.from({ length: 500 }, (_, i) => device(`plc-${i + 1}`))
+    const asked = new Set<string>()
+    await show(
+      many,
+      many.map((d) => report(d.id, { temp: 20 })),
+      {
+        series: async (q) => {
+          asked.add(q.device)
+          return { device: q.device, since: q.since, until: q.until, bucketMs: 10_000, series: [] }
+        }
+      }
+    )
+    const scroller = byTestId(rendered!.container, 'overview-scroll')!
+    const scrollTo = async (row: number) => {
+      Object.defineProperty(scroller, 'scrollTop', { configurable: true, get: () => row * 188 })
+      await act(async () => {
+        scroller.dispatchEvent(new Event('scroll'))
+      })
+    }
+    // Two steps of a fast scroll, the first left before the grid settled.
+    await scrollTo(40)
+    // A turn of the event loop: what a tile asks for at once would be asked now.
+    await act(async () => new Promise((r) => setTimeout(r, 0)))
+    await scrollTo(80)
+    for (let i = 0; i < 100 && asked.size < 40; i++)
+      await act(async () => new Promise((r) => setTimeout(r, 10)))
+    // Rows 80–83 in sight, 77–86 in the page: their tiles, 309 to 348, and no others.
+    const settledOn = Array.from({ length: 40 }, (_, i) => `plc-${309 + i}`)
+    expect([...asked].sort()).toEqual(settledOn.sort())
+    expect(SETTLE_MS).toBeGreaterThan(0)
   })
 })

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
+import { startTransition, useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 
 import type { StoredReport } from '../../../shared/ingest-protocol'
@@ -27,6 +27,8 @@ import { Panel } from './panel'
 /** Requests for the tiles (history, a latest report) in flight at once, at most. */
 export const OVERVIEW_REQUESTS_IN_FLIGHT = 4
 const TILE_GAP = 10
+/** The tiles in the page are asked for once they have stayed this long, ms. */
+export const SETTLE_MS = 150
 
 /**
  * The plant at a glance: a tile per device (see DeviceTile), in the devices list's order, with a
@@ -79,8 +81,13 @@ export function OverviewPanel(props: { onOpen: (device: string) => void }): Reac
   const wanted = inSight.map((d) => ({ device: d.id, fields: fieldsOf(d.id) }))
   const wantedKey = wanted.map((w) => `${w.device}\u0000${w.fields.join('\u0000')}`).join('\u0001')
   useEffect(() => {
-    latest.show(wanted.map((w) => w.device))
-    history.show(wanted)
+    // Asked once the grid has settled: tiles a fast scroll only passes ask for nothing, and
+    // their answers cost the scroll no frames.
+    const settled = setTimeout(() => {
+      latest.show(wanted.map((w) => w.device))
+      history.show(wanted)
+    }, SETTLE_MS)
+    return () => clearTimeout(settled)
     // wantedKey says what `wanted` holds; `now` asks again for the history grown a minute old.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [latest, history, wantedKey, now])
@@ -169,7 +176,8 @@ export function OverviewPanel(props: { onOpen: (device: string) => void }): Reac
 /**
  * A function that has the Overview drawn again at the next frame, however often it is called
  * before: scrolling past 500 tiles brings a history answer every few ms, each of which would
- * otherwise draw every tile in sight.
+ * otherwise draw every tile in sight. Drawn as a transition: new sparklines can wait for a frame
+ * that has time, a scroll cannot.
  */
 function useRedrawOncePerFrame(): () => void {
   const [, setAnswers] = useState(0)
@@ -179,7 +187,7 @@ function useRedrawOncePerFrame(): () => void {
     pending.current = true
     const draw = (): void => {
       pending.current = false
-      setAnswers((n) => n + 1)
+      startTransition(() => setAnswers((n) => n + 1))
     }
     if (typeof requestAnimationFrame === 'function') requestAnimationFrame(draw)
     else setTimeout(draw, 0)
