@@ -1,7 +1,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual'
 import { startTransition, useEffect, useLayoutEffect, useState } from 'react'
 
-/** One row of tiles in sight: tiles `from` to `to` (exclusive), `start` px from the grid's top. */
+/** One row of tiles in the page: tiles `from` to `to` (exclusive), `start` px from the grid's top. */
 export interface GridRow {
   key: string | number | bigint
   start: number
@@ -9,7 +9,7 @@ export interface GridRow {
   to: number
 }
 
-/** Rows kept ready above and below those in sight: more than a page-down scrolls past. */
+/** Rows kept ready above and below those in sight: more than a wheel turn or a short jump scrolls. */
 export const OVERSCAN_ROWS = 3
 
 /**
