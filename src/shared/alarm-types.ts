@@ -178,7 +178,7 @@ export interface AlarmQuery {
 }
 
 /** Who acts, as the audit trail records it: an operator's name (default `operator`). */
-interface ActorRequest {
+export interface ActorRequest {
   operator?: string
 }
 

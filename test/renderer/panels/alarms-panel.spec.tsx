@@ -79,6 +79,34 @@ describe('AlarmsPanel', () => {
     )
   })
 
+  it('shows every load figure: standing alarms, time to acknowledge, the ten bad actors', async () => {
+    const badActors = Array.from({ length: 10 }, (_, i) => ({
+      rule: `r${i + 1}`,
+      name: `Rule ${i + 1}`,
+      raised: 20 - i
+    }))
+    rendered = await renderConsole(
+      <AlarmsPanel onClose={() => undefined} onRules={() => undefined} />,
+      {
+        bridge: fakeBridge('browser', {
+          alarmStats: async () => ({ ...stats, standing: 4, badActors })
+        }),
+        alarms
+      }
+    )
+    const items = [...byTestId(rendered.container, 'alarm-stats')!.querySelectorAll('li')].map(
+      (li) => li.textContent
+    )
+    expect(items.slice(0, 3)).toEqual([
+      'Raised in 10 min: 3 (peak 12)',
+      'Standing over 24 h: 4',
+      'Time to acknowledge: p50 42 sec · p90 5 min'
+    ])
+    expect(items[3]).toBe(
+      'Most raised: ' + badActors.map((a) => `${a.name} (${a.raised})`).join(', ')
+    )
+  })
+
   it('acknowledges with the comment typed, and shows the console’s refusal as it says it', async () => {
     const acks: Array<[string, AckRequest]> = []
     let refuse = true

@@ -13,6 +13,7 @@ import { deviceIdPattern } from '../ingest/protocol/device-id-pattern'
 import type { Logger } from '../runtime/logger'
 import {
   parseAck,
+  parseActor,
   parseAlarmEventQuery,
   parseAlarmQuery,
   parseAlarmRuleQuery,
@@ -120,39 +121,49 @@ export class AlarmOperations {
     return alarms.rules().filter((rule) => deviceIdPattern(rule.devices).test(device))
   }
 
-  async createRule(input: unknown, via: AlarmActionVia): Promise<AlarmRuleInfo> {
+  /** `who` is `{ operator? }`: the name the audit trail records the change by. */
+  async createRule(input: unknown, via: AlarmActionVia, who?: unknown): Promise<AlarmRuleInfo> {
     const alarms = this.alarms()
+    const { operator } = parseActor(who)
     const taken = new Set(alarms.rules().map((r) => r.id))
     const rule = parseAlarmRule(withoutSource(input), { taken: (id) => taken.has(id) })
-    const created = await alarms.createRule(rule, actor(undefined, via))
+    const created = await alarms.createRule(rule, actor(operator, via))
     this.logger.info({ rule: rule.id }, 'alarm rule created')
     return created
   }
 
-  async updateRule(id: unknown, input: unknown, via: AlarmActionVia): Promise<AlarmRuleInfo> {
+  async updateRule(
+    id: unknown,
+    input: unknown,
+    via: AlarmActionVia,
+    who?: unknown
+  ): Promise<AlarmRuleInfo> {
     const alarms = this.alarms()
+    const { operator } = parseActor(who)
     const checked = parseId(id, 'a rule id')
     const rule = parseAlarmRule(withoutSource(input), { id: checked })
     if (rule.id !== checked)
       throw new OperationError('bad_request', `id: the body's id must be the path's (${checked})`)
-    const updated = await alarms.updateRule(rule, actor(undefined, via))
+    const updated = await alarms.updateRule(rule, actor(operator, via))
     this.logger.info({ rule: rule.id }, 'alarm rule changed')
     return updated
   }
 
   /** PUT /api/alarm-rules `{ rules: [...] }`: the console's rules, all at once (as a file would). */
-  async replaceRules(input: unknown, via: AlarmActionVia): Promise<AlarmRuleInfo[]> {
+  async replaceRules(input: unknown, via: AlarmActionVia, who?: unknown): Promise<AlarmRuleInfo[]> {
     const alarms = this.alarms()
+    const { operator } = parseActor(who)
     const rules = parseAlarmRules(input)
-    const result = await alarms.replaceRules(rules, actor(undefined, via))
+    const result = await alarms.replaceRules(rules, actor(operator, via))
     this.logger.info({ rules: rules.length }, 'alarm rules replaced')
     return result
   }
 
-  async deleteRule(id: unknown, via: AlarmActionVia): Promise<void> {
+  async deleteRule(id: unknown, via: AlarmActionVia, who?: unknown): Promise<void> {
     const alarms = this.alarms()
+    const { operator } = parseActor(who)
     const checked = parseId(id, 'a rule id')
-    await alarms.deleteRule(checked, actor(undefined, via))
+    await alarms.deleteRule(checked, actor(operator, via))
     this.logger.info({ rule: checked }, 'alarm rule deleted')
   }
 

@@ -4,6 +4,7 @@ import {
   ALARM_SEVERITIES,
   ALARM_STATES,
   type AckRequest,
+  type ActorRequest,
   type AlarmEventQuery,
   type AlarmQuery,
   type AlarmRuleQuery,
@@ -29,13 +30,18 @@ const minutes = (min: number) =>
     .finite('must be a number of minutes')
     .min(min, `must be at least ${min}`)
 
+const oneOf = <T extends readonly [string, ...string[]]>(values: T) =>
+  z.enum(values, { error: `expected one of ${values.join(', ')}` })
+
 const alarmQuerySchema = z.strictObject({
-  state: z.enum(ALARM_STATES).optional(),
-  severity: z.enum(ALARM_SEVERITIES).optional(),
+  state: oneOf(ALARM_STATES).optional(),
+  severity: oneOf(ALARM_SEVERITIES).optional(),
   device: device.optional()
 })
 
 const ackSchema = z.strictObject({ comment: comment.optional(), operator: operator.optional() })
+
+const actorSchema = z.strictObject({ operator: operator.optional() })
 
 const shelveSchema = z.strictObject({
   minutes: minutes(0),
@@ -79,6 +85,11 @@ export function parseAlarmRuleQuery(input: unknown): AlarmRuleQuery {
 
 export function parseAck(input: unknown): AckRequest {
   return parse(ackSchema, input ?? {}, 'the body must be an object { comment?, operator? }')
+}
+
+/** Who changes the rules (`?operator=` over HTTP: a rule's body is the rule itself). */
+export function parseActor(input: unknown): ActorRequest {
+  return parse(actorSchema, input ?? {}, 'expected { operator? }')
 }
 
 export function parseShelve(input: unknown): ShelveRequest {

@@ -12,8 +12,8 @@ export interface StructuredText {
   value: unknown
   /**
    * ` at line 12, column 5`: where `path` is in a YAML text (the nearest thing on it that is
-   * there, for a field it lacks; its key when `key`, for an unknown field); '' when that cannot
-   * be told (a JSON text: JSON.parse keeps no positions).
+   * there, for a field it lacks; its key when `key`, for an unknown field), in a JSON text as in
+   * YAML; '' when that cannot be told.
    */
   where(path: TextPath, options?: { key?: boolean }): string
 }
@@ -30,14 +30,25 @@ export function parseStructuredText(label: string, path: string, text: string): 
   }
   if (extname(path).toLowerCase() === '.json') {
     const json = text.replace(/^\uFEFF/, '') // an editor's byte-order mark is not the text
+    let value: unknown
     try {
-      return { value: JSON.parse(json), where: () => '' }
+      value = JSON.parse(json)
     } catch {
       const offset = jsonErrorOffset(json)
       const at = offset === null ? null : lineColumn(json, offset)
       return fail(
         `not valid JSON${at === null ? '' : ` (at line ${at.line}, column ${at.column})`}`
       )
+    }
+    // JSON.parse keeps no positions; a JSON text is YAML too, so YAML's parser finds where a
+    // path is, once a field is at fault (never on a good file's load).
+    let located: ((path: TextPath, key: boolean) => string) | undefined
+    return {
+      value,
+      where: (path, options) => {
+        located ??= locator(json)
+        return located(path, options?.key === true)
+      }
     }
   }
   const lineCounter = new LineCounter()
@@ -53,15 +64,23 @@ export function parseStructuredText(label: string, path: string, text: string): 
   } catch (error) {
     fail(`not valid YAML (${(error as Error).message})`) // an alias too many (a "billion laughs")
   }
-  return {
-    value,
-    where: (path, options) => {
-      const offset = yamlOffset(doc, path, options?.key === true)
-      if (offset === null) return ''
-      const { line, col } = lineCounter.linePos(offset)
-      return ` at line ${line}, column ${col}`
-    }
-  }
+  return { value, where: (path, options) => at(doc, lineCounter, path, options?.key === true) }
+}
+
+/** Where paths are in a JSON text, read as YAML; '' for every path if YAML reads it otherwise. */
+function locator(json: string): (path: TextPath, key: boolean) => string {
+  const lineCounter = new LineCounter()
+  const doc = parseDocument(json, { lineCounter })
+  if (doc.errors.length > 0) return () => ''
+  return (path, key) => at(doc, lineCounter, path, key)
+}
+
+/** ` at line 12, column 5` for where `path` is in `doc`, or '' when it cannot be told. */
+function at(doc: Document, lineCounter: LineCounter, path: TextPath, key: boolean): string {
+  const offset = yamlOffset(doc, path, key)
+  if (offset === null) return ''
+  const { line, col } = lineCounter.linePos(offset)
+  return ` at line ${line}, column ${col}`
 }
 
 /** Where in the YAML source `path` is: its value (or key), else the nearest thing on it there. */

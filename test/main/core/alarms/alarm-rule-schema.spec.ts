@@ -266,10 +266,25 @@ describe('parseRulesFile', () => {
     )
   })
 
-  it('names the rule at fault in a JSON file too', () => {
-    const text = JSON.stringify({ rules: [{ ...good, severity: 'urgent' }] })
+  it('points at the field at fault in a JSON file too', () => {
+    const text = JSON.stringify(
+      { rules: [good, { ...good, id: 'b', severity: 'urgent' }] },
+      null,
+      2
+    )
+    const line = text.split('\n').findIndex((l) => l.includes('"urgent"')) + 1
     expect(fileError('r.json', text)).toBe(
-      'alarm rules file r.json: rules[0] (tank-high): severity: expected one of critical, high, medium, low'
+      `alarm rules file r.json: rules[1] (b) at line ${line}, column 19: severity: expected one of critical, high, medium, low`
+    )
+    const unknown = JSON.stringify({ rules: [{ ...good, colour: 'red' }] })
+    expect(fileError('r.json', unknown)).toMatch(
+      /^alarm rules file r\.json: rules\[0\] \(tank-high\) at line 1, column \d+: colour: unknown field$/
+    )
+    // A key twice is JSON (the last one wins) but not YAML: no place, still the field.
+    const twice =
+      '{"rules": [{"id": "a", "id": "a", "name": "n", "devices": "*", "field": "t", "above": 1, "severity": "x"}]}'
+    expect(fileError('r.json', twice)).toBe(
+      'alarm rules file r.json: rules[0] (a): severity: expected one of critical, high, medium, low'
     )
   })
 })

@@ -69,13 +69,13 @@ export function alarmRoutes(alarms: AlarmOperations): Route[] {
       path: '/api/alarm-rules',
       role: 'operator',
       status: 201,
-      handle: ({ body }) => alarms.createRule(body, 'api')
+      handle: ({ url, body }) => alarms.createRule(body, 'api', byOf(url))
     },
     {
       method: 'PUT',
       path: '/api/alarm-rules',
       role: 'operator',
-      handle: ({ body }) => alarms.replaceRules(body, 'api')
+      handle: ({ url, body }) => alarms.replaceRules(body, 'api', byOf(url))
     },
     {
       // Before the `:id` routes: `preview` is not a rule's id.
@@ -88,15 +88,15 @@ export function alarmRoutes(alarms: AlarmOperations): Route[] {
       method: 'PUT',
       path: RULE,
       role: 'operator',
-      handle: ({ params, body }) => alarms.updateRule(id(params), body, 'api')
+      handle: ({ url, params, body }) => alarms.updateRule(id(params), body, 'api', byOf(url))
     },
     {
       method: 'DELETE',
       path: RULE,
       role: 'operator',
-      handle: async ({ params }) => {
+      handle: async ({ url, params }) => {
         const rule = id(params)
-        await alarms.deleteRule(rule, 'api')
+        await alarms.deleteRule(rule, 'api', byOf(url))
         return { deleted: rule }
       }
     },
@@ -135,6 +135,11 @@ function paramsOf(url: URL, names: string[]): Record<string, string> {
     if (value) query[name] = value
   }
   return query
+}
+
+/** `?operator=NAME` on a rule change: who the audit trail says changed it. */
+function byOf(url: URL): Record<string, string> {
+  return paramsOf(url, ['operator'])
 }
 
 /** GET /api/alarm-events?since=&until=&device=&rule=&alarm=&limit= as the operation's query. */

@@ -1,6 +1,9 @@
+import { writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+
 import { afterEach, describe, expect, it } from 'vitest'
 
-import type { Alarm } from '../../../../../src/shared/alarm-types'
+import type { Alarm, AlarmEvent } from '../../../../../src/shared/alarm-types'
 import {
   api,
   eventually,
@@ -149,5 +152,119 @@ describe('the alarms API', () => {
       400,
       'format: must be json, csv or ndjson'
     ])
+  })
+
+  it('records who made, changed and deleted each rule, and no change for a rule sent as it was', async () => {
+    const c = await startConsole(await dirs.make())
+    running.push(c)
+    const asJane = '?operator=jane'
+    expect((await api(c, `/api/alarm-rules${asJane}`, post(HOT))).status).toBe(201)
+    // The same rule, its keys in another order: not a change.
+    const reversed = Object.fromEntries(Object.entries(HOT).reverse())
+    const resent = await api(c, '/api/alarm-rules/hot?operator=kim', {
+      method: 'PUT',
+      body: JSON.stringify(reversed)
+    })
+    expect(resent.status).toBe(200)
+    const changed = await api(c, '/api/alarm-rules/hot?operator=kim', {
+      method: 'PUT',
+      body: JSON.stringify({ ...HOT, above: 85 })
+    })
+    expect(changed.body).toMatchObject({ id: 'hot', above: 85 })
+    expect((await api(c, '/api/alarm-rules', post({ ...HOT, id: 'cold' }))).status).toBe(201)
+    const replaced = await api(c, '/api/alarm-rules?operator=lee', {
+      method: 'PUT',
+      body: JSON.stringify({ rules: [{ ...HOT, above: 85 }] })
+    })
+    expect(replaced.status).toBe(200)
+    expect((await api(c, `/api/alarm-rules/hot${asJane}`, { method: 'DELETE' })).status).toBe(200)
+    const events: AlarmEvent[] = (await api(c, '/api/alarm-events')).body
+    expect(events.map((e) => [e.type, e.rule, e.by, e.via])).toEqual([
+      ['rule-created', 'hot', 'jane', 'api'],
+      ['rule-changed', 'hot', 'kim', 'api'],
+      ['rule-created', 'cold', 'operator', 'api'],
+      ['rule-deleted', 'cold', 'lee', 'api'],
+      ['rule-deleted', 'hot', 'jane', 'api']
+    ])
+    expect(events[1]!.detail).toMatchObject({ id: 'hot', above: 85 })
+    const badName = await api(c, `/api/alarm-rules?operator=${'x'.repeat(65)}`, post(HOT))
+    expect([badName.status, badName.body.message]).toEqual([400, 'operator: at most 64 characters'])
+  })
+
+  it('filters the alarms by state, severity and device', async () => {
+    const { c, alarm } = await withAlarm()
+    const leak = { id: 'leak', name: 'leak', devices: 'tank-*', field: 'level', above: 5 }
+    await api(c, '/api/alarm-rules', post({ ...leak, severity: 'critical' }))
+    const d = await LineClient.connect(c.addresses.ingest.port)
+    d.send({ device: 'pump-2', seq: 1, temp: 95 })
+    d.send({ device: 'tank-1', seq: 1, level: 9 })
+    await d.waitForReplies(2)
+    d.close()
+    await eventually(async () => (await api(c, '/api/alarms')).body.length === 3, 'three alarms')
+    const pump2 = (await api(c, '/api/alarms?device=pump-2')).body[0] as Alarm
+    await api(c, `/api/alarms/${pump2.id}/ack`, post())
+    const ids = async (query: string): Promise<string[]> =>
+      ((await api(c, `/api/alarms${query}`, { key: VIEW_KEY })).body as Alarm[]).map(
+        (a) => a.device
+      )
+    expect(await ids('?state=active-acked')).toEqual(['pump-2'])
+    expect(await ids('?severity=critical')).toEqual(['tank-1'])
+    expect(await ids('?device=pump-1')).toEqual([alarm.device])
+    expect(await ids('?state=active-unacked&severity=high')).toEqual(['pump-1'])
+    expect((await ids('?state=active-unacked')).sort()).toEqual(['pump-1', 'tank-1'])
+    expect(await ids('?state=shelved')).toEqual([])
+    const bad = await api(c, '/api/alarms?state=burning')
+    expect([bad.status, bad.body.message]).toEqual([
+      400,
+      'state: expected one of normal, active-unacked, active-acked, cleared-unacked, shelved, out-of-service'
+    ])
+  })
+
+  it('gives the audit trail of a time range (since, until: epoch ms or ISO)', async () => {
+    const { c, alarm } = await withAlarm()
+    const events = async (query: string): Promise<AlarmEvent[]> =>
+      (await api(c, `/api/alarm-events?alarm=${alarm.id}${query}`)).body
+    const [raised] = await events('')
+    // The ack a millisecond or more after the raise, so a bound can fall between them.
+    await eventually(async () => Date.now() > raised!.time, 'the clock past the raise')
+    await api(c, `/api/alarms/${alarm.id}/ack`, post())
+    const all = await events('')
+    expect(all.map((e) => e.type)).toEqual(['raised', 'acked'])
+    const acked = all[1]!
+    expect((await events(`&since=${acked.time}`)).map((e) => e.type)).toEqual(['acked'])
+    expect((await events(`&until=${raised!.time}`)).map((e) => e.type)).toEqual(['raised'])
+    const iso = new Date(acked.time).toISOString()
+    expect((await events(`&since=${iso}`)).map((e) => e.type)).toEqual(['acked'])
+    expect((await events(`&since=${acked.time + 1}`)).map((e) => e.type)).toEqual([])
+    const backwards = await api(c, `/api/alarm-events?since=${acked.time}&until=${raised!.time}`)
+    expect([backwards.status, backwards.body.message]).toEqual([
+      400,
+      'since: must not be after until'
+    ])
+  })
+
+  it('counts in diagnostics the reports a rule could not evaluate, and why the rules file was refused', async () => {
+    const dir = await dirs.make()
+    const file = join(dir, 'rules.json')
+    await writeFile(file, JSON.stringify({ rules: [HOT] }, null, 2))
+    const c = await startConsole(dir, { alarmRulesFile: file })
+    running.push(c)
+    const alarms = async () => (await api(c, '/api/diagnostics')).body.alarms
+    expect(await alarms()).toMatchObject({ rules: 1, notEvaluated: 0, rulesFileError: null })
+    const d = await LineClient.connect(c.addresses.ingest.port)
+    d.send({ device: 'pump-1', seq: 1, temp: 'hot' })
+    d.send({ device: 'pump-1', seq: 2 })
+    d.send({ device: 'pump-1', seq: 3, temp: 20 })
+    await d.waitForReplies(3)
+    d.close()
+    expect(await alarms()).toMatchObject({ notEvaluated: 2 })
+    await writeFile(file, JSON.stringify({ rules: [{ ...HOT, above: 'eighty' }] }, null, 2))
+    await eventually(async () => (await alarms()).rulesFileError !== null, 'the refusal')
+    expect(await alarms()).toMatchObject({
+      rules: 1,
+      rulesFileError: expect.stringMatching(
+        /rules\[0\] \(hot\) at line 8, column 16: above: expected a number$/
+      )
+    })
   })
 })
