@@ -35,29 +35,36 @@ const MAX_REMEMBERED = 10_000
 /** A phone shows one line: longer texts are cut. */
 const MAX_TEXT = 300
 
-/** Raises and escalations with the same targets, collected during a flood. */
-interface FloodBatch {
-  targets: NotifyTargets
-  /** The alarms named, each with the raise it is about (its latest in the minute). */
+/** Alarms a summary names, and how many more it counts. */
+interface Named {
+  /** Each with the raise it is about (its latest in the minute). */
   alarms: Map<string, number | null>
-  /** Notifications beyond SUMMARY_MAX_ALARMS: counted, not named. */
+  /** Beyond SUMMARY_MAX_ALARMS: counted, not named. */
   more: number
+}
+
+/** Raises and escalations with the same targets, collected during a flood. */
+interface FloodBatch extends Named {
+  targets: NotifyTargets
   worst: Alarm
 }
 
 /**
  * Tells the phones about alarms: a point-to-point push message per target uid (so an offline
  * phone gets it when it comes back), one line of text and the alarm ids a receipt `ack`
- * acknowledges. During a flood, raises and escalations are collected instead and every phone
- * concerned gets one summary a minute; clears during a flood are not sent (noise). A clear
- * goes only to the phones that were told of the alarm. Sending never throws: a failure is an
- * audit record.
+ * acknowledges. A clear goes only to the phones that were told of the alarm. During a flood,
+ * raises, escalations and clears are collected instead, and every phone concerned gets one
+ * summary a minute: its raises (which an `ack` acknowledges) with how many of its alarms
+ * cleared, or, with clears alone, one `cleared` message naming them. Sending never throws: a
+ * failure is an audit record.
  */
 export class AlarmNotifier {
   /** Per alarm, who was told of it: a clear goes to them. */
   private readonly told = new Map<string, 'all' | Set<string>>()
   /** The flood's collected notifications, by their targets. */
   private readonly batches = new Map<string, FloodBatch>()
+  /** Per phone, the alarms it was told of that cleared in the flood's minute (and the latest). */
+  private readonly floodClears = new Map<string, Named & { latest: Alarm }>()
   /** When the first notification of the summary being collected came, or null. */
   private summaryOpenedAt: number | null = null
   private readonly inFlight = new Set<Promise<void>>()
@@ -75,7 +82,6 @@ export class AlarmNotifier {
     if (n.kind === 'cleared') {
       const told = this.told.get(alarm.id)
       this.told.delete(alarm.id)
-      if (flooding) return
       // An alarm raised before a restart: who was told is not known, its targets are the best guess.
       const uids =
         told === undefined
@@ -83,7 +89,9 @@ export class AlarmNotifier {
           : told === 'all'
             ? this.options.clientUids()
             : [...told]
-      if (uids.length > 0) this.sendTo(uids, this.pushData(n), n.kind, alarm)
+      if (uids.length === 0) return
+      if (flooding) this.collectClear(uids, alarm)
+      else this.sendTo(uids, this.pushData(n), n.kind, alarm)
       return
     }
     this.remember(alarm.id, n.targets)
@@ -108,9 +116,11 @@ export class AlarmNotifier {
     if (this.options.now() - this.summaryOpenedAt < this.summaryEveryMs) return
     const batches = [...this.batches.values()]
     this.batches.clear()
+    const clears = new Map(this.floodClears)
+    this.floodClears.clear()
     this.summaryOpenedAt = null
-    // A phone in several batches gets one summary of them all; phones in the same batches
-    // share one summary's data.
+    // A phone in several batches gets one summary of them all; phones in the same batches,
+    // with the same clears, share one summary's data.
     const byUid = new Map<string, number[]>()
     batches.forEach((batch, index) => {
       for (const uid of this.resolve(batch.targets)) {
@@ -119,16 +129,28 @@ export class AlarmNotifier {
         byUid.set(uid, of)
       }
     })
-    const groups = new Map<string, { batches: FloodBatch[]; uids: string[] }>()
+    for (const uid of clears.keys()) if (!byUid.has(uid)) byUid.set(uid, [])
+    const groups = new Map<
+      string,
+      { batches: FloodBatch[]; cleared: (Named & { latest: Alarm }) | undefined; uids: string[] }
+    >()
     for (const [uid, indexes] of byUid) {
-      const key = indexes.join(',')
-      const group = groups.get(key) ?? { batches: indexes.map((i) => batches[i]!), uids: [] }
+      const cleared = clears.get(uid)
+      const key = `${indexes.join(',')}|${cleared === undefined ? '' : [...cleared.alarms.keys(), cleared.more].join(',')}`
+      const group = groups.get(key) ?? {
+        batches: indexes.map((i) => batches[i]!),
+        cleared,
+        uids: []
+      }
       group.uids.push(uid)
       groups.set(key, group)
     }
     const sends = [...groups.values()].map((group) => ({
       uids: group.uids,
-      data: this.summaryData(group.batches)
+      data:
+        group.batches.length > 0
+          ? this.summaryData(group.batches, group.cleared)
+          : this.clearedSummaryData(group.cleared!)
     }))
     const worst = sends
       .map((s) => s.data.severity)
@@ -140,6 +162,7 @@ export class AlarmNotifier {
   stop(): void {
     this.stopped = true
     this.batches.clear()
+    this.floodClears.clear()
     this.summaryOpenedAt = null
   }
 
@@ -176,10 +199,22 @@ export class AlarmNotifier {
     }
     // Escalated after it raised in the same minute: one alarm, perhaps more urgent now; raised
     // again within it: the newer raise is the one an `ack` is for.
-    if (batch.alarms.has(n.alarm.id) || batch.alarms.size < SUMMARY_MAX_ALARMS)
-      batch.alarms.set(n.alarm.id, n.alarm.raisedAt)
-    else batch.more++
+    name(batch, n.alarm)
     if (rank(n.alarm.severity) < rank(batch.worst.severity)) batch.worst = n.alarm
+    this.summaryOpenedAt ??= this.options.now()
+  }
+
+  /** A clear in a flood: counted in the next summary of each phone told of the alarm. */
+  private collectClear(uids: string[], alarm: Alarm): void {
+    for (const uid of uids) {
+      let cleared = this.floodClears.get(uid)
+      if (cleared === undefined) {
+        cleared = { alarms: new Map(), more: 0, latest: alarm }
+        this.floodClears.set(uid, cleared)
+      }
+      name(cleared, alarm)
+      cleared.latest = alarm
+    }
     this.summaryOpenedAt ??= this.options.now()
   }
 
@@ -206,7 +241,7 @@ export class AlarmNotifier {
     }
   }
 
-  private summaryData(batches: FloodBatch[]): AlarmPushData {
+  private summaryData(batches: FloodBatch[], cleared: Named | undefined): AlarmPushData {
     const raises = new Map<string, number | null>()
     let more = 0
     let worst = batches[0]!.worst
@@ -219,9 +254,11 @@ export class AlarmNotifier {
     const named = [...raises].slice(0, SUMMARY_MAX_ALARMS)
     const unnamed = count - named.length
     // The counts before the names: a long name cut at MAX_TEXT must not take them with it.
+    const clearedCount = cleared === undefined ? 0 : cleared.alarms.size + cleared.more
     const text =
       `FLOOD: ${count} alarm${count === 1 ? '' : 's'} in the last minute` +
       (unnamed > 0 ? ` (${named.length} in this message, ${unnamed} more in the console)` : '') +
+      (clearedCount > 0 ? `, ${clearedCount} cleared` : '') +
       `, worst ${worst.severity.toUpperCase()} ${worst.name} — ${worst.device}`
     return {
       type: 'alarm',
@@ -229,6 +266,25 @@ export class AlarmNotifier {
       alarms: named.map(([id]) => id),
       raisedAt: named.map(([, raisedAt]) => raisedAt),
       severity: worst.severity,
+      text: oneLine(text),
+      time: this.options.now()
+    }
+  }
+
+  /** A phone whose alarms only cleared in the flood's minute: one `cleared` message of them. */
+  private clearedSummaryData(cleared: Named & { latest: Alarm }): AlarmPushData {
+    const count = cleared.alarms.size + cleared.more
+    const { latest } = cleared
+    const text =
+      count === 1
+        ? `cleared: ${latest.name} — ${latest.device}`
+        : `cleared: ${count} alarms in the last minute (flood), latest ${latest.name} — ${latest.device}`
+    return {
+      type: 'alarm',
+      event: 'cleared',
+      alarms: [...cleared.alarms.keys()],
+      raisedAt: [...cleared.alarms.values()],
+      severity: latest.severity,
       text: oneLine(text),
       time: this.options.now()
     }
@@ -305,6 +361,13 @@ export class AlarmNotifier {
     this.inFlight.add(tracked)
     void tracked.finally(() => this.inFlight.delete(tracked))
   }
+}
+
+/** `alarm` among those `named` (its newest raise), or counted once SUMMARY_MAX_ALARMS are. */
+function name(named: Named, alarm: Alarm): void {
+  if (named.alarms.has(alarm.id) || named.alarms.size < SUMMARY_MAX_ALARMS)
+    named.alarms.set(alarm.id, alarm.raisedAt)
+  else named.more++
 }
 
 function rank(severity: AlarmSeverity): number {

@@ -20,6 +20,7 @@ import { OperationError } from '../operations/operation-error'
 import type { PersistenceBackend } from '../persistence/persistence-backend'
 import { RateLimitedLog } from '../runtime/log-rate-limit'
 import type { Logger } from '../runtime/logger'
+import { ReadSlots } from '../runtime/read-slots'
 import { AlarmAuditLog } from './alarm-audit-log'
 import { conditionHolds } from './alarm-condition'
 import { AlarmEngine, type ActionActor, type EngineOutput } from './alarm-engine'
@@ -35,8 +36,11 @@ import { ConsoleAlarmRules } from './console-alarm-rules'
 import { RuleChanges } from './rule-changes'
 import { RuleReevaluation } from './rule-reevaluation'
 
-/** Devices a preview looks at, at most: each costs a query of its latest report. */
-const PREVIEW_MAX_DEVICES = 200
+/**
+ * A preview reads the latest report of every device its rule matches (at most `--max-devices`),
+ * this many at once so ingest keeps the store; and one preview runs at a time.
+ */
+const PREVIEW_READS_AT_ONCE = 4
 /** Reads of the audit trail at once (`GET /api/alarm-events`, JSON or CSV). */
 const AUDIT_SCANS_AT_ONCE = 2
 
@@ -103,6 +107,10 @@ export class AlarmService extends EventEmitter<ServiceEvents> {
   private fileRules: AlarmRule[] = []
   private readonly ruleChanges = new RuleChanges()
   private readonly scans = new AuditScans(AUDIT_SCANS_AT_ONCE)
+  private readonly previews = new ReadSlots(
+    1,
+    () => 'a rule preview is running already: retry in a moment'
+  )
   private readonly reevaluation: RuleReevaluation
   /** One line per phone receipt that acknowledged, while they are few. */
   private readonly receiptLog: RateLimitedLog
@@ -373,15 +381,23 @@ export class AlarmService extends EventEmitter<ServiceEvents> {
   /** Whether a rule taken as given would be active now, on which of the devices it matches. */
   async preview(rule: AlarmRule): Promise<AlarmRulePreview> {
     const pattern = deviceIdPattern(rule.devices)
-    const matching = this.options.devices.list().filter((d) => pattern.test(d.id))
-    const now = this.options.now()
-    const active: string[] = []
-    for (const device of matching.slice(0, PREVIEW_MAX_DEVICES)) {
-      const [latest] = await this.options.reports.query({ device: device.id, limit: 1 })
-      if (latest !== undefined && conditionHolds(rule, latest, now, device.lastSeen))
-        active.push(device.id)
-    }
-    return { devices: active, matched: matching.length }
+    return this.previews.run(async () => {
+      const matching = this.options.devices.list().filter((d) => pattern.test(d.id))
+      const now = this.options.now()
+      const active = new Set<string>()
+      let next = 0
+      const read = async (): Promise<void> => {
+        while (next < matching.length) {
+          const device = matching[next++]!
+          const [latest] = await this.options.reports.query({ device: device.id, limit: 1 })
+          if (latest !== undefined && conditionHolds(rule, latest, now, device.lastSeen))
+            active.add(device.id)
+        }
+      }
+      await Promise.all(Array.from({ length: PREVIEW_READS_AT_ONCE }, read))
+      const devices = matching.filter((d) => active.has(d.id)).map((d) => d.id)
+      return { devices, matched: matching.length }
+    })
   }
 
   /** The audit trail's newest events of a query; `too_soon` while two reads of it run. */

@@ -4,6 +4,7 @@ import {
   AlarmNotifier,
   type AlarmNotifierOptions
 } from '../../../../src/main/core/alarms/alarm-notifier'
+import { alarmsAckedBy } from '../../../../src/main/core/alarms/alarm-receipts'
 import { silentLogger } from '../../../../src/main/core/runtime/logger'
 import type { AlarmEvent, AlarmPushData } from '../../../../src/shared/alarm-types'
 import { messageServices, type OpenedMessages } from '../../../support/message-services'
@@ -195,7 +196,7 @@ describe('AlarmNotifier', () => {
     }
     // Escalated within the same minute: still one alarm of the summary.
     h.notifier.notify({ kind: 'escalated', alarm: alarm('a3'), targets: ['phone-1'] })
-    // A clear during a flood is noise: not sent at all.
+    // A clear during a flood is counted in the summary of each phone told of it (a4: both).
     h.notifier.notify({ kind: 'cleared', alarm: alarm('a4'), targets: ['phone-1'] })
     h.clock.now = T0 + 59_999
     h.notifier.tick()
@@ -215,11 +216,11 @@ describe('AlarmNotifier', () => {
       alarms: Array.from({ length: 25 }, (_, i) => `a${i}`),
       raisedAt: Array.from({ length: 25 }, () => T0),
       severity: 'critical',
-      text: 'FLOOD: 25 alarms in the last minute, worst CRITICAL boiler too hot — plc-a1',
+      text: 'FLOOD: 25 alarms in the last minute, 1 cleared, worst CRITICAL boiler too hot — plc-a1',
       time: T0 + 60_000
     })
     expect(toPhone2.alarms).toHaveLength(20)
-    expect(toPhone2.text).toMatch(/^FLOOD: 20 alarms in the last minute, worst CRITICAL/)
+    expect(toPhone2.text).toMatch(/^FLOOD: 20 alarms in the last minute, 1 cleared, worst CRITICAL/)
     expect(h.audited.map((e) => [e.type, e.alarm, e.severity, e.detail])).toEqual([
       [
         'notified',
@@ -247,6 +248,45 @@ describe('AlarmNotifier', () => {
     expect(h.sent.map((s) => [s.to, s.data.text])).toEqual([
       ['phone-1', 'FLOOD: 1 alarm in the last minute, worst CRITICAL boiler too hot — plc-a1']
     ])
+  })
+
+  it('tells a phone whose alarms only cleared in a flood’s minute in one cleared message, which acks nothing', async () => {
+    const h = await harness(['phone-1', 'phone-2'])
+    for (const id of ['a1', 'a2', 'a3'])
+      h.notifier.notify({ kind: 'raised', alarm: alarm(id), targets: ['phone-1'] })
+    await h.notifier.settled()
+    h.sent.length = 0
+    h.flooding.active = true
+    h.notifier.notify({ kind: 'raised', alarm: alarm('b1'), targets: ['phone-2'] })
+    for (const id of ['a1', 'a2', 'a3']) {
+      h.clock.now += 1000
+      h.notifier.notify({ kind: 'cleared', alarm: alarm(id, { name: `tank ${id}` }), targets: [] })
+    }
+    h.clock.now = T0 + 60_000
+    h.notifier.tick()
+    await h.notifier.settled()
+    expect(h.sent.map((s) => [s.to, s.data.event, s.data.alarms, s.data.text])).toEqual([
+      [
+        'phone-2',
+        'flood',
+        ['b1'],
+        expect.stringMatching(/^FLOOD: 1 alarm in the last minute, worst/)
+      ],
+      [
+        'phone-1',
+        'cleared',
+        ['a1', 'a2', 'a3'],
+        'cleared: 3 alarms in the last minute (flood), latest tank a3 — plc-a1'
+      ]
+    ])
+    const clearedData = h.sent[1]!.data
+    expect(alarmsAckedBy(clearedData, 'ack')).toEqual([])
+    // Cleared once: nothing of it is sent again.
+    h.sent.length = 0
+    h.clock.now = T0 + 200_000
+    h.notifier.tick()
+    await h.notifier.settled()
+    expect(h.sent).toEqual([])
   })
 
   it('names at most 100 alarms in a summary, with their raises, and counts the rest in its text', async () => {
