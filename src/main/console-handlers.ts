@@ -1,5 +1,4 @@
 import type { ConsoleStatus } from '../shared/ipc-contract'
-import { auditTrailFilename } from './core/alarms/audit-filename'
 import type { ConsoleOperations } from './core/console-operations'
 import { notRunning, OperationError } from './core/operations/operation-error'
 import type { ConsoleHandlers, WindowSender } from './ipc'
@@ -75,8 +74,8 @@ export function createConsoleHandlers(deps: ConsoleHandlerDeps): ConsoleHandlers
       exports.run(sender, id, () => deps.operations.exportReports(query)),
     exportAlarmEvents: (sender, query, id) =>
       exports.run(sender, id, () => ({
-        filename: auditTrailFilename('csv', Date.now()),
-        chunks: deps.operations.alarms.eventsCsv(query),
+        ...deps.operations.alarms.exportEvents({ ...(query as object), format: 'csv' }),
+        // The trail's length is not known before it is read: no share to show.
         progress: () => ({ reports: 0, fraction: 0 })
       })),
     cancelExport: async (_sender, id) => exports.cancel(id),

@@ -88,7 +88,11 @@ export class ConsoleOperations {
   )
 
   constructor(private readonly options: ConsoleOperationsOptions) {
-    this.alarms = new AlarmOperations(() => this.running().alarms, options.logger)
+    this.alarms = new AlarmOperations(
+      () => this.running().alarms,
+      options.logger,
+      () => (options.now ?? Date.now)()
+    )
     this.sources = new SourceOperations(() => this.running().sources, options.logger)
   }
 

@@ -65,8 +65,7 @@ const EVERY_ALARM_OPERATION: Record<keyof AlarmOperations, (o: AlarmOperations) 
   deleteRule: (o) => o.deleteRule('hot', 'api'),
   preview: (o) => o.preview({ name: 'hot', devices: '*', field: 't', above: 1, severity: 'low' }),
   events: (o) => o.events({}),
-  eventsCsv: (o) => o.eventsCsv({}),
-  eventsNdjson: (o) => o.eventsNdjson({}),
+  exportEvents: (o) => o.exportEvents({ format: 'csv' }),
   stats: (o) => o.stats()
 }
 

@@ -8,12 +8,14 @@ import type {
   DeviceMaintenance
 } from '../../../shared/alarm-types'
 import { parseAlarmRule, parseAlarmRules } from '../alarms/alarm-rule-schema'
+import { auditTrailFilename } from '../alarms/audit-filename'
 import type { AlarmActor, AlarmService } from '../alarms/alarm-service'
 import { deviceIdPattern } from '../ingest/protocol/device-id-pattern'
 import type { Logger } from '../runtime/logger'
 import {
   parseAck,
   parseActor,
+  parseAlarmEventExport,
   parseAlarmEventQuery,
   parseAlarmQuery,
   parseAlarmRuleQuery,
@@ -54,6 +56,18 @@ function withoutSource(input: unknown): unknown {
   return rule
 }
 
+/** The audit trail as a file: its name (the console's UTC day), type and text, made as read. */
+export interface AlarmEventsExport {
+  filename: string
+  contentType: string
+  chunks: AsyncIterable<string>
+}
+
+const EXPORT_TYPES = {
+  csv: 'text/csv; charset=utf-8',
+  ndjson: 'application/x-ndjson; charset=utf-8'
+} as const
+
 /** Who asks: a name the operator gave, else `operator`; and which way the request came. */
 function actor(operator: string | undefined, via: AlarmActionVia): AlarmActor {
   return { by: operator ?? 'operator', via }
@@ -67,7 +81,8 @@ function actor(operator: string | undefined, via: AlarmActionVia): AlarmActor {
 export class AlarmOperations {
   constructor(
     private readonly alarms: () => AlarmServicePart,
-    private readonly logger: Logger
+    private readonly logger: Logger,
+    private readonly now: () => number
   ) {}
 
   list(query: unknown): Alarm[] {
@@ -177,16 +192,19 @@ export class AlarmOperations {
     return alarms.events(parseAlarmEventQuery(query))
   }
 
-  eventsCsv(query: unknown): AsyncIterable<string> {
+  /**
+   * The audit trail of a range (`{ format: 'csv' | 'ndjson', since?, until?, device?, rule?,
+   * alarm? }`) as a file, streamed whatever its length; HTTP's download and the window's save
+   * alike. Refused with `too_soon` while two reads of the trail run.
+   */
+  exportEvents(query: unknown): AlarmEventsExport {
     const alarms = this.alarms()
-    const { limit: _limit, ...range } = parseAlarmEventQuery(query)
-    return alarms.eventsCsv(range)
-  }
-
-  eventsNdjson(query: unknown): AsyncIterable<string> {
-    const alarms = this.alarms()
-    const { limit: _limit, ...range } = parseAlarmEventQuery(query)
-    return alarms.eventsNdjson(range)
+    const { format, ...range } = parseAlarmEventExport(query)
+    return {
+      filename: auditTrailFilename(format, this.now()),
+      contentType: EXPORT_TYPES[format],
+      chunks: format === 'csv' ? alarms.eventsCsv(range) : alarms.eventsNdjson(range)
+    }
   }
 
   stats(): AlarmStats {

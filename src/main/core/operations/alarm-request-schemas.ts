@@ -104,9 +104,26 @@ export function parseMaintenance(input: unknown): MaintenanceRequest {
   )
 }
 
-export function parseAlarmEventQuery(input: unknown): AlarmEventQuery & { limit: number } {
-  const query = parse(eventQuerySchema, input ?? {}, 'the query must be an object')
+const eventExportSchema = eventQuerySchema.omit({ limit: true }).extend({
+  format: z.enum(['csv', 'ndjson'], { error: 'must be json, csv or ndjson' })
+})
+
+/** The audit trail's export: a range as the query's, every event of it, and the file's format. */
+export function parseAlarmEventExport(
+  input: unknown
+): Omit<AlarmEventQuery, 'limit'> & { format: 'csv' | 'ndjson' } {
+  const query = parse(eventExportSchema, input ?? {}, 'the query must be an object')
+  checkRange(query)
+  return query
+}
+
+function checkRange(query: { since?: number; until?: number }): void {
   if (query.since !== undefined && query.until !== undefined && query.since > query.until)
     throw new OperationError('bad_request', 'since: must not be after until')
+}
+
+export function parseAlarmEventQuery(input: unknown): AlarmEventQuery & { limit: number } {
+  const query = parse(eventQuerySchema, input ?? {}, 'the query must be an object')
+  checkRange(query)
   return query
 }

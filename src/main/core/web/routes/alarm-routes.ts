@@ -1,6 +1,4 @@
-import { auditTrailFilename } from '../../alarms/audit-filename'
 import type { AlarmOperations } from '../../operations/alarm-operations'
-import { OperationError } from '../../operations/operation-error'
 import { parseTimeBound } from '../../operations/request-schemas'
 import { Download } from './download'
 import type { Route } from './route'
@@ -106,22 +104,11 @@ export function alarmRoutes(alarms: AlarmOperations): Route[] {
       role: 'viewer',
       handle: ({ url }) => {
         const query = eventQueryOf(url)
-        const format = url.searchParams.get('format')
-        if (format === 'csv')
-          return new Download(
-            auditTrailFilename('csv', Date.now()),
-            'text/csv; charset=utf-8',
-            alarms.eventsCsv(query)
-          )
-        if (format === 'ndjson')
-          return new Download(
-            auditTrailFilename('ndjson', Date.now()),
-            'application/x-ndjson; charset=utf-8',
-            alarms.eventsNdjson(query)
-          )
-        if (format !== null && format !== 'json')
-          throw new OperationError('bad_request', 'format: must be json, csv or ndjson')
-        return alarms.events(query)
+        const format = url.searchParams.get('format') || 'json'
+        if (format === 'json') return alarms.events(query)
+        const { limit: _limit, ...range } = query
+        const made = alarms.exportEvents({ ...range, format })
+        return new Download(made.filename, made.contentType, made.chunks)
       }
     }
   ]

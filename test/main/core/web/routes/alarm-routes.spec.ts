@@ -283,4 +283,18 @@ describe('the alarms API', () => {
     expect(preview.body.devices).toEqual(expect.arrayContaining(['pump-3', 'pump-150', 'pump-300']))
     expect(preview.body.devices).not.toContain('pump-1')
   })
+
+  it('names the audit trail file by the console’s clock', async () => {
+    const c = await startConsole(await dirs.make(), {}, { now: () => Date.UTC(2031, 4, 6, 23, 59) })
+    running.push(c)
+    for (const format of ['csv', 'ndjson']) {
+      const res = await fetch(`${c.base}/api/alarm-events?format=${format}`, {
+        headers: { authorization: `Bearer ${VIEW_KEY}` }
+      })
+      expect(res.headers.get('content-disposition')).toBe(
+        `attachment; filename="alarm-events-2031-05-06.${format}"`
+      )
+      await res.text()
+    }
+  })
 })
