@@ -21,7 +21,7 @@ const reportQuerySchema = z.strictObject({
   since: epochMs.optional(),
   until: epochMs.optional(),
   limit: z
-    .number()
+    .number({ error: `must be a whole number from 1 to ${REPORTS_MAX_LIMIT}` })
     .int('must be a whole number')
     .min(1, 'must be at least 1')
     .max(REPORTS_MAX_LIMIT, `must be at most ${REPORTS_MAX_LIMIT}`)

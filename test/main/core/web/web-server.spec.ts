@@ -153,7 +153,8 @@ describe('WebServer', () => {
   it.each([
     ['limit=0', /limit/],
     ['limit=10001', /limit/],
-    ['limit=ten', /limit/],
+    ['limit=ten', /^limit: must be a whole number from 1 to 10000$/],
+    ['limit=1.5', /^limit: must be a whole number from 1 to 10000$/],
     ['since=yesterday', /since/],
     // Date.parse takes these: 2001-01-01, 7 March 2001, and local time on the server.
     ['since=-1', /since: must be epoch milliseconds .* or an ISO 8601 time with an offset/],

@@ -1,6 +1,5 @@
 import type { ConsoleOperations } from '../../console-operations'
-import { OperationError } from '../../operations/operation-error'
-import { parseTimeBound, REPORTS_MAX_LIMIT } from '../../operations/request-schemas'
+import { parseTimeBound } from '../../operations/request-schemas'
 import type { Route } from './route'
 import { decodePathPart, wholeNumberOr } from './url-params'
 
@@ -53,13 +52,6 @@ function reportQueryOf(url: URL): Record<string, string | number> {
     if (text !== undefined) query[name] = parseTimeBound(name, text)
   }
   const limit = param('limit')
-  if (limit !== undefined) {
-    if (!/^\d+$/.test(limit))
-      throw new OperationError(
-        'bad_request',
-        `limit: must be a whole number from 1 to ${REPORTS_MAX_LIMIT}`
-      )
-    query.limit = Number(limit)
-  }
+  if (limit !== undefined) query.limit = wholeNumberOr(limit)
   return query
 }
