@@ -30,6 +30,8 @@ export interface SourceDriver {
 
 export interface SourceDriverOptions {
   logger: Logger
+  /** The console's clock: what a reading is stamped with. */
+  now: () => number
 }
 
 /** Makes a driver for one source's config: each protocol module exports one of these. */

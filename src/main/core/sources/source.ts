@@ -163,7 +163,7 @@ export class Source {
             if (current()) this.guarded(() => this.onState(state, error))
           }
         },
-        { logger: this.logger }
+        { logger: this.logger, now: this.deps.now }
       )
       // It failed while being made (an event from its factory): it is not the one to run.
       if (!current()) {

@@ -152,6 +152,16 @@ describe('a Modbus TCP source against a real Modbus server', () => {
     )
   })
 
+  it('stamps its reports by the console’s clock', async () => {
+    const server = await fixture.modbusServer(modbusVector())
+    const aYear = 365 * 86_400_000
+    const c = await fixture.start({}, { ...FAST_RETRY, now: () => Date.now() + aYear })
+    const source = { ...plc(server.port), registers: [{ field: 't', kind: 'holding', address: 0 }] }
+    await api(c, '/api/sources', { method: 'POST', body: JSON.stringify(source) })
+    await eventually(async () => (await latest(c)) !== undefined, 'a report of plc-1')
+    expect((await latest(c))!.time).toBeGreaterThan(Date.now() + aYear - 60_000)
+  })
+
   it('counts a device that takes a request and never answers as failed, after the request timeout', async () => {
     // A listener that reads and says nothing: a PLC hung, or the wrong port of a gateway.
     const sockets: Socket[] = []

@@ -92,7 +92,8 @@ class ModbusDriver implements SourceDriver {
   /** One poll: every read in turn (one connection answers one request at a time), then the next. */
   private async poll(client: ModbusTCPClient): Promise<void> {
     if (this.done) return
-    const startedAt = Date.now()
+    const startedAt = performance.now()
+    const readAt = this.options.now()
     const reading: SourceReading = {}
     for (const read of this.reads) {
       try {
@@ -106,9 +107,9 @@ class ModbusDriver implements SourceDriver {
       }
       if (this.done) return
     }
-    if (Object.keys(reading).length > 0) this.events.reading(reading, startedAt)
+    if (Object.keys(reading).length > 0) this.events.reading(reading, readAt)
     // Paced from the poll's start, so a slow device does not stretch the interval.
-    const wait = Math.max(0, startedAt + this.intervalMs - Date.now())
+    const wait = Math.max(0, startedAt + this.intervalMs - performance.now())
     this.timer = setTimeout(() => {
       this.timer = null
       void this.poll(client)

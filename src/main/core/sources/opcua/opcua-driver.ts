@@ -240,7 +240,7 @@ class OpcuaDriver implements SourceDriver {
       this.flush = null
       const reading = this.pending
       this.pending = null
-      if (reading !== null && !this.done) this.events.reading(reading, Date.now())
+      if (reading !== null && !this.done) this.events.reading(reading, this.options.now())
     })
   }
 

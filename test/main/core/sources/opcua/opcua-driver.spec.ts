@@ -40,6 +40,8 @@ afterAll(async () => {
 interface Recorded {
   states: { state: SourceState; error?: string }[]
   readings: SourceReading[]
+  /** The time each reading was stamped with. */
+  stamps: number[]
   driver: SourceDriver
   last(): SourceState | undefined
   /** Every field's latest value across the readings. */
@@ -62,22 +64,27 @@ const FAST: Omit<OpcuaDriverSettings, 'pkiDir'> = {
   stopTimeoutMs: 2000
 }
 
+/** The console's clock, as injected: a reading is stamped by it, never by Date.now(). */
+const CONSOLE_CLOCK = Date.UTC(2031, 4, 6)
+
 function run(config: OpcuaSourceConfig, settings: Partial<OpcuaDriverSettings> = {}): Recorded {
   const states: Recorded['states'] = []
   const readings: SourceReading[] = []
+  const stamps: number[] = []
   const driver = opcuaDriverFactory({ pkiDir, ...FAST, ...settings })(
     config,
     {
-      reading: (values) => readings.push(values),
+      reading: (values, at) => (readings.push(values), stamps.push(at)),
       state: (state, error) => states.push({ state, error })
     },
-    { logger: silentLogger() }
+    { logger: silentLogger(), now: () => CONSOLE_CLOCK }
   )
   drivers.push(driver)
   driver.start()
   return {
     states,
     readings,
+    stamps,
     driver,
     last: () => states.at(-1)?.state,
     merged: () => Object.assign({}, ...readings) as SourceReading
@@ -116,6 +123,7 @@ describe('the OPC UA driver against a node-opcua server', () => {
     })
     // The first values of one publish response are one reading.
     expect(r.readings.length).toBeLessThan(7)
+    expect(new Set(r.stamps)).toEqual(new Set([CONSOLE_CLOCK]))
     // Later changes, the Double a device moves on: each change reaches the driver.
     const before = r.readings.length
     server.set('Temp', 22.25)
