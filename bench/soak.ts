@@ -92,7 +92,7 @@ async function main(): Promise<void> {
     'min  rss MB  heap MB  loop p99/max ms  handles  store MB  reports stored  viewer reports'
   )
   const rss: Array<[number, number]> = []
-  await diagnostics() // resets the event-loop histogram: the first row covers minute 1 only
+  // Each row's event-loop figures are those of the console's last full minute.
   for (let minute = 1; minute <= minutes; minute++) {
     await new Promise((r) => setTimeout(r, 60_000))
     const d = await diagnostics()

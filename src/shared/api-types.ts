@@ -80,11 +80,11 @@ export interface DiagnosticsBody {
   uptimeSeconds: number
   /** Bytes. */
   memory: { rss: number; heapUsed: number; external: number }
-  /** Event-loop delay since the previous call (or the start), ms. */
+  /** Event-loop delay over the last full minute (since the start, in the first), ms. */
   eventLoopDelayMs: { p50: number; p99: number; max: number }
   /**
-   * Share of the time since the previous call the event loop was busy, 0–1; null where Node does
-   * not measure it (Electron's main process, where Chromium's message loop drives Node's).
+   * Share of that minute the event loop was busy, 0–1; null where Node does not measure it
+   * (Electron's main process, where Chromium's message loop drives Node's).
    */
   eventLoopUtilization: number | null
   /**

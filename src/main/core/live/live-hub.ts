@@ -48,11 +48,13 @@ export type LiveSources = {
   [K in ValueTopic]: ValueSource<LiveTopics[K]>
 }
 
-const VALUE_TOPICS: readonly ValueTopic[] = ['alarmFlood', 'sources']
+/** Every value topic, as a record: a topic added to ValueTopic fails to compile until it is here. */
+const IS_VALUE_TOPIC: Record<ValueTopic, true> = { alarmFlood: true, sources: true }
+const VALUE_TOPICS = Object.keys(IS_VALUE_TOPIC) as ValueTopic[]
 
 const LIST_TOPICS = SNAPSHOT_TOPICS.filter(
   (topic): topic is ListTopic =>
-    topic !== 'reports' && topic !== 'metrics' && !(VALUE_TOPICS as string[]).includes(topic)
+    topic !== 'reports' && topic !== 'metrics' && !Object.hasOwn(IS_VALUE_TOPIC, topic)
 )
 
 export interface LiveHubOptions {

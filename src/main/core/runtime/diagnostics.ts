@@ -21,6 +21,14 @@ export interface DiagnosticsSources {
   sources?(): NonNullable<DiagnosticsBody['sources']>
   /** The console's clock, for the uptime. */
   now?: () => number
+  /** The span the event-loop figures cover: the last one completed (60 s). */
+  windowMs?: number
+}
+
+/** The event loop over one window: its delays, ms, and the share of it the loop was busy. */
+interface LoopWindow {
+  delays: DiagnosticsBody['eventLoopDelayMs']
+  busy: number | null
 }
 
 /**
@@ -31,27 +39,31 @@ export class ConsoleDiagnostics {
   private readonly loop: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 })
   private readonly now: () => number
   private readonly startedAt: number
-  private utilization: EventLoopUtilization = performance.eventLoopUtilization()
+  /** Where the window being filled began. */
+  private windowStart: EventLoopUtilization = performance.eventLoopUtilization()
+  /** The last window completed; null in the first. */
+  private completed: LoopWindow | null = null
+  private readonly rotation: NodeJS.Timeout
 
   constructor(private readonly sources: DiagnosticsSources) {
     this.now = sources.now ?? Date.now
     this.startedAt = this.now()
     this.loop.enable()
+    this.rotation = setInterval(() => this.rotate(), sources.windowMs ?? 60_000).unref()
   }
 
-  /** The figures now; the event-loop delay is that since the previous read. */
+  /**
+   * The figures now. The event-loop delay and utilization are those of the last full window
+   * (since the start, in the first): a read changes nothing, so two readers (an operator, a soak
+   * script) see the same figures and neither takes a stall from the other.
+   */
   async read(): Promise<DiagnosticsBody> {
     const memory = process.memoryUsage()
-    const ms = (ns: number): number => Math.round(ns / 1e4) / 100
-    const eventLoopDelayMs = {
-      p50: ms(this.loop.percentile(50)),
-      p99: ms(this.loop.percentile(99)),
-      max: ms(this.loop.max)
-    }
-    this.loop.reset()
-    const utilization = performance.eventLoopUtilization()
-    const busy = utilizationBetween(utilization, this.utilization)
-    this.utilization = utilization
+    const eventLoopDelayMs = this.completed?.delays ?? delaysOf(this.loop)
+    const busy =
+      this.completed === null
+        ? utilizationBetween(performance.eventLoopUtilization(), this.windowStart)
+        : this.completed.busy
     const handles: Record<string, number> = {}
     for (const kind of process.getActiveResourcesInfo()) handles[kind] = (handles[kind] ?? 0) + 1
     const { open: streams, ...streamCounts } = this.sources.streams()
@@ -80,6 +92,21 @@ export class ConsoleDiagnostics {
   }
 
   stop(): void {
+    clearInterval(this.rotation)
     this.loop.disable()
   }
+
+  /** The window being filled becomes the completed one; a new one begins. */
+  private rotate(): void {
+    const delays = delaysOf(this.loop)
+    this.loop.reset()
+    const utilization = performance.eventLoopUtilization()
+    this.completed = { delays, busy: utilizationBetween(utilization, this.windowStart) }
+    this.windowStart = utilization
+  }
+}
+
+function delaysOf(loop: IntervalHistogram): DiagnosticsBody['eventLoopDelayMs'] {
+  const ms = (ns: number): number => Math.round(ns / 1e4) / 100
+  return { p50: ms(loop.percentile(50)), p99: ms(loop.percentile(99)), max: ms(loop.max) }
 }

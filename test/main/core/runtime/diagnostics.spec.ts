@@ -1,5 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest'
 
+import {
+  ConsoleDiagnostics,
+  type DiagnosticsSources
+} from '../../../../src/main/core/runtime/diagnostics'
 import type { HostMetrics } from '../../../../src/shared/live-events'
 import {
   ACCESS_KEY,
@@ -14,6 +18,23 @@ import { busyFor } from '../../../support/busy-loop'
 import { LineClient } from '../../../support/line-client'
 
 const consoles = consoleFixture()
+
+/**
+ * Node's event-loop delay monitor counts a stall from its first tick on (10 ms after it is
+ * enabled): a stall before that tick is not seen.
+ */
+const loopDelayTicked = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 30))
+
+/** What the diagnostics count besides the event loop: nothing here. */
+const quietSources: DiagnosticsSources = {
+  ingestConnections: () => 0,
+  viewers: () => 0,
+  pushClients: () => 0,
+  streams: () => ({ open: 0, catchingUp: 0, queuedBytes: 0 }),
+  live: () => ({ underLoad: false, intervalMs: 16, load: 0 }),
+  store: { reportCount: 0, partitionCount: 0, bytesStored: async () => 0 },
+  alarms: () => ({ rules: 0, held: 0, notEvaluated: 0, refusedForLimit: 0, rulesFileError: null })
+}
 afterEach(() => consoles.cleanup())
 
 describe('GET /api/diagnostics', () => {
@@ -80,6 +101,39 @@ describe('GET /api/diagnostics', () => {
     expect(await pace()).toEqual({ underLoad: true, intervalMs: 80, load: 0.9 })
     load = 0.6 // between leaving (0.5) and entering (0.7): no batch has gone under load
     expect(await pace()).toEqual({ underLoad: false, intervalMs: 16, load: 0.6 })
+  })
+
+  it('shows a second reader the stall the first one saw: a read resets nothing', async () => {
+    const c = await consoles.start()
+    await loopDelayTicked()
+    await busyFor(300)
+    const read = async () => (await api(c, '/api/diagnostics', { key: ACCESS_KEY })).body
+    const first = await read()
+    const second = await read()
+    expect(first.eventLoopDelayMs.max).toBeGreaterThanOrEqual(250)
+    expect(second.eventLoopDelayMs.max).toBeGreaterThanOrEqual(250)
+  })
+
+  it('gives the event loop of the last full window, then forgets a stall once a quiet one passes', async () => {
+    const diagnostics = new ConsoleDiagnostics({ ...quietSources, windowMs: 150 })
+    try {
+      await loopDelayTicked()
+      await busyFor(300)
+      await eventually(
+        async () => (await diagnostics.read()).eventLoopDelayMs.max >= 250,
+        'the window with the stall'
+      )
+      const stalled = await diagnostics.read()
+      expect(stalled.eventLoopUtilization).toBeGreaterThan(0.5)
+      // Read as often as anyone likes: the window's figures stay until the next one completes.
+      expect((await diagnostics.read()).eventLoopDelayMs).toEqual(stalled.eventLoopDelayMs)
+      await eventually(
+        async () => (await diagnostics.read()).eventLoopDelayMs.max < 100,
+        'a quiet window'
+      )
+    } finally {
+      diagnostics.stop()
+    }
   })
 
   it("counts the uptime by the console's clock", async () => {
