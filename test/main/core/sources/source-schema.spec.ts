@@ -174,7 +174,7 @@ describe('parseSourcesFile', () => {
   it('holds the file to 200 sources', () => {
     const sources = Array.from({ length: 201 }, (_, i) => ({ ...modbus, id: `p${i}` }))
     expect(() => parseSourcesFile('s.json', JSON.stringify({ sources }))).toThrow(
-      'sources file s.json: sources: at most 200 sources'
+      'sources file s.json: sources at line 1, column 12: at most 200 sources'
     )
   })
 })
