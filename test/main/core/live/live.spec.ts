@@ -188,7 +188,9 @@ describe('/live', () => {
     expect(live.slice(1).every((m) => m.length === 1)).toBe(true) // after the snapshot, one sample each
   })
 
-  it('batches live reports: every report once, few emits, at least the interval apart', async () => {
+  // How far apart batches go is report-batcher.spec's, on a faked clock: real timers on this
+  // busy 2-core machine fire late or a few ms early, and a spacing measured here measured that.
+  it('batches live reports: every report once, in order, in few emits', async () => {
     // The interval as an operator sets it (--live-interval), the console under load.
     const c = await console_(
       { liveIntervalMs: 300 },
@@ -197,12 +199,6 @@ describe('/live', () => {
     const s = viewer(c)
     await nextEvent(s, 'reports') // the (empty) snapshot
     const batches = collectReports(s)
-    // When each batch left: an in-process viewer gets it in the same turn as the sockets' emit,
-    // where a socket's arrival also waits for this busy test process to read it.
-    const sentAt: number[] = []
-    const { unsubscribe } = c.core.operations.subscribeLive((event) => {
-      if (event === 'reports') sentAt.push(performance.now())
-    })
     const d = await device(c)
     for (let i = 0; i < 20; i++) {
       d.write(
@@ -230,12 +226,8 @@ describe('/live', () => {
     ])
     const newest = (await api(c, '/api/reports?limit=1')).body[0]
     expect(newest).toEqual(batches.at(-1)!.reports.at(-1))
-    unsubscribe()
+    // 20 writes over 500 ms or more, one batch per 300 ms: a handful, not one per write.
     expect(batches.length).toBeLessThan(10)
-    expect(sentAt).toHaveLength(batches.length)
-    // A timer may fire a millisecond early, never an interval early.
-    for (let i = 1; i < sentAt.length; i++)
-      expect(sentAt[i]! - sentAt[i - 1]!).toBeGreaterThanOrEqual(290)
   })
 
   it('sends batches a display frame apart while the console has time, one per interval under load', async () => {
@@ -269,23 +261,17 @@ describe('/live', () => {
     const gaps = (got: Array<{ at: number }>): number[] =>
       got.slice(1).map((b, i) => b.at - got[i]!.at)
 
-    const emitted = recordBroadcasts(c) // when the console sent each batch
     const light = await stream(1000)
     load = 1 // the event loop busy: under load
-    const lightEmits = emitted.length
     const loaded = await stream(1000)
 
     // Not under load: many more batches than one per 100 ms, so reports wait a frame, not 100 ms.
     expect(light.length).toBeGreaterThan(20)
     const lightGaps = gaps(light).sort((a, b) => a - b)
     expect(lightGaps[lightGaps.length >> 1]).toBeLessThan(50)
-    // Under load: the interval (a timer's jitter allowed for), so about ten batches a second.
+    // Under load: one per interval, so about ten batches a second (the gaps exactly:
+    // report-batcher.spec).
     expect(loaded.length).toBeLessThanOrEqual(12)
-    const loadedGaps = emitted
-      .slice(lightEmits)
-      .map((at, i, all) => (i === 0 ? 100 : at - all[i - 1]!))
-    // (Timers run off the loop's cached clock and may fire a few ms early.)
-    expect(loadedGaps.every((gap) => gap >= 90)).toBe(true)
     expect(batches.flatMap((b) => b.reports.map((r) => r.seq))).toEqual(
       Array.from({ length: seq }, (_, i) => i)
     )
