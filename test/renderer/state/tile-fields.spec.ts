@@ -72,10 +72,11 @@ describe('the fields an Overview tile shows', () => {
     expect(globMatches('a*b*c', 'axxbyy')).toBe(false)
     expect(globMatches('*', '')).toBe(true)
     expect(globMatches('', 'a')).toBe(false)
-    // A regular expression of `.*` runs takes seconds on this; the walk is linear-ish.
+    // A regular expression of `.*` runs takes seconds on this; the walk is linear-ish, about a
+    // millisecond. The bound is far from both, so a busy machine's pause does not trip it.
     const started = performance.now()
     expect(globMatches('*a*a*a*a*a*a*a*a*b', 'a'.repeat(256))).toBe(false)
-    expect(performance.now() - started).toBeLessThan(50)
+    expect(performance.now() - started).toBeLessThan(1000)
   })
 
   it('reads a pattern as comma-separated globs and bounds it', () => {

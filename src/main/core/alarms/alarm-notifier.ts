@@ -220,13 +220,13 @@ export class AlarmNotifier {
 
   private pushData(n: AlarmNotification): AlarmPushData {
     const { alarm } = n
-    const what = `${alarm.name} — ${alarm.device}`
+    const what = nameOf(alarm)
     const severity = alarm.severity.toUpperCase()
     const value = shown(alarm.value)
     const since = clock(alarm.raisedAt ?? this.options.now())
     const text =
       n.kind === 'cleared'
-        ? `cleared: ${what}`
+        ? clearedText(alarm)
         : n.kind === 'raised'
           ? `${severity} ${what}${value === null ? '' : `: ${value}`} (raised ${since})`
           : `ESCALATED ${severity} ${what}${value === null ? '' : `: ${value}`}, unacknowledged since ${since}`
@@ -250,21 +250,21 @@ export class AlarmNotifier {
       more += batch.more
       if (rank(batch.worst.severity) < rank(worst.severity)) worst = batch.worst
     }
-    const count = raises.size + more
-    const named = [...raises].slice(0, SUMMARY_MAX_ALARMS)
-    const unnamed = count - named.length
+    const count = countOf({ alarms: raises, more })
+    const listed = [...raises].slice(0, SUMMARY_MAX_ALARMS)
+    const unnamed = count - listed.length
     // The counts before the names: a long name cut at MAX_TEXT must not take them with it.
-    const clearedCount = cleared === undefined ? 0 : cleared.alarms.size + cleared.more
+    const clearedCount = cleared === undefined ? 0 : countOf(cleared)
     const text =
       `FLOOD: ${count} alarm${count === 1 ? '' : 's'} in the last minute` +
-      (unnamed > 0 ? ` (${named.length} in this message, ${unnamed} more in the console)` : '') +
+      (unnamed > 0 ? ` (${listed.length} in this message, ${unnamed} more in the console)` : '') +
       (clearedCount > 0 ? `, ${clearedCount} cleared` : '') +
-      `, worst ${worst.severity.toUpperCase()} ${worst.name} — ${worst.device}`
+      `, worst ${worst.severity.toUpperCase()} ${nameOf(worst)}`
     return {
       type: 'alarm',
       event: 'flood',
-      alarms: named.map(([id]) => id),
-      raisedAt: named.map(([, raisedAt]) => raisedAt),
+      alarms: listed.map(([id]) => id),
+      raisedAt: listed.map(([, raisedAt]) => raisedAt),
       severity: worst.severity,
       text: oneLine(text),
       time: this.options.now()
@@ -273,12 +273,12 @@ export class AlarmNotifier {
 
   /** A phone whose alarms only cleared in the flood's minute: one `cleared` message of them. */
   private clearedSummaryData(cleared: Named & { latest: Alarm }): AlarmPushData {
-    const count = cleared.alarms.size + cleared.more
+    const count = countOf(cleared)
     const { latest } = cleared
     const text =
       count === 1
-        ? `cleared: ${latest.name} — ${latest.device}`
-        : `cleared: ${count} alarms in the last minute (flood), latest ${latest.name} — ${latest.device}`
+        ? clearedText(latest)
+        : `cleared: ${count} alarms in the last minute (flood), latest ${nameOf(latest)}`
     return {
       type: 'alarm',
       event: 'cleared',
@@ -368,6 +368,21 @@ function name(named: Named, alarm: Alarm): void {
   if (named.alarms.has(alarm.id) || named.alarms.size < SUMMARY_MAX_ALARMS)
     named.alarms.set(alarm.id, alarm.raisedAt)
   else named.more++
+}
+
+/** How many alarms `named` stands for: those it names and those it only counts. */
+function countOf(named: Named): number {
+  return named.alarms.size + named.more
+}
+
+/** An alarm as a phone's text names it: its rule's name and its device. */
+function nameOf(alarm: Alarm): string {
+  return `${alarm.name} — ${alarm.device}`
+}
+
+/** The text that tells a phone one alarm cleared, alone or as a flood's only clear. */
+function clearedText(alarm: Alarm): string {
+  return `cleared: ${nameOf(alarm)}`
 }
 
 function rank(severity: AlarmSeverity): number {

@@ -34,13 +34,9 @@ import { AlarmStatsTracker } from './alarm-stats'
 import { AuditScans } from './audit-scans'
 import { ConsoleAlarmRules } from './console-alarm-rules'
 import { RuleChanges } from './rule-changes'
+import { forEachLatestReport } from './latest-reports'
 import { RuleReevaluation } from './rule-reevaluation'
 
-/**
- * A preview reads the latest report of every device its rule matches (at most `--max-devices`),
- * this many at once so ingest keeps the store; and one preview runs at a time.
- */
-const PREVIEW_READS_AT_ONCE = 4
 /** Reads of the audit trail at once (`GET /api/alarm-events`, JSON or CSV). */
 const AUDIT_SCANS_AT_ONCE = 2
 
@@ -385,16 +381,11 @@ export class AlarmService extends EventEmitter<ServiceEvents> {
       const matching = this.options.devices.list().filter((d) => pattern.test(d.id))
       const now = this.options.now()
       const active = new Set<string>()
-      let next = 0
-      const read = async (): Promise<void> => {
-        while (next < matching.length) {
-          const device = matching[next++]!
-          const [latest] = await this.options.reports.query({ device: device.id, limit: 1 })
-          if (latest !== undefined && conditionHolds(rule, latest, now, device.lastSeen))
-            active.add(device.id)
-        }
-      }
-      await Promise.all(Array.from({ length: PREVIEW_READS_AT_ONCE }, read))
+      // Every matching device's latest (at most --max-devices), a few read at once.
+      await forEachLatestReport(matching, this.options.reports, (device, latest) => {
+        if (latest !== undefined && conditionHolds(rule, latest, now, device.lastSeen))
+          active.add(device.id)
+      })
       const devices = matching.filter((d) => active.has(d.id)).map((d) => d.id)
       return { devices, matched: matching.length }
     })

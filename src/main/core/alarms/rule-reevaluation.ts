@@ -3,9 +3,8 @@ import type { DeviceState } from '../../../shared/api-types'
 import type { StoredReport } from '../../../shared/ingest-protocol'
 import { deviceIdPattern } from '../ingest/protocol/device-id-pattern'
 import type { Logger } from '../runtime/logger'
+import { forEachLatestReport, type LatestReportSource } from './latest-reports'
 
-/** Latest reports read at once: a few, so a re-evaluation never takes the store from ingest. */
-const READS_AT_ONCE = 4
 /** Reports handed to the engine at once. */
 const BATCH = 100
 
@@ -13,7 +12,7 @@ export interface RuleReevaluationOptions {
   /** The devices known now. */
   devices: { list(): readonly DeviceState[] }
   /** A device's newest stored report. */
-  reports: { query(query: { device: string; limit: number }): Promise<StoredReport[]> }
+  reports: LatestReportSource
   /** The rules in force now. */
   rules: () => readonly AlarmRule[]
   /** Evaluates the latest reports against the rules in force (the engine's `reevaluate`). */
@@ -100,7 +99,6 @@ export class RuleReevaluation {
       .list()
       .filter((device) => patterns.some((pattern) => pattern.test(device.id)))
       .slice(0, this.options.maxDevices)
-    let next = 0
     let batch: StoredReport[] = []
     let failed = 0
     const hand = (): void => {
@@ -108,26 +106,27 @@ export class RuleReevaluation {
       batch = []
       if (fresh.length > 0 && !this.closed) this.options.reevaluate(fresh)
     }
-    const reader = async (): Promise<void> => {
-      while (next < devices.length && !this.closed) {
-        const device = devices[next++]!.id
+    await forEachLatestReport(
+      devices,
+      this.options.reports,
+      (_device, latest) => {
+        if (latest !== undefined) batch.push(latest)
+        if (batch.length >= BATCH) hand()
+      },
+      {
         // Reported since the pass began: evaluated against the rules by that report already,
         // so its older latest need not be read (on a busy plant, most devices).
-        if (this.reported.has(device)) continue
-        try {
-          const [latest] = await this.options.reports.query({ device, limit: 1 })
-          if (latest !== undefined) batch.push(latest)
-        } catch (error) {
+        skip: (device) => this.reported.has(device.id),
+        stopped: () => this.closed,
+        failed: (device, error) => {
           if (failed++ === 0)
             this.options.logger.warn(
-              { err: error, device },
+              { err: error, device: device.id },
               'could not read a latest report to re-evaluate the alarm rules'
             )
         }
-        if (batch.length >= BATCH) hand()
       }
-    }
-    await Promise.all(Array.from({ length: Math.min(READS_AT_ONCE, devices.length) }, reader))
+    )
     hand()
     if (failed > 1)
       this.options.logger.warn({ failed }, 'latest reports not read to re-evaluate the alarm rules')
