@@ -23,6 +23,8 @@ export interface AlarmStepOptions {
   dataDir: string
   /** Another build's `out/main/cli.js`, as the other steps take it. */
   cli?: string
+  /** Node's own flags for the console (`--cpu-prof …`). */
+  nodeArgs?: string[]
   /** Length of each throughput run, ms. */
   durationMs: number
   /** Throughput rounds (one run without rules, one with); the medians are reported. */
@@ -113,6 +115,7 @@ export async function measureAlarms(options: AlarmStepOptions): Promise<AlarmFig
   const console_ = await ConsoleProcess.start({
     dataDir: options.dataDir,
     cli: options.cli,
+    nodeArgs: options.nodeArgs,
     serveArgs: [
       '--live-interval',
       String(options.liveIntervalMs),
@@ -147,7 +150,7 @@ async function ruleCost(
   say(
     `7. Alarms: acked throughput with ${int(rules.length)} rules over ${int(DEVICES)} devices ` +
       `and with none, set by PUT /api/alarm-rules before each run; ${options.repeats} rounds of ` +
-      `${secs(options.durationMs)} runs (none, then rules) after a warm-up round`
+      `${secs(options.durationMs)} runs (none then rules, rules then none, in turn) after a warm-up round`
   )
   say(
     `   load: ${LOAD.processes} processes × ${LOAD.connections} connections, each taking turns ` +
@@ -185,16 +188,19 @@ async function ruleCost(
   const withRules: number[] = []
   const cpu = { without: [] as number[], withRules: [] as number[] }
   for (let round = 1; round <= options.repeats; round++) {
-    const none = await run(false)
-    const ruled = await run(true)
+    // The order alternates: the store grows run by run, and were the second run of each round
+    // always the one with rules, they would be charged that growth.
+    const rulesFirst = round % 2 === 0
+    const first = await run(rulesFirst)
+    const second = await run(!rulesFirst)
+    const [none, ruled] = rulesFirst ? [second, first] : [first, second]
     without.push(none.rate)
     withRules.push(ruled.rate)
     cpu.without.push(none.cpuPerThousand)
     cpu.withRules.push(ruled.cpuPerThousand)
-    say(`   round ${round}, no rules    ${int(none.rate).padStart(9)} reports/s   ${none.details}`)
-    say(
-      `   round ${round}, ${int(rules.length)} rules ${int(ruled.rate).padStart(9)} reports/s   ${ruled.details}`
-    )
+    const noneLine = `   round ${round}, no rules    ${int(none.rate).padStart(9)} reports/s   ${none.details}`
+    const ruledLine = `   round ${round}, ${int(rules.length)} rules ${int(ruled.rate).padStart(9)} reports/s   ${ruled.details}`
+    for (const line of rulesFirst ? [ruledLine, noneLine] : [noneLine, ruledLine]) say(line)
   }
   const { body } = await console_.get<DiagnosticsBody>('/api/diagnostics')
   const ratios = withRules.map((rate, i) => rate / without[i]!)

@@ -655,12 +655,14 @@ async function liveLatency(
   }
 }
 
-/** 7. Alarms, on a console of their own (bench/alarm-step.ts). */
+/** 7. Alarms, on a console of their own (bench/alarm-step.ts); profiled with --cpu-prof. */
 async function alarmStep(ctx: Context): Promise<AlarmFigures> {
   const { settings } = ctx
-  return measureAlarms({
+  const profileDir = settings.cpuProf ? await freshDir(ctx, 'profile-alarms') : undefined
+  const figures = await measureAlarms({
     dataDir: await freshDir(ctx, 'alarms'),
     cli: settings.cli,
+    nodeArgs: profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`],
     durationMs: settings.durationMs,
     repeats: settings.repeats,
     window: settings.window,
@@ -668,6 +670,8 @@ async function alarmStep(ctx: Context): Promise<AlarmFigures> {
     liveIntervalMs: settings.liveIntervalMs,
     say
   })
+  if (profileDir !== undefined) await printProfile(profileDir, 'alarm runs, with rules and without')
+  return figures
 }
 
 /**

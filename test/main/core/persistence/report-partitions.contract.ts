@@ -151,6 +151,39 @@ export function reportPartitionsContract(backend: string, storage: BackendFactor
       await check([...stored, ...back])
     })
 
+    it("finds each device's latest report, none of a device not in it, before and after a clock step back", async () => {
+      const s = await fresh()
+      const { partitions } = await open(s)
+      const active = await partitions.create(T0)
+      // Three devices in turn, 300 reports; two in one packet share a receive time.
+      const all: StoredReport[] = Array.from({ length: 300 }, (_, i) => ({
+        ...reports(['a', 'b', 'c'][i % 3]!, [T0 + Math.floor(i / 2)], i)[0]!
+      }))
+      for (let i = 0; i < all.length; i += 50) await active.append(all.slice(i, i + 50))
+      const latest = async (device: string): Promise<Array<number | undefined>> =>
+        seqs(await active.find({ device }, 1))
+      expect(await latest('a')).toEqual([297])
+      expect(await latest('b')).toEqual([298])
+      expect(await latest('c')).toEqual([299])
+      expect(await latest('nobody')).toEqual([])
+      expect(seqs(await active.find({ device: 'nobody', time: { gte: T0 } }, 10))).toEqual([])
+      // The answer is a copy: changing it changes nothing stored.
+      const [found] = await active.find({ device: 'a' }, 1)
+      found!.seq = -1
+      expect(await latest('a')).toEqual([297])
+      // A later report of `a` with an earlier time (the clock set back): newest by time wins.
+      await active.append(reports('a', [T0 + 10], 300))
+      expect(await latest('a')).toEqual([297])
+      await active.append(reports('a', [T0 + 500], 301))
+      expect(await latest('a')).toEqual([301])
+      // And so after a reopen, from what storage holds.
+      await partitions.end()
+      const again = await open(s)
+      expect(seqs(await again.active!.find({ device: 'a' }, 1))).toEqual([301])
+      expect(seqs(await again.active!.find({ device: 'b' }, 1))).toEqual([298])
+      expect(seqs(await again.active!.find({ device: 'nobody' }, 1))).toEqual([])
+    })
+
     it('tells what its reports take in storage, more with more reports', async () => {
       const { partitions } = await open(await fresh())
       const before = await partitions.bytesStored()

@@ -39,6 +39,12 @@ export class NedbActivePartition implements ActiveReportPartition {
    */
   private times: number[] = []
   private timesRise = true
+  /**
+   * Each device's newest report's _id (one per device, as the tally): a device's latest report
+   * (`limit` 1, what the alarm rules' re-evaluation and previews read for each device) is then
+   * one lookup by NeDB's _id index, where NeDB scans and sorts the whole partition.
+   */
+  private latestIds = new Map<string, string>()
   /** The file's size: measured at load, then grown by what each append wrote. */
   private fileBytes = 0
   /** Bytes appended to the file since the last append began (lines and newlines). */
@@ -74,9 +80,11 @@ export class NedbActivePartition implements ActiveReportPartition {
     let to = -Infinity
     let firstId: string | undefined
     let lastId: string | undefined
+    const latestIds = new Map<string, string>()
     const docs = await ds.find({})
     for (const doc of docs) {
       tally.add(doc)
+      noteLatest(latestIds, doc)
       onReport(doc)
       if (doc.time < from) from = doc.time
       if (doc.time > to) to = doc.time
@@ -93,6 +101,7 @@ export class NedbActivePartition implements ActiveReportPartition {
     if (docs.length === 0) from = to = partitionStart(this.name)
     this.ds = ds
     this.tally = tally
+    this.latestIds = latestIds
     this.first = from
     this.last = to
     this.reportCount = docs.length
@@ -124,6 +133,7 @@ export class NedbActivePartition implements ActiveReportPartition {
     }
     for (const report of reports) {
       this.tally.add(report)
+      noteLatest(this.latestIds, report)
       if (report.time > this.last) this.last = report.time
       if (report.time < this.first) this.first = report.time
     }
@@ -179,7 +189,19 @@ export class NedbActivePartition implements ActiveReportPartition {
     await this.ds.remove({ _id: { $in: ids } }, { multi: true }).catch(() => undefined)
   }
 
-  find(filter: Filter<StoredReport>, limit: number): Promise<StoredReport[]> {
+  async find(filter: Filter<StoredReport>, limit: number): Promise<StoredReport[]> {
+    const { device } = filter as { device?: unknown }
+    if (typeof device === 'string') {
+      // None of its reports here: nothing to scan for.
+      if (this.tally.get(device) === undefined) return []
+      // Its newest by _id is its newest by time while times rise with the ids.
+      if (limit === 1 && this.timesRise && Object.keys(filter).length === 1) {
+        const id = this.latestIds.get(device)
+        const found = id === undefined ? [] : await this.ds.find({ _id: id })
+        if (found.length === 1) return found
+        // Gone after all (a failed append taken back): the long way below.
+      }
+    }
     // Reports of one packet share a receive time; _id (issued in arrival order) breaks the tie.
     return this.ds.find(toNedbSelector(filter)).sort({ time: -1, _id: -1 }).limit(limit)
   }
@@ -277,4 +299,10 @@ function firstAbove<V extends string | number>(
     else high = mid
   }
   return low
+}
+
+/** Keeps `report`'s _id as its device's newest when it is (ids rise in arrival order). */
+function noteLatest(latestIds: Map<string, string>, report: StoredReport): void {
+  const known = latestIds.get(report.device)
+  if (known === undefined || report._id! > known) latestIds.set(report.device, report._id!)
 }
