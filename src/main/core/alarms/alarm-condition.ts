@@ -27,10 +27,15 @@ export function ruleKind(rule: AlarmRule): RuleKind | null {
 
 /**
  * The decision for `value`, the rule's field in one report. For `stale` any report is news
- * from the device, so it clears; going stale is found by the clock, not by a reading.
+ * from the device, so it clears; going stale is found by the clock, not by a reading. `kind`:
+ * the rule's, when the caller keeps it (the engine does, per rule, for every report).
  */
-export function conditionDecision(rule: AlarmRule, value: unknown): ConditionDecision {
-  switch (ruleKind(rule)) {
+export function conditionDecision(
+  rule: AlarmRule,
+  value: unknown,
+  kind: RuleKind | null = ruleKind(rule)
+): ConditionDecision {
+  switch (kind) {
     case 'above': {
       const limit = rule.above
       if (!isFiniteNumber(value) || !isFiniteNumber(limit)) return 'skip'

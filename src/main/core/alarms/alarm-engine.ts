@@ -97,8 +97,11 @@ export class AlarmEngine {
   private rules = new RuleIndex([])
   private rulesSet = false
   private readonly alarms = new Map<string, AlarmRecord>()
-  /** The same records by rule and device, so a report finds its alarm without hashing. */
-  private readonly byPair = new Map<string, AlarmRecord>()
+  /**
+   * The same records by rule, then device: a report finds its alarm by two lookups of strings
+   * whose hashes are kept, not by hashing a key joined for each rule of each report.
+   */
+  private readonly byPair = new PairMap<AlarmRecord>()
   /** When each device last reported, for the devices some `stale` rule covers. */
   private readonly lastReportAt = new Map<string, number>()
   private readonly devicesInMaintenance = new Map<string, DeviceMaintenance>()
@@ -458,7 +461,7 @@ export class AlarmEngine {
       for (const rule of this.rules.forDevice(device)) {
         if (rule.kind === null || (rule.kind === 'stale' && !live)) continue
         const value = rule.kind === 'stale' ? null : fieldValue(report, rule.info.field)
-        const decision = conditionDecision(rule.info, value)
+        const decision = conditionDecision(rule.info, value, rule.kind)
         if (decision === 'skip') {
           if (live) this.notEvaluated += 1
         } else this.decide(rule, device, decision, boundedValue(value), now, out, live)
@@ -503,8 +506,7 @@ export class AlarmEngine {
     out: OutputCollector,
     live: boolean
   ): void {
-    const key = pairKey(rule.info.id, device)
-    let record = this.byPair.get(key)
+    let record = this.byPair.get(rule.info.id, device)
     if (record !== undefined && !Object.is(record.currentValue, value)) {
       record.currentValue = value
       record.valueMoved = true
@@ -538,7 +540,7 @@ export class AlarmEngine {
     }
     if (record === undefined) {
       // Refused while it held; gone now: refused again, it is counted again.
-      if (this.refused.size > 0) this.refused.delete(key)
+      if (this.refused.size > 0) this.refused.delete(pairKey(rule.info.id, device))
       return
     }
     if (!record.active) {
@@ -863,7 +865,7 @@ export class AlarmEngine {
 
   private remember(record: AlarmRecord): void {
     this.alarms.set(record.id, record)
-    this.byPair.set(pairKey(record.rule, record.device), record)
+    this.byPair.set(record.rule, record.device, record)
   }
 
   private holds(record: AlarmRecord): boolean {
@@ -874,7 +876,7 @@ export class AlarmEngine {
     if (!this.holds(record)) return
     this.onDelayOnly.delete(record)
     this.alarms.delete(record.id)
-    this.byPair.delete(pairKey(record.rule, record.device))
+    this.byPair.delete(record.rule, record.device)
   }
 
   private recordsOf(device: string): AlarmRecord[] {
@@ -998,4 +1000,26 @@ function secondsToMs(seconds: unknown): number {
 
 function pairKey(rule: string, device: string): string {
   return rule + '\0' + device
+}
+
+/** Values by rule id, then device id; a rule's map goes once it holds none. */
+class PairMap<V> {
+  private readonly byRule = new Map<string, Map<string, V>>()
+
+  get(rule: string, device: string): V | undefined {
+    return this.byRule.get(rule)?.get(device)
+  }
+
+  set(rule: string, device: string, value: V): void {
+    let devices = this.byRule.get(rule)
+    if (devices === undefined) this.byRule.set(rule, (devices = new Map()))
+    devices.set(device, value)
+  }
+
+  delete(rule: string, device: string): void {
+    const devices = this.byRule.get(rule)
+    if (devices === undefined) return
+    devices.delete(device)
+    if (devices.size === 0) this.byRule.delete(rule)
+  }
 }
