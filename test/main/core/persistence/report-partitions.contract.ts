@@ -151,7 +151,7 @@ export function reportPartitionsContract(backend: string, storage: BackendFactor
       await check([...stored, ...back])
     })
 
-    it("finds each device's latest report, none of a device not in it, before and after a clock step back", async () => {
+    it("finds a device's newest reports, none of a device not in it, before and after a clock step back", async () => {
       const s = await fresh()
       const { partitions } = await open(s)
       const active = await partitions.create(T0)
@@ -166,6 +166,13 @@ export function reportPartitionsContract(backend: string, storage: BackendFactor
       expect(await latest('b')).toEqual([298])
       expect(await latest('c')).toEqual([299])
       expect(await latest('nobody')).toEqual([])
+      // A device's newest few, and all of them when it has fewer than asked.
+      expect(seqs(await active.find({ device: 'a' }, 3))).toEqual([297, 294, 291])
+      const everyA = all
+        .filter((r) => r.device === 'a')
+        .map((r) => r.seq)
+        .reverse()
+      expect(seqs(await active.find({ device: 'a' }, 1000))).toEqual(everyA)
       expect(seqs(await active.find({ device: 'nobody', time: { gte: T0 } }, 10))).toEqual([])
       // The answer is a copy: changing it changes nothing stored.
       const [found] = await active.find({ device: 'a' }, 1)
@@ -174,6 +181,7 @@ export function reportPartitionsContract(backend: string, storage: BackendFactor
       // A later report of `a` with an earlier time (the clock set back): newest by time wins.
       await active.append(reports('a', [T0 + 10], 300))
       expect(await latest('a')).toEqual([297])
+      expect(seqs(await active.find({ device: 'a' }, 2))).toEqual([297, 294])
       await active.append(reports('a', [T0 + 500], 301))
       expect(await latest('a')).toEqual([301])
       // And so after a reopen, from what storage holds.

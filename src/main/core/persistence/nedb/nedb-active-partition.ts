@@ -40,11 +40,12 @@ export class NedbActivePartition implements ActiveReportPartition {
   private times: number[] = []
   private timesRise = true
   /**
-   * Each device's newest report's _id (one per device, as the tally): a device's latest report
-   * (`limit` 1, what the alarm rules' re-evaluation and previews read for each device) is then
-   * one lookup by NeDB's _id index, where NeDB scans and sorts the whole partition.
+   * Each device's report ids, in the order stored (a pointer each, the strings of `ids`): a
+   * device's newest reports (`GET /api/reports?device=`, and the latest one the alarm rules'
+   * re-evaluation and previews read for every device) are then lookups by NeDB's _id index,
+   * where NeDB scans and sorts the whole partition.
    */
-  private latestIds = new Map<string, string>()
+  private byDevice = new Map<string, string[]>()
   /** The file's size: measured at load, then grown by what each append wrote. */
   private fileBytes = 0
   /** Bytes appended to the file since the last append began (lines and newlines). */
@@ -80,11 +81,9 @@ export class NedbActivePartition implements ActiveReportPartition {
     let to = -Infinity
     let firstId: string | undefined
     let lastId: string | undefined
-    const latestIds = new Map<string, string>()
     const docs = await ds.find({})
     for (const doc of docs) {
       tally.add(doc)
-      noteLatest(latestIds, doc)
       onReport(doc)
       if (doc.time < from) from = doc.time
       if (doc.time > to) to = doc.time
@@ -101,7 +100,7 @@ export class NedbActivePartition implements ActiveReportPartition {
     if (docs.length === 0) from = to = partitionStart(this.name)
     this.ds = ds
     this.tally = tally
-    this.latestIds = latestIds
+    this.byDevice = idsByDevice(docs)
     this.first = from
     this.last = to
     this.reportCount = docs.length
@@ -133,7 +132,6 @@ export class NedbActivePartition implements ActiveReportPartition {
     }
     for (const report of reports) {
       this.tally.add(report)
-      noteLatest(this.latestIds, report)
       if (report.time > this.last) this.last = report.time
       if (report.time < this.first) this.first = report.time
     }
@@ -143,6 +141,9 @@ export class NedbActivePartition implements ActiveReportPartition {
       if (report.time < (this.times.at(-1) ?? -Infinity)) this.timesRise = false
       this.ids.push(report._id!)
       this.times.push(report.time)
+      const ids = this.byDevice.get(report.device)
+      if (ids === undefined) this.byDevice.set(report.device, [report._id!])
+      else ids.push(report._id!)
     }
     // The store issues ids in order; should one ever come earlier, the lists are sorted again.
     if (last !== undefined && reports.length > 0 && reports[0]!._id! < last) this.reorder()
@@ -182,6 +183,7 @@ export class NedbActivePartition implements ActiveReportPartition {
     order.sort((a, b) => (a[0] < b[0] ? -1 : 1))
     this.ids = order.map(([id]) => id)
     this.times = order.map(([, time]) => time)
+    for (const ids of this.byDevice.values()) ids.sort()
     this.timesRise = this.times.every((t, i) => i === 0 || t >= this.times[i - 1]!)
   }
 
@@ -192,14 +194,15 @@ export class NedbActivePartition implements ActiveReportPartition {
   async find(filter: Filter<StoredReport>, limit: number): Promise<StoredReport[]> {
     const { device } = filter as { device?: unknown }
     if (typeof device === 'string') {
+      const ids = this.byDevice.get(device)
       // None of its reports here: nothing to scan for.
-      if (this.tally.get(device) === undefined) return []
-      // Its newest by _id is its newest by time while times rise with the ids.
-      if (limit === 1 && this.timesRise && Object.keys(filter).length === 1) {
-        const id = this.latestIds.get(device)
-        const found = id === undefined ? [] : await this.ds.find({ _id: id })
-        if (found.length === 1) return found
-        // Gone after all (a failed append taken back): the long way below.
+      if (ids === undefined || limit <= 0) return []
+      // Its newest by _id are its newest by time while times rise with the ids.
+      if (this.timesRise && Object.keys(filter).length === 1) {
+        const newest = ids.slice(-limit)
+        const found = await this.ds.find({ _id: { $in: newest } })
+        if (found.length === newest.length) return found.sort((a, b) => (a._id! < b._id! ? 1 : -1))
+        // Some gone after all (a failed append taken back): the long way below.
       }
     }
     // Reports of one packet share a receive time; _id (issued in arrival order) breaks the tie.
@@ -301,8 +304,13 @@ function firstAbove<V extends string | number>(
   return low
 }
 
-/** Keeps `report`'s _id as its device's newest when it is (ids rise in arrival order). */
-function noteLatest(latestIds: Map<string, string>, report: StoredReport): void {
-  const known = latestIds.get(report.device)
-  if (known === undefined || report._id! > known) latestIds.set(report.device, report._id!)
+/** Each device's report ids, in id order, of `docs` sorted by id. */
+function idsByDevice(docs: readonly StoredReport[]): Map<string, string[]> {
+  const byDevice = new Map<string, string[]>()
+  for (const doc of docs) {
+    const ids = byDevice.get(doc.device)
+    if (ids === undefined) byDevice.set(doc.device, [doc._id!])
+    else ids.push(doc._id!)
+  }
+  return byDevice
 }
