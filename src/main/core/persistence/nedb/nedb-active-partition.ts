@@ -141,9 +141,7 @@ export class NedbActivePartition implements ActiveReportPartition {
       if (report.time < (this.times.at(-1) ?? -Infinity)) this.timesRise = false
       this.ids.push(report._id!)
       this.times.push(report.time)
-      const ids = this.byDevice.get(report.device)
-      if (ids === undefined) this.byDevice.set(report.device, [report._id!])
-      else ids.push(report._id!)
+      addId(this.byDevice, report)
     }
     // The store issues ids in order; should one ever come earlier, the lists are sorted again.
     if (last !== undefined && reports.length > 0 && reports[0]!._id! < last) this.reorder()
@@ -307,10 +305,13 @@ function firstAbove<V extends string | number>(
 /** Each device's report ids, in id order, of `docs` sorted by id. */
 function idsByDevice(docs: readonly StoredReport[]): Map<string, string[]> {
   const byDevice = new Map<string, string[]>()
-  for (const doc of docs) {
-    const ids = byDevice.get(doc.device)
-    if (ids === undefined) byDevice.set(doc.device, [doc._id!])
-    else ids.push(doc._id!)
-  }
+  for (const doc of docs) addId(byDevice, doc)
   return byDevice
+}
+
+/** Adds `report`'s id after its device's others. */
+function addId(byDevice: Map<string, string[]>, report: StoredReport): void {
+  const ids = byDevice.get(report.device)
+  if (ids === undefined) byDevice.set(report.device, [report._id!])
+  else ids.push(report._id!)
 }
